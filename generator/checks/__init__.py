@@ -1,0 +1,26 @@
+"""Stage 4, check: cross-object rules over the resolved model.
+
+One small function per rule; each takes the model and yields problems. `CHECKS` is the registry
+the pipeline runs, in this order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..model import Profile
+from ..problems import Problem
+from . import dataplane, tenancy, versions
+
+Check = Callable[[Profile], Iterable[Problem]]
+
+CHECKS: tuple[Check, ...] = (
+    versions.ambient_needs_supported_versions,
+    dataplane.ambient_namespace_needs_ambient_cluster,
+    tenancy.workspaces_own_their_namespaces,
+    tenancy.rules_need_rules_mode,
+)
+
+
+def run_checks(profile: Profile, checks: Iterable[Check] = CHECKS) -> list[Problem]:
+    return [problem for check in checks for problem in check(profile)]

@@ -1,0 +1,178 @@
+"""The resolved profile: frozen, typed, defaults applied, references resolved.
+
+Every object keeps `path`, where it stands in the profile, so that checks and the plan can point
+problems back at the line that caused them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import total_ordering
+
+from .problems import ProfilePath
+
+
+class Platform(StrEnum):
+    GKE = "gke"
+    EKS = "eks"
+    AKS = "aks"
+    OPENSHIFT = "openshift"
+    K3S = "k3s"
+    K3D = "k3d"
+    KIND = "kind"
+    MINIKUBE = "minikube"
+    MICROK8S = "microk8s"
+    GENERIC = "generic"
+
+
+class Dataplane(StrEnum):
+    AMBIENT = "ambient"
+    SIDECAR = "sidecar"
+    NONE = "none"
+
+
+class AuthorizationMode(StrEnum):
+    UNSET = "UNSET"
+    NAMESPACE = "NAMESPACE"
+    GROUP = "GROUP"
+    WORKSPACE = "WORKSPACE"
+    CLUSTER = "CLUSTER"
+    DISABLED = "DISABLED"
+    CUSTOM = "CUSTOM"
+    RULES = "RULES"
+
+
+class PropagationStrategy(StrEnum):
+    REPLACE = "REPLACE"
+    STRICTER = "STRICTER"
+
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Version:
+    text: str
+    numbers: tuple[int, int, int]
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        match = _VERSION.match(text)
+        if not match:
+            raise ValueError(f"not a version: {text!r}")
+        major, minor, patch = match.groups()
+        return cls(text, (int(major), int(minor), int(patch or 0)))
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return self.numbers < other.numbers
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Tsb:
+    version: Version
+    organization: str
+    gitops_namespace: str
+    path: ProfilePath
+
+
+@dataclass(frozen=True)
+class ManagementPlane:
+    cluster: str
+    path: ProfilePath
+
+
+@dataclass(frozen=True)
+class Cluster:
+    name: str
+    platform: Platform
+    istio_version: Version
+    istio_namespace: str
+    ambient: bool
+    path: ProfilePath
+
+
+@dataclass(frozen=True)
+class WorkspaceRef:
+    tenant: str
+    workspace: str
+
+    def fqn(self, organization: str) -> str:
+        return f"organizations/{organization}/tenants/{self.tenant}/workspaces/{self.workspace}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    source: WorkspaceRef
+    target: WorkspaceRef
+    path: ProfilePath
+
+
+@dataclass(frozen=True)
+class Authorization:
+    mode: AuthorizationMode
+    allow: tuple[Rule, ...]
+    deny: tuple[Rule, ...]
+    path: ProfilePath
+
+
+@dataclass(frozen=True)
+class WorkspaceSecurity:
+    setting_name: str
+    propagation: PropagationStrategy | None
+    authorization: Authorization | None
+    path: ProfilePath
+
+
+@dataclass(frozen=True)
+class Workspace:
+    name: str
+    tenant: str
+    display_name: str | None
+    namespace_selectors: tuple[str, ...]
+    security: WorkspaceSecurity | None
+    path: ProfilePath
+
+    @property
+    def ref(self) -> WorkspaceRef:
+        return WorkspaceRef(self.tenant, self.name)
+
+
+@dataclass(frozen=True)
+class Tenant:
+    name: str
+    workspaces: tuple[Workspace, ...]
+    path: ProfilePath
+
+
+@dataclass(frozen=True)
+class Namespace:
+    name: str
+    clusters: tuple[str, ...]
+    dataplane: Dataplane
+    apps: tuple[str, ...]
+    path: ProfilePath
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    tsb: Tsb
+    management_plane: ManagementPlane
+    clusters: tuple[Cluster, ...]
+    tenants: tuple[Tenant, ...]
+    namespaces: tuple[Namespace, ...]
+
+    def cluster(self, name: str) -> Cluster:
+        return next(cluster for cluster in self.clusters if cluster.name == name)
+
+    @property
+    def workspaces(self) -> tuple[Workspace, ...]:
+        return tuple(ws for tenant in self.tenants for ws in tenant.workspaces)

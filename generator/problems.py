@@ -1,0 +1,67 @@
+"""Problems found in a profile, and where in the profile they are.
+
+Every stage that can reject input returns `Problem`s that name a path inside the profile
+(`tenants[0].workspaces[1].name`); the pipeline turns paths into file:line:column through the
+source map once, so no stage needs to know about YAML positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+ProfilePath = tuple[str | int, ...]
+
+
+def format_path(path: ProfilePath) -> str:
+    """`('tenants', 0, 'name')` -> `tenants[0].name`; the root is `(profile)`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "(profile)"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    rule: str
+    path: ProfilePath = ()
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+    # Point at the key of `path` rather than its value (unknown keys, duplicate names).
+    at_key: bool = False
+    location: Location | None = None
+
+    def located(self, location: Location) -> Problem:
+        return replace(self, location=location)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+class ProfileError(Exception):
+    """The profile cannot be rendered; `problems` says every reason at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the profile")
+        self.problems = problems
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.is_error for p in problems)

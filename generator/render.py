@@ -1,0 +1,156 @@
+"""Stage 6, render: planned outputs -> file texts, through Jinja.
+
+Safety rests on two mechanisms:
+- every `{{ expression }}` must pass through the `q` filter, which turns a value into one YAML
+  scalar token (plain when that is unambiguous in YAML 1.1 and 1.2, double-quoted otherwise).
+  The environment's `finalize` refuses anything else, so a template cannot leak a raw string;
+- every text is parsed back and must be exactly one YAML mapping, of the kind, name and namespace
+  the plan declared for it.
+A profile value therefore cannot add a key, a document or a type change to the output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from .plan import ObjectIdentity, Output, Plan
+
+
+class RenderError(Exception):
+    """A template or the catalog is broken: a bug in gen, not in the profile."""
+
+
+class YamlScalar(str):
+    """Text that stands as exactly one YAML scalar token."""
+
+
+# Plain scalars we emit unquoted: they start with a letter, `_` or `/` and hold no character
+# that YAML gives a meaning to. Numbers, `*`, `&`, `!`, `:`, `#`, spaces... are quoted.
+_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*")
+# Words YAML 1.1 (read by Kubernetes tooling) or 1.2 turn into booleans or null.
+_KEYWORDS = frozenset(
+    "y n yes no true false on off null ~".split()
+)
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+
+
+def _escape(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    if (
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or code in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF)
+        or 0xD800 <= code <= 0xDFFF
+    ):
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return char
+
+
+def quote(value: Any) -> YamlScalar:
+    """One YAML scalar that reads back as exactly `value` (a string stays a string)."""
+    if isinstance(value, bool):
+        return YamlScalar("true" if value else "false")
+    if isinstance(value, int):
+        return YamlScalar(str(value))
+    if isinstance(value, str):
+        if _PLAIN.fullmatch(value) and value.lower() not in _KEYWORDS:
+            return YamlScalar(value)
+        return YamlScalar('"' + "".join(_escape(char) for char in value) + '"')
+    raise RenderError(f"cannot place a {type(value).__name__} as a YAML scalar: {value!r}")
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, YamlScalar):
+        return value
+    raise RenderError(
+        f"template prints {value!r} without the `q` filter; write {{{{ value | q }}}}"
+    )
+
+
+def templates_dir() -> Path:
+    """Templates ship inside the package (wheel); in a source checkout they sit beside it."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def make_environment(directory: Path | None = None) -> jinja2.Environment:
+    root = directory or templates_dir()
+    loader = jinja2.FileSystemLoader(str(root))
+    environment = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def asset(name: str) -> str:
+        """A file from the templates folder, verbatim (the demo apps' programs)."""
+        source, _, _ = loader.get_source(environment, name)
+        return source
+
+    environment.filters["q"] = quote
+    environment.globals["asset"] = asset
+    return environment
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    path: str
+    text: str
+
+
+def _parse_back(output: Output, text: str) -> Any:
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        documents = [doc for doc in yaml.load_all(text) if doc is not None]
+    except YAMLError as error:
+        raise RenderError(f"{output.path} ({output.template}) is not valid YAML: {error}") from None
+    if len(documents) != 1 or not isinstance(documents[0], dict):
+        raise RenderError(f"{output.path} ({output.template}) must hold exactly one YAML mapping")
+    return documents[0]
+
+
+def _check_identity(output: Output, document: dict[str, Any], identity: ObjectIdentity) -> None:
+    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    found = ObjectIdentity(
+        document.get("apiVersion", ""),
+        document.get("kind", ""),
+        metadata.get("name") if identity.name is not None else None,
+        metadata.get("namespace"),
+    )
+    if found != identity:
+        raise RenderError(f"{output.path} ({output.template}) renders {found}, the plan declared {identity}")
+
+
+def render_output(environment: jinja2.Environment, output: Output, profile: str) -> RenderedFile:
+    try:
+        template = environment.get_template(output.template)
+        text = template.render({"profile": profile, **output.context})
+    except jinja2.TemplateError as error:
+        raise RenderError(f"{output.path}: template {output.template}: {error}") from None
+    document = _parse_back(output, text)
+    if output.identity is not None:
+        _check_identity(output, document, output.identity)
+    return RenderedFile(output.path, text)
+
+
+def render(plan: Plan, environment: jinja2.Environment | None = None) -> list[RenderedFile]:
+    env = environment or make_environment()
+    return [render_output(env, output, plan.profile) for output in plan.outputs]
+
+
+def render_texts(files: Iterable[RenderedFile]) -> dict[str, str]:
+    return {file.path: file.text for file in files}

@@ -1,0 +1,277 @@
+"""Stage 2, validate: raw profile data -> problems.
+
+One cerberus pass checks the whole document, so every problem of shape, type, enum, name format,
+duplicate name and undeclared reference is found at once. Each cerberus error becomes a `Problem`
+with the profile path and a hint fitted to the rule that failed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import cerberus
+from cerberus import errors as cerberus_errors
+
+from .problems import Problem, ProfilePath
+from .schema import PROFILE_SCHEMA, WORKSPACE_REF
+
+DUPLICATE_NAME = cerberus_errors.ErrorDefinition(0x0A, "unique_names")
+DUPLICATE_ITEM = cerberus_errors.ErrorDefinition(0x0B, "unique_items")
+UNDECLARED_CLUSTER = cerberus_errors.ErrorDefinition(0x0C, "check_with")
+UNDECLARED_WORKSPACE = cerberus_errors.ErrorDefinition(0x0D, "check_with")
+
+
+def _names(items: Any) -> list[str]:
+    if not isinstance(items, list):
+        return []
+    return [item["name"] for item in items if isinstance(item, dict) and isinstance(item.get("name"), str)]
+
+
+class ProfileValidator(cerberus.Validator):  # type: ignore[misc]
+    """cerberus with the profile's own rules: unique names and references between objects."""
+
+    def _validate_unique_names(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint:
+            return
+        self._report_repeats(field, _names_with_index(value), DUPLICATE_NAME)
+
+    def _validate_unique_items(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, list):
+            return
+        items = [(i, item) for i, item in enumerate(value) if isinstance(item, (str, int, float))]
+        self._report_repeats(field, items, DUPLICATE_ITEM)
+
+    def _report_repeats(self, field: str, items: Iterable[tuple[int, Any]], error: Any) -> None:
+        first: dict[Any, int] = {}
+        for index, item in items:
+            if item in first:
+                self._error(field, error, index, item, first[item])
+            else:
+                first[item] = index
+
+    def _check_with_cluster_ref(self, field: str, value: Any) -> None:
+        declared = _names(self.root_document.get("clusters"))
+        if isinstance(value, str) and value not in declared:
+            self._error(field, UNDECLARED_CLUSTER, value, declared)
+
+    def _check_with_workspace_ref(self, field: str, value: Any) -> None:
+        if not isinstance(value, str) or not re.match(WORKSPACE_REF, value):
+            return
+        tenants = self.root_document.get("tenants")
+        tenants = tenants if isinstance(tenants, list) else []
+        # This rule sits in tenants[i].workspaces[j]...: a bare name means a workspace of tenant i.
+        own_index = self.document_path[1] if len(self.document_path) > 1 else None
+        own = tenants[own_index] if isinstance(own_index, int) and own_index < len(tenants) else {}
+        tenant_name, _, workspace = value.rpartition("/")
+        if tenant_name:
+            tenant = next(
+                (t for t in tenants if isinstance(t, dict) and t.get("name") == tenant_name), None
+            )
+        else:
+            tenant = own
+            tenant_name = own.get("name", "") if isinstance(own, dict) else ""
+        if tenant is None:
+            self._error(field, UNDECLARED_WORKSPACE, value, "tenant", _names(tenants))
+            return
+        workspaces = _names(tenant.get("workspaces")) if isinstance(tenant, dict) else []
+        if workspace not in workspaces:
+            self._error(field, UNDECLARED_WORKSPACE, value, f"workspace of tenant '{tenant_name}'", workspaces)
+
+
+def _names_with_index(items: Any) -> list[tuple[int, str]]:
+    if not isinstance(items, list):
+        return []
+    return [
+        (index, item["name"])
+        for index, item in enumerate(items)
+        if isinstance(item, dict) and isinstance(item.get("name"), str)
+    ]
+
+
+def validate(data: Any) -> list[Problem]:
+    """Every way in which `data` does not fit the profile schema."""
+    if not isinstance(data, dict):
+        kind = _type_name(data)
+        return [
+            Problem(
+                f"a profile is a YAML mapping, this file holds {kind}",
+                "type",
+                hint="start from profiles/caffeine.yaml: `profile:`, `tsb:`, `clusters:`...",
+            )
+        ]
+    validator = ProfileValidator(PROFILE_SCHEMA, allow_unknown=False)
+    validator.validate(data, normalize=False)
+    return [_problem(error) for error in _leaf_errors(validator._errors)]
+
+
+def _leaf_errors(errors: Iterable[Any]) -> Iterator[Any]:
+    for error in errors:
+        if error.is_group_error:
+            yield from _leaf_errors(error.child_errors)
+        else:
+            yield error
+
+
+_FORMAT_HINTS = {
+    "dns-label": "use lowercase letters, digits and '-', starting and ending with a letter or digit, "
+    "at most 63 characters",
+    "version": "write a version such as \"1.24.3\"",
+    "namespace-selector": "write <cluster>/<namespace>; either part may be '*', and the namespace may end "
+    "in '*' to match a prefix (\"*/caffeine\", \"east-0/team-*\")",
+    "workspace-ref": "name a workspace of this tenant (\"caffeine-ws\") or <tenant>/<workspace>",
+}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _schema_at(path: ProfilePath) -> dict[str, Any]:
+    """The rules for the mapping that holds `path`'s last key."""
+    rules: dict[str, Any] = {"type": "dict", "schema": PROFILE_SCHEMA}
+    for part in path[:-1]:
+        inner = rules.get("schema", {})
+        rules = inner if isinstance(part, int) else inner.get(part, {})
+    return rules.get("schema", {}) if rules.get("type") == "dict" else {}
+
+
+def _closest(word: str, options: Iterable[str]) -> list[str]:
+    options = list(options)
+    lowered = {option.lower(): option for option in options}
+    if word.lower() in lowered:
+        return [lowered[word.lower()]]
+    return difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+
+
+def _dns_label_suggestion(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")[:63].strip("-")
+    return f" (for example {slug!r})" if slug and slug != value else ""
+
+
+def _problem(error: Any) -> Problem:
+    path: ProfilePath = tuple(error.document_path)
+    code = error.code
+    value = error.value
+    key = path[-1] if path else ""
+    meta = _rule_meta(path)
+    fmt = meta.get("format", "")
+
+    if code == cerberus_errors.UNKNOWN_FIELD.code:
+        known = sorted(_schema_at(path))
+        close = _closest(str(key), known)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        hint += f"keys allowed here: {', '.join(known)}"
+        return Problem(f"unknown key '{key}'", "unknown-key", path, hint, at_key=True)
+    if code == cerberus_errors.REQUIRED_FIELD.code:
+        return Problem(f"missing required key '{key}'", "required", path, f"add `{key}:` here")
+    if code == cerberus_errors.BAD_TYPE.code:
+        expected = {"string": "a string", "dict": "a mapping", "list": "a list", "boolean": "true or false"}
+        want = expected.get(error.constraint, error.constraint)
+        hint = ""
+        if error.constraint == "string" and isinstance(value, (int, float, bool)):
+            hint = "put the value in double quotes so that YAML keeps it a string"
+        elif error.constraint == "boolean" and isinstance(value, str):
+            hint = "write true or false (YAML 1.2: yes/no/on/off are strings)"
+        elif error.constraint == "list":
+            hint = "write a list: one `- item` per line, or [a, b]"
+        elif error.constraint == "dict":
+            hint = "write a mapping of `key: value` lines"
+        return Problem(f"expected {want}, got {_type_name(value)}", "type", path, hint)
+    if code == cerberus_errors.NOT_NULLABLE.code:
+        return Problem("value is empty (null)", "type", path, "give a value or remove the key")
+    if code == cerberus_errors.EMPTY_NOT_ALLOWED.code:
+        return Problem("value is empty", "empty", path, "give a non-empty value or remove the key")
+    if code == cerberus_errors.UNALLOWED_VALUE.code:
+        allowed = [str(option) for option in error.constraint]
+        close = _closest(str(value), allowed)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        hint += f"allowed: {', '.join(allowed)}"
+        noun = meta.get("noun", "allowed value")
+        return Problem(f"{value!r} is not a known {noun}", "enum", path, hint)
+    if code in (cerberus_errors.REGEX_MISMATCH.code, cerberus_errors.MAX_LENGTH.code) and fmt:
+        what = {
+            "dns-label": "a DNS-1123 label",
+            "version": "a version",
+            "namespace-selector": "a namespace selector",
+            "workspace-ref": "a workspace reference",
+        }[fmt]
+        hint = _FORMAT_HINTS[fmt]
+        if fmt == "dns-label" and isinstance(value, str):
+            hint += _dns_label_suggestion(value)
+        return Problem(f"{value!r} is not {what}", fmt, path, hint)
+    if code == cerberus_errors.MIN_LENGTH.code:
+        return Problem(
+            f"needs at least {error.constraint} item(s)", "empty", path, f"add an item under `{key}:`"
+        )
+    if code == DUPLICATE_NAME.code:
+        index, name, first = error.info
+        return Problem(
+            f"duplicate name '{name}' (also at {key}[{first}])",
+            "duplicate-name",
+            (*path, index, "name"),
+            f"names in `{key}` must be unique; rename or merge the two entries",
+        )
+    if code == DUPLICATE_ITEM.code:
+        index, item, first = error.info
+        return Problem(
+            f"{item!r} is listed twice (also at {key}[{first}])",
+            "duplicate-item",
+            (*path, index),
+            "remove the repeated item",
+        )
+    if code == UNDECLARED_CLUSTER.code:
+        name, declared = error.info
+        return Problem(
+            f"cluster '{name}' is not declared",
+            "undeclared-reference",
+            path,
+            _reference_hint(name, declared, "clusters"),
+        )
+    if code == UNDECLARED_WORKSPACE.code:
+        name, what, declared = error.info
+        return Problem(
+            f"'{name}' names no declared {what}",
+            "undeclared-reference",
+            path,
+            _reference_hint(name.rpartition("/")[2], declared, "workspaces" if "workspace" in what else "tenants"),
+        )
+    # Rules the schema uses that have no message of their own above.
+    return Problem(f"invalid value {_type_name(value)} ({error.rule}: {error.constraint})", "schema", path)
+
+
+def _reference_hint(name: str, declared: list[str], where: str) -> str:
+    declared = sorted(set(declared))
+    close = _closest(name, declared)
+    if close:
+        return f"did you mean '{close[0]}'? declared {where}: {', '.join(declared)}"
+    if declared:
+        return f"declared {where}: {', '.join(declared)}; declare it or fix the name"
+    return f"no {where} are declared; declare it first"
+
+
+def _rule_meta(path: ProfilePath) -> dict[str, Any]:
+    rules: dict[str, Any] = {"type": "dict", "schema": PROFILE_SCHEMA}
+    for part in path:
+        inner = rules.get("schema", {})
+        rules = inner if isinstance(part, int) else inner.get(part, {})
+        if not isinstance(rules, dict):
+            return {}
+    meta = rules.get("meta", {})
+    return meta if isinstance(meta, dict) else {}
