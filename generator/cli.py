@@ -48,7 +48,7 @@ def _main(
 
 @app.command()
 def render(
-    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", show_default=False)],
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
     out: Annotated[
         Path, typer.Option("--out", help="Output folder; the tree goes to OUT/<profile name>/.")
     ] = Path("out"),

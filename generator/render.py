@@ -58,6 +58,8 @@ def _escape(char: str) -> str:
 
 def quote(value: Any) -> YamlScalar:
     """One YAML scalar that reads back as exactly `value` (a string stays a string)."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()  # raises jinja2.UndefinedError naming the variable
     if isinstance(value, bool):
         return YamlScalar("true" if value else "false")
     if isinstance(value, int):
@@ -124,7 +126,8 @@ def _parse_back(output: Output, text: str) -> Any:
 
 
 def _check_identity(output: Output, document: dict[str, Any], identity: ObjectIdentity) -> None:
-    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    metadata = document.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
     found = ObjectIdentity(
         document.get("apiVersion", ""),
         document.get("kind", ""),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Dataplane, Profile
-from ..problems import Problem
+from ..problems import Problem, format_path
 
 
 def ambient_namespace_needs_ambient_cluster(profile: Profile) -> Iterator[Problem]:
@@ -19,6 +19,6 @@ def ambient_namespace_needs_ambient_cluster(profile: Profile) -> Iterator[Proble
                     f"namespace '{namespace.name}' is ambient but cluster '{name}' has ambient disabled",
                     "ambient-disabled",
                     (*namespace.path, "clusters", index),
-                    f"enable ambient on cluster '{name}' ({'.'.join(map(str, cluster.path))}) "
+                    f"enable ambient on cluster '{name}' ({format_path(cluster.path)}) "
                     "or give this namespace `dataplane: sidecar`",
                 )

@@ -1,0 +1,35 @@
+"""Shared by the tests: variants of the example profile, and rendering into a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.pipeline import render_profile
+from generator.write import write_tree
+
+from conftest import PROFILES
+
+CAFFEINE = (PROFILES / "caffeine.yaml").read_text("utf-8")
+
+
+def variant(tmp_path: Path, *replacements: tuple[str, str], name: str = "profile.yaml") -> tuple[Path, str]:
+    """The caffeine profile with each `old` text replaced by `new` (each must occur)."""
+    text = CAFFEINE
+    for old, new in replacements:
+        assert old in text, f"{old!r} is not in profiles/caffeine.yaml"
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path, text
+
+
+def render_into(profile: Path, out: Path) -> Path:
+    result = render_profile(profile)
+    write_tree(out / result.profile, result.profile, list(result.files))
+    return out / result.profile
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()
+    }

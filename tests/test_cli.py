@@ -1,0 +1,102 @@
+"""The command line: exit codes, messages, and the error boundary."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import GOLDEN, PROFILES
+from generator import cli
+from helpers import tree, variant
+
+runner = CliRunner()
+
+
+def test_render_writes_the_tree_and_says_what_it_did(tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "rendered profile 'caffeine'" in result.stdout
+    assert "21 written" in result.stdout
+    assert tree(tmp_path / "caffeine") == tree(GOLDEN / "caffeine")
+
+
+def test_invalid_profile_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    profile, _ = variant(tmp_path, ("platform: aks", "platform: ask"))
+    out = tmp_path / "out"
+    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"{profile}:" in result.stderr and "clusters[0].platform" in result.stderr
+    assert "hint: did you mean 'aks'?" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_invalid_profile_leaves_an_existing_tree_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner.invoke(cli.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(out)])
+    before = tree(out)
+    broken, _ = variant(tmp_path, ("apps: [caffeine]", "apps: [caffeine, nope]"))
+    assert runner.invoke(cli.app, ["render", str(broken), "--out", str(out)]).exit_code == 2
+    assert tree(out) == before
+
+
+def test_json_report(tmp_path: Path) -> None:
+    profile, _ = variant(tmp_path, ("dataplane: ambient", "dataplane: ambiant"))
+    result = runner.invoke(cli.app, ["render", str(profile), "--format", "json", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    report = json.loads(result.stderr)
+    assert report["errors"] == 1
+    (problem,) = report["problems"]
+    assert problem["path"] == "namespaces[0].dataplane"
+    assert problem["rule"] == "enum" and problem["line"] > 1 and problem["column"] > 1
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    profile, _ = variant(tmp_path, ("dataplane: ambient", "dataplane: ambiant"))
+    result = runner.invoke(cli.app, ["render", str(profile), "--format", "github", "--out", str(tmp_path)])
+    assert result.stderr.startswith(f"::error file={profile},line=")
+    assert "namespaces[0].dataplane" in result.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    assert runner.invoke(cli.app, ["render"]).exit_code == 2
+    assert runner.invoke(cli.app, ["render", "x.yaml", "--format", "xml"]).exit_code == 2
+
+
+def test_a_bug_in_gen_exits_3_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "render_profile", broken)
+    monkeypatch.setattr(sys, "argv", ["gen", "render", str(PROFILES / "caffeine.yaml")])
+    monkeypatch.delenv("GEN_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 3
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+
+
+def test_installed_gen_renders_from_any_directory(tmp_path: Path) -> None:
+    """The console script works outside the checkout: templates ship with the package."""
+    gen = Path(sys.executable).with_name("gen")
+    assert gen.exists(), f"the `gen` console script is not installed beside {sys.executable}"
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    completed = subprocess.run(
+        [str(gen), "render", str(PROFILES / "caffeine.yaml"), "--out", "here"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert tree(tmp_path / "here" / "caffeine") == tree(GOLDEN / "caffeine")

@@ -1,0 +1,70 @@
+"""Writing out/: only what changed, atomically; pruning only what gen wrote before."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import PROFILES
+from generator.pipeline import render_profile
+from generator.write import LEDGER, WriteError, write_tree
+from helpers import render_into, tree, variant
+
+
+def test_ledger_lists_every_file_with_its_hash(tmp_path: Path) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path)
+    ledger = json.loads((root / LEDGER).read_text())
+    files = {name for name in tree(root) if name != str(LEDGER)}
+    assert set(ledger["files"]) == files
+    assert ledger["profile"] == "caffeine"
+
+
+def test_second_render_rewrites_nothing(tmp_path: Path) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path)
+    before = {path: path.stat().st_mtime_ns for path in root.rglob("*") if path.is_file()}
+    result = render_profile(PROFILES / "caffeine.yaml")
+    report = write_tree(root, result.profile, list(result.files))
+    assert report.written == () and report.removed == ()
+    assert len(report.unchanged) == len(result.files)
+    assert {path: path.stat().st_mtime_ns for path in root.rglob("*") if path.is_file()} == before
+
+
+def test_files_the_profile_no_longer_renders_are_removed(tmp_path: Path) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
+    foreign = root / "clusters/app-blk-east-0/namespaces/caffeine/notes.md"
+    foreign.write_text("kept: gen never wrote it\n")
+    smaller, _ = variant(tmp_path, ("  apps: [caffeine]\n", ""))
+    result = render_profile(smaller)
+    report = write_tree(root, result.profile, list(result.files))
+    assert "clusters/app-blk-east-0/namespaces/caffeine/deployment-netshoot.yaml" in report.removed
+    assert not (root / "clusters/app-blk-east-0/namespaces/caffeine/deployment-netshoot.yaml").exists()
+    assert foreign.read_text() == "kept: gen never wrote it\n"
+    assert tree(root).keys() == {*(f.path for f in result.files), str(LEDGER), str(foreign.relative_to(root))}
+
+
+def test_empty_folders_left_by_pruning_are_removed(tmp_path: Path) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
+    no_namespace, _ = variant(tmp_path, ("namespaces:\n- name: caffeine\n  clusters: [app-blk-east-0]\n  dataplane: ambient\n  apps: [caffeine]\n", ""))
+    result = render_profile(no_namespace)
+    write_tree(root, result.profile, list(result.files))
+    assert not (root / "clusters/app-blk-east-0/namespaces").exists()
+    assert (root / "clusters/app-blk-east-0/control-plane/controlplane-values.yaml").is_file()
+
+
+def test_a_ledger_pointing_outside_the_tree_is_refused(tmp_path: Path) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (root / LEDGER).write_text(json.dumps({"files": {"../../victim.txt": "0"}}))
+    result = render_profile(PROFILES / "caffeine.yaml")
+    with pytest.raises(WriteError, match="outside the output folder"):
+        write_tree(root, result.profile, list(result.files))
+    assert victim.read_text() == "precious"
+
+
+def test_written_files_are_world_readable(tmp_path: Path) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path)
+    modes = {path.stat().st_mode & 0o777 for path in root.rglob("*") if path.is_file()}
+    assert modes == {0o644}
