@@ -13,6 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .problems import Location, Problem, ProfileError, ProfilePath
@@ -159,13 +160,11 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = " ".join(str(part) for part in (error.context, error.problem) if part)
-        hint = "each key may appear once in a mapping" if "duplicate key" in detail else (
-            "fix the YAML syntax at this position"
-        )
-        if "duplicate key" in detail:
-            detail = "duplicate key " + detail.split('"')[1] if '"' in detail else detail
-        raise fail(f"invalid YAML: {' '.join(detail.split())}", hint, line, column)
+        if isinstance(error, DuplicateKeyError):
+            key = str(error.problem).split('"')[1] if '"' in str(error.problem) else ""
+            raise fail(f"invalid YAML: duplicate key {key!r}", "each key may appear once in a mapping", line, column)
+        detail = " ".join(" ".join(str(part) for part in (error.context, error.problem) if part).split())
+        raise fail(f"invalid YAML: {detail}", "fix the YAML syntax at this position", line, column)
     except YAMLError as error:
         raise fail(f"invalid YAML: {error}", "fix the YAML syntax", rule="yaml")
 

@@ -7,7 +7,7 @@ problems back at the line that caused them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import total_ordering
 
@@ -55,8 +55,10 @@ _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
 @total_ordering
 @dataclass(frozen=True)
 class Version:
-    text: str
-    numbers: tuple[int, int, int]
+    """A version as written (`text`), compared by its numbers: "1.24" == "1.24.0"."""
+
+    text: str = field(compare=False)
+    numbers: tuple[int, int, int] = (0, 0, 0)
 
     @classmethod
     def parse(cls, text: str) -> Version:

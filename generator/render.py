@@ -12,7 +12,6 @@ A profile value therefore cannot add a key, a document or a type change to the o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,7 +152,3 @@ def render_output(environment: jinja2.Environment, output: Output, profile: str)
 def render(plan: Plan, environment: jinja2.Environment | None = None) -> list[RenderedFile]:
     env = environment or make_environment()
     return [render_output(env, output, plan.profile) for output in plan.outputs]
-
-
-def render_texts(files: Iterable[RenderedFile]) -> dict[str, str]:
-    return {file.path: file.text for file in files}

@@ -25,9 +25,7 @@ UNDECLARED_WORKSPACE = cerberus_errors.ErrorDefinition(0x0D, "check_with")
 
 
 def _names(items: Any) -> list[str]:
-    if not isinstance(items, list):
-        return []
-    return [item["name"] for item in items if isinstance(item, dict) and isinstance(item.get("name"), str)]
+    return [name for _, name in _names_with_index(items)]
 
 
 class ProfileValidator(cerberus.Validator):  # type: ignore[misc]

@@ -1,6 +1,7 @@
 """Stage 7, write: rendered texts -> files under out/<profile>/.
 
-Only files whose bytes change are written, each atomically (temporary file + rename). A ledger,
+Only files whose bytes change are written: all of them are staged as temporary files first, then
+renamed into place, so a failure while writing leaves the previous tree as it was. A ledger,
 `.gen/manifest.json`, lists every file gen wrote with its hash; on the next run, files listed there
 that the profile no longer renders are removed. Files gen never wrote are never touched.
 """
@@ -60,17 +61,33 @@ def read_ledger(root: Path) -> set[str]:
     return {str(_safe_relative(path)) for path in files}
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def _stage(target: Path, data: bytes) -> Path:
+    """Write `data` beside `target` under a temporary name; the caller renames it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
         os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
+
+
+def _replace_all(changes: list[tuple[Path, bytes]]) -> None:
+    """Stage every file first, then rename them all: a failure while writing (a full disk, a
+    permission) leaves the previous tree as it was."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in changes:
+            staged.append((_stage(target, data), target))
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, target in staged:
+        os.replace(temporary, target)
 
 
 def _remove_empty_parents(path: Path, root: Path) -> None:
@@ -83,15 +100,21 @@ def _remove_empty_parents(path: Path, root: Path) -> None:
 def write_tree(root: Path, profile: str, files: list[RenderedFile]) -> WriteReport:
     try:
         previous = read_ledger(root)
+        changes: list[tuple[Path, bytes]] = []
         written, unchanged = [], []
         for file in files:
             target = root / _safe_relative(file.path)
             data = file.text.encode("utf-8")
             if target.is_file() and target.read_bytes() == data:
                 unchanged.append(file.path)
-                continue
-            _write_atomically(target, data)
-            written.append(file.path)
+            else:
+                changes.append((target, data))
+                written.append(file.path)
+        ledger = root / LEDGER
+        ledger_data = ledger_text(profile, files).encode("utf-8")
+        if written or not ledger.is_file() or ledger.read_bytes() != ledger_data:
+            changes.append((ledger, ledger_data))
+        _replace_all(changes)
         removed = []
         for stale in sorted(previous - {file.path for file in files}):
             target = root / stale
@@ -99,10 +122,6 @@ def write_tree(root: Path, profile: str, files: list[RenderedFile]) -> WriteRepo
                 target.unlink()
                 _remove_empty_parents(target, root)
                 removed.append(stale)
-        ledger = root / LEDGER
-        text = ledger_text(profile, files).encode("utf-8")
-        if not ledger.is_file() or ledger.read_bytes() != text:
-            _write_atomically(ledger, text)
     except OSError as error:
         raise WriteError(f"cannot write {error.filename or root}: {error.strerror}") from None
     return WriteReport(root, tuple(written), tuple(unchanged), tuple(removed))

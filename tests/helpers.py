@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 from generator.pipeline import render_profile
@@ -33,3 +35,11 @@ def tree(root: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()
     }
+
+
+def run_command(command: list[str], cwd: Path, **env: str | None) -> subprocess.CompletedProcess[str]:
+    """Run `command` in `cwd` with the test's environment, changed by `env` (None unsets)."""
+    environment = {**os.environ, **{k: v for k, v in env.items() if v is not None}}
+    for key in (k for k, v in env.items() if v is None):
+        environment.pop(key, None)
+    return subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, check=False)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import GOLDEN, PROFILES
 from generator import cli
-from helpers import tree, variant
+from helpers import run_command, tree, variant
 
 runner = CliRunner()
 
@@ -89,14 +87,6 @@ def test_installed_gen_renders_from_any_directory(tmp_path: Path) -> None:
     """The console script works outside the checkout: templates ship with the package."""
     gen = Path(sys.executable).with_name("gen")
     assert gen.exists(), f"the `gen` console script is not installed beside {sys.executable}"
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    completed = subprocess.run(
-        [str(gen), "render", str(PROFILES / "caffeine.yaml"), "--out", "here"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = run_command([str(gen), "render", str(PROFILES / "caffeine.yaml"), "--out", "here"], tmp_path, PYTHONPATH=None)
     assert completed.returncode == 0, completed.stderr
-    assert tree(tmp_path / "here" / "caffeine") == tree(GOLDEN / "caffeine")
+    assert tree(tmp_path / "here" / "caffeine") == tree(GOLDEN / "caffeine"), "is the installed gen stale? pip install ."

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 
 from conftest import GOLDEN, PROFILES, REPO
 from generator.pipeline import render_profile
-from helpers import render_into, tree
+from helpers import render_into, run_command, tree
 
 EXAMPLES = sorted(PROFILES.glob("*.yaml"))
 
@@ -53,14 +51,11 @@ def test_rendering_twice_gives_identical_bytes(tmp_path: Path) -> None:
 
 
 def _render_in_process(cwd: Path, out: Path, hash_seed: str) -> dict[str, bytes]:
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(REPO)}
-    completed = subprocess.run(
+    completed = run_command(
         [sys.executable, "-m", "generator", "render", str(PROFILES / "caffeine.yaml"), "--out", str(out)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        cwd,
+        PYTHONHASHSEED=hash_seed,
+        PYTHONPATH=str(REPO),
     )
     assert completed.returncode == 0, completed.stderr
     return tree(out / "caffeine")

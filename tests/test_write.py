@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROFILES
+from generator import write
 from generator.pipeline import render_profile
 from generator.write import LEDGER, WriteError, write_tree
 from helpers import render_into, tree, variant
@@ -68,3 +69,23 @@ def test_written_files_are_world_readable(tmp_path: Path) -> None:
     root = render_into(PROFILES / "caffeine.yaml", tmp_path)
     modes = {path.stat().st_mode & 0o777 for path in root.rglob("*") if path.is_file()}
     assert modes == {0o644}
+
+
+def test_a_failed_write_leaves_the_previous_tree_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
+    before = tree(root)
+    changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"))
+    result = render_profile(changed)
+    calls = {"n": 0}
+    real_stage = write._stage
+
+    def failing_stage(target: Path, data: bytes) -> Path:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device", str(target))
+        return real_stage(target, data)
+
+    monkeypatch.setattr(write, "_stage", failing_stage)
+    with pytest.raises(WriteError, match="No space left on device"):
+        write_tree(root, result.profile, list(result.files))
+    assert tree(root) == before, "no file changed and no temporary file was left behind"
