@@ -15,14 +15,32 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.tokens import (
+    BlockEndToken,
+    BlockMappingStartToken,
+    BlockSequenceStartToken,
+    FlowMappingEndToken,
+    FlowMappingStartToken,
+    FlowSequenceEndToken,
+    FlowSequenceStartToken,
+)
 
 from .problems import Location, Problem, ProfileError, ProfilePath
 
 # A profile that expands to more nodes than this (for example through nested aliases) is
 # refused before any stage walks it.
 MAX_NODES = 200_000
+# Far deeper than any profile needs, far shallower than Python's recursion limit.
+MAX_DEPTH = 64
 
 Position = tuple[int, int]  # 1-based line, column
+
+_OPENING = (BlockMappingStartToken, BlockSequenceStartToken, FlowMappingStartToken, FlowSequenceStartToken)
+_CLOSING = (BlockEndToken, FlowMappingEndToken, FlowSequenceEndToken)
+# What ruamel's constructor raises, besides its own errors, for scalars such as `2025-02-30`,
+# `!!int abc` or an integer of 5,000 digits.
+_CONSTRUCTION_ERRORS = (ValueError, KeyError, TypeError, OverflowError, IndexError)
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,8 @@ class LoadedProfile:
     text: str
     data: Any
     source_map: SourceMap
+    # Problems found while reading that do not stop validation (keys that are not strings).
+    problems: tuple[Problem, ...] = ()
 
 
 def _position(pair: Any) -> Position | None:
@@ -72,10 +92,26 @@ def _position(pair: Any) -> Position | None:
     return (line + 1, column + 1)
 
 
+def _key_positions(node: CommentedMap, key: Any) -> tuple[Position | None, Position | None]:
+    """Where `key` and its value are written: in `node`, or in a mapping merged in by `<<:`."""
+    # ruamel keeps merged mappings as a list of mappings (older releases: of (index, mapping)).
+    merged = [item[1] if isinstance(item, tuple) else item for item in getattr(node, "merge", [])]
+    for mapping in (node, *merged):
+        if isinstance(mapping, CommentedMap) and key in (mapping.lc.data or {}):
+            return _position(mapping.lc.key(key)), _position(mapping.lc.value(key))
+    return None, None
+
+
+class _TooLarge(Exception):
+    pass
+
+
 class _SourceMapBuilder:
-    def __init__(self) -> None:
+    def __init__(self, file: str) -> None:
+        self.file = file
         self.keys: dict[ProfilePath, Position] = {}
         self.values: dict[ProfilePath, Position] = {}
+        self.problems: list[Problem] = []
         self.nodes = 0
 
     def walk(self, node: Any, path: ProfilePath) -> Any:
@@ -84,37 +120,48 @@ class _SourceMapBuilder:
         if self.nodes > MAX_NODES:
             raise _TooLarge
         if isinstance(node, CommentedMap):
-            plain: dict[Any, Any] = {}
-            for key, value in node.items():
-                child = (*path, key if isinstance(key, (str, int)) else str(key))
-                key_pos = value_pos = None
-                try:
-                    key_pos = _position(node.lc.key(key))
-                    value_pos = _position(node.lc.value(key))
-                except (KeyError, TypeError):  # keys brought in by a merge (`<<:`)
-                    pass
-                if key_pos:
-                    self.keys[child] = key_pos
-                if value_pos and not isinstance(value, (CommentedMap, CommentedSeq)):
-                    self.values[child] = value_pos
-                elif key_pos:
-                    # A nested block starts on the next line; point at its key instead.
-                    self.values[child] = key_pos
-                plain[key] = self.walk(value, child)
-            return plain
+            return self._mapping(node, path)
         if isinstance(node, CommentedSeq):
             items = []
             for index, value in enumerate(node):
                 child = (*path, index)
                 try:
-                    pos = _position(node.lc.item(index))
-                except (KeyError, TypeError):
-                    pos = None
-                if pos:
-                    self.values[child] = pos
+                    position = _position(node.lc.item(index))
+                except (KeyError, TypeError, IndexError):
+                    position = None
+                if position:
+                    self.values[child] = position
                 items.append(self.walk(value, child))
             return items
         return _plain_scalar(node)
+
+    def _mapping(self, node: CommentedMap, path: ProfilePath) -> dict[str, Any]:
+        plain: dict[str, Any] = {}
+        for key, value in node.items():
+            key_position, value_position = _key_positions(node, key)
+            if not isinstance(key, str):
+                line, column = key_position or self.values.get(path, (1, 1))
+                self.problems.append(
+                    Problem(
+                        f"keys must be strings, this one is {type(key).__name__} {key!r}",
+                        "key-type",
+                        path,
+                        "profile keys are names such as `clusters` or `name`; quote the key if it is one",
+                        location=Location(self.file, line, column),
+                    )
+                )
+                continue
+            child = (*path, key)
+            if key_position:
+                self.keys[child] = key_position
+            # An empty value, or a nested block that starts on the next line: point at the key.
+            nested = isinstance(value, (CommentedMap, CommentedSeq))
+            spelled = value_position if value is not None and not nested else None
+            position = spelled or key_position
+            if position:
+                self.values[child] = position
+            plain[key] = self.walk(value, child)
+        return plain
 
 
 def _plain_scalar(value: Any) -> Any:
@@ -127,8 +174,36 @@ def _plain_scalar(value: Any) -> Any:
     return value
 
 
-class _TooLarge(Exception):
-    pass
+def _too_deep(text: str) -> Position | None:
+    """Where nesting first passes MAX_DEPTH, found with the scanner (which does not recurse)."""
+    depth = 0
+    for token in YAML(typ="rt").scan(text):
+        if isinstance(token, _OPENING):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return (token.start_mark.line + 1, token.start_mark.column + 1)
+        elif isinstance(token, _CLOSING):
+            depth -= 1
+    return None
+
+
+def _unconstructible_scalar(text: str) -> tuple[Position, str] | None:
+    """The first scalar that ruamel parses but cannot turn into a value, and why."""
+    probe = YAML(typ="rt")
+    stack: list[Node] = [probe.compose(text)]
+    failures = []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            try:
+                probe.constructor.construct_object(node, deep=True)
+            except _CONSTRUCTION_ERRORS as error:
+                failures.append(((node.start_mark.line + 1, node.start_mark.column + 1), str(error)))
+        elif isinstance(node, MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return min(failures) if failures else None
 
 
 def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
@@ -136,9 +211,7 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
     name = display_name or str(path)
 
     def fail(message: str, hint: str, line: int = 1, column: int = 1, rule: str = "yaml") -> ProfileError:
-        return ProfileError(
-            [Problem(message, rule, hint=hint, location=Location(name, line, column))]
-        )
+        return ProfileError([Problem(message, rule, hint=hint, location=Location(name, line, column))])
 
     try:
         raw = path.read_bytes()
@@ -156,19 +229,40 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
+        deep = _too_deep(text)
+        if deep:
+            raise fail(
+                f"the profile nests deeper than {MAX_DEPTH} levels", "flatten the structure", *deep, rule="size"
+            )
         document = yaml.load(text)
+    except DuplicateKeyError as error:
+        mark = error.problem_mark
+        key = str(error.problem).split('"')[1] if '"' in str(error.problem) else ""
+        raise fail(
+            f"invalid YAML: duplicate key {key!r}",
+            "each key may appear once in a mapping",
+            *((mark.line + 1, mark.column + 1) if mark else (1, 1)),
+        )
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if isinstance(error, DuplicateKeyError):
-            key = str(error.problem).split('"')[1] if '"' in str(error.problem) else ""
-            raise fail(f"invalid YAML: duplicate key {key!r}", "each key may appear once in a mapping", line, column)
         detail = " ".join(" ".join(str(part) for part in (error.context, error.problem) if part).split())
-        raise fail(f"invalid YAML: {detail}", "fix the YAML syntax at this position", line, column)
+        raise fail(
+            f"invalid YAML: {detail}",
+            "fix the YAML syntax at this position",
+            *((mark.line + 1, mark.column + 1) if mark else (1, 1)),
+        )
     except YAMLError as error:
         raise fail(f"invalid YAML: {error}", "fix the YAML syntax", rule="yaml")
+    except _CONSTRUCTION_ERRORS as error:
+        found = _unconstructible_scalar(text)
+        position, reason = found if found else ((1, 1), str(error))
+        raise fail(
+            f"invalid YAML value: {reason}",
+            "quote the value to make it a string, or correct it",
+            *position,
+        )
 
-    builder = _SourceMapBuilder()
+    builder = _SourceMapBuilder(name)
     try:
         data = builder.walk(document, ())
     except (_TooLarge, RecursionError):
@@ -177,4 +271,4 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
             "avoid nested aliases (&anchor/*alias); write the profile out plainly",
             rule="size",
         )
-    return LoadedProfile(name, text, data, SourceMap(name, builder.keys, builder.values))
+    return LoadedProfile(name, text, data, SourceMap(name, builder.keys, builder.values), tuple(builder.problems))

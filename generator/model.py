@@ -49,7 +49,7 @@ class PropagationStrategy(StrEnum):
     STRICTER = "STRICTER"
 
 
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?\Z")
 
 
 @total_ordering

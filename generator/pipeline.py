@@ -56,7 +56,7 @@ def _with_spelling(problems: list[Problem], loaded: LoadedProfile) -> list[Probl
 def check_profile(path: Path, display_name: str | None = None) -> tuple[LoadedProfile, Plan | None, list[Problem]]:
     """Load, validate, resolve, check and plan; problems come back located and sorted."""
     loaded = load_profile(path, display_name)
-    problems = _with_spelling(validate(loaded.data), loaded)
+    problems = [*loaded.problems, *_with_spelling(validate(loaded.data), loaded)]
     planned = None
     if not has_errors(problems):
         profile = resolve(loaded.data)

@@ -56,7 +56,7 @@ def _cluster(raw: dict[str, Any], path: ProfilePath) -> Cluster:
         platform=Platform(raw["platform"]),
         istio_version=Version.parse(istio["version"]),
         istio_namespace=istio.get("namespace", DEFAULT_ISTIO_NAMESPACE),
-        ambient=raw.get("ambient", {}).get("enabled", True),
+        ambient=raw.get("ambient", {}).get("enabled", False),
         path=path,
     )
 

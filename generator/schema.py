@@ -12,12 +12,13 @@ from typing import Any
 from .catalog import APP_NAMES
 from .model import AuthorizationMode, Dataplane, Platform, PropagationStrategy
 
-DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
-VERSION = r"^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.+-]+)?$"
+# Patterns end in \Z, not $: `$` also matches before a final newline ("caffeine\n").
+DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
+VERSION = r"^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.+-]+)?\Z"
 # TSB namespaceSelector.names items: <cluster>/<namespace>, `*` for any, a trailing `*` for a prefix.
-NAMESPACE_SELECTOR = r"^(\*|[^/*]+)/(\*|[^/*]+\*?)$"
+NAMESPACE_SELECTOR = r"^(\*|[^/*\s]+)/(\*|[^/*\s]+\*?)\Z"
 # A workspace in this tenant (`caffeine-ws`) or in another declared tenant (`other-tenant/ws`).
-WORKSPACE_REF = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+WORKSPACE_REF = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
 
 
 def _name(required: bool = True) -> dict[str, Any]:
@@ -110,7 +111,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
                 {"version": _version(), "namespace": _name(required=False)},
                 required=True,
             ),
-            "ambient": _record({"enabled": {"type": "boolean", "required": True}}),
+            "ambient": _record({"enabled": {"type": "boolean", "required": True}}),  # off unless switched on
         },
         required=True,
         minlength=1,

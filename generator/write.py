@@ -1,9 +1,14 @@
 """Stage 7, write: rendered texts -> files under out/<profile>/.
 
-Only files whose bytes change are written: all of them are staged as temporary files first, then
-renamed into place, so a failure while writing leaves the previous tree as it was. A ledger,
-`.gen/manifest.json`, lists every file gen wrote with its hash; on the next run, files listed there
-that the profile no longer renders are removed. Files gen never wrote are never touched.
+gen owns the files it wrote, and only those. A ledger, `.gen/manifest.json`, lists them with their
+hashes. On each run:
+- only files whose bytes change are written: all are staged as temporary files first, then
+  renamed into place, so a failure while writing leaves the previous tree as it was;
+- files that the ledger lists and the profile no longer renders are removed;
+- a file gen did not write is never overwritten or removed: if one stands where gen would write,
+  nothing is written and the conflict is reported;
+- no path, even through a symbolic link, may lead outside the output folder;
+- the ledger is written last, so an interrupted run is finished by the next one.
 """
 
 from __future__ import annotations
@@ -42,6 +47,14 @@ def _safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
+def _inside(root: Path, relative: str) -> Path:
+    """`root/relative`, refused if a symbolic link on the way leads out of `root`."""
+    target = root / _safe_relative(relative)
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise WriteError(f"refusing {target}: a symbolic link leads it outside {root}")
+    return target
+
+
 def ledger_text(profile: str, files: Iterable[RenderedFile]) -> str:
     entries = {file.path: hashlib.sha256(file.text.encode("utf-8")).hexdigest() for file in files}
     body = {"generator": "gen", "profile": profile, "files": dict(sorted(entries.items()))}
@@ -76,18 +89,22 @@ def _stage(target: Path, data: bytes) -> Path:
 
 
 def _replace_all(changes: list[tuple[Path, bytes]]) -> None:
-    """Stage every file first, then rename them all: a failure while writing (a full disk, a
-    permission) leaves the previous tree as it was."""
+    """Stage every file first, then rename them all into place."""
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in changes:
             staged.append((_stage(target, data), target))
-    except BaseException:
+        for index, (temporary, target) in enumerate(staged):
+            try:
+                os.replace(temporary, target)
+            except OSError as error:
+                error.filename = str(target)
+                staged = staged[index:]
+                raise
+        staged = []
+    finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
-        raise
-    for temporary, target in staged:
-        os.replace(temporary, target)
 
 
 def _remove_empty_parents(path: Path, root: Path) -> None:
@@ -101,27 +118,35 @@ def write_tree(root: Path, profile: str, files: list[RenderedFile]) -> WriteRepo
     try:
         previous = read_ledger(root)
         changes: list[tuple[Path, bytes]] = []
-        written, unchanged = [], []
+        written, unchanged, conflicts = [], [], []
         for file in files:
-            target = root / _safe_relative(file.path)
+            target = _inside(root, file.path)
             data = file.text.encode("utf-8")
             if target.is_file() and target.read_bytes() == data:
                 unchanged.append(file.path)
-            else:
-                changes.append((target, data))
-                written.append(file.path)
-        ledger = root / LEDGER
-        ledger_data = ledger_text(profile, files).encode("utf-8")
-        if written or not ledger.is_file() or ledger.read_bytes() != ledger_data:
-            changes.append((ledger, ledger_data))
+                continue
+            if target.exists() and (not target.is_file() or file.path not in previous):
+                conflicts.append(file.path)
+            changes.append((target, data))
+            written.append(file.path)
+        if conflicts:
+            raise WriteError(
+                f"{len(conflicts)} file(s) in {root} were not written by gen and would be replaced: "
+                + ", ".join(conflicts)
+                + "; move them away (or delete them) and render again"
+            )
+        stale = [_inside(root, path) for path in sorted(previous - {file.path for file in files})]
         _replace_all(changes)
         removed = []
-        for stale in sorted(previous - {file.path for file in files}):
-            target = root / stale
+        for target in stale:
             if target.is_file():
                 target.unlink()
                 _remove_empty_parents(target, root)
-                removed.append(stale)
+                removed.append(str(target.relative_to(root)))
+        ledger = root / LEDGER
+        ledger_data = ledger_text(profile, files).encode("utf-8")
+        if not ledger.is_file() or ledger.read_bytes() != ledger_data:
+            _replace_all([(ledger, ledger_data)])
     except OSError as error:
         raise WriteError(f"cannot write {error.filename or root}: {error.strerror}") from None
     return WriteReport(root, tuple(written), tuple(unchanged), tuple(removed))

@@ -88,7 +88,7 @@ def test_a_cluster_without_ambient_gets_no_overlays(tmp_path: Path) -> None:
 def test_a_namespace_on_two_clusters_is_rendered_on_both(tmp_path: Path) -> None:
     profile, _ = variant(
         tmp_path,
-        ("clusters:\n- name: app-blk-east-0\n", "clusters:\n- name: app-blk-west-0\n  platform: eks\n  istio: {version: \"1.25.0\"}\n- name: app-blk-east-0\n"),
+        ("clusters:\n- name: app-blk-east-0\n", "clusters:\n- name: app-blk-west-0\n  platform: eks\n  istio: {version: \"1.25.0\"}\n  ambient: {enabled: true}\n- name: app-blk-east-0\n"),
         ("clusters: [app-blk-east-0]", "clusters: [app-blk-east-0, app-blk-west-0]"),
     )
     root = render_into(profile, tmp_path / "out")

@@ -89,3 +89,67 @@ def test_a_failed_write_leaves_the_previous_tree_as_it_was(tmp_path: Path, monke
     with pytest.raises(WriteError, match="No space left on device"):
         write_tree(root, result.profile, list(result.files))
     assert tree(root) == before, "no file changed and no temporary file was left behind"
+
+
+def test_pruning_does_not_follow_a_symbolic_link_out_of_the_tree(tmp_path: Path) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("precious")
+    (root / "link").symlink_to(victim)
+    ledger = json.loads((root / LEDGER).read_text())
+    ledger["files"]["link/keep.txt"] = "0"
+    (root / LEDGER).write_text(json.dumps(ledger))
+    result = render_profile(PROFILES / "caffeine.yaml")
+    with pytest.raises(WriteError, match="symbolic link"):
+        write_tree(root, result.profile, list(result.files))
+    assert (victim / "keep.txt").read_text() == "precious"
+
+
+def test_a_file_gen_did_not_write_is_never_overwritten(tmp_path: Path) -> None:
+    root = tmp_path / "out" / "caffeine"
+    mine = root / "management-plane/tsb-mp/tsb/kustomization.yaml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("# hand-written\n")
+    result = render_profile(PROFILES / "caffeine.yaml")
+    with pytest.raises(WriteError, match="not written by gen") as raised:
+        write_tree(root, result.profile, list(result.files))
+    assert "management-plane/tsb-mp/tsb/kustomization.yaml" in str(raised.value)
+    assert tree(root) == {"management-plane/tsb-mp/tsb/kustomization.yaml": b"# hand-written\n"}
+
+
+def test_a_directory_in_the_way_stops_the_write_before_anything_changes(tmp_path: Path) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
+    blocker = root / "management-plane/tsb-mp/tsb/workspace-caffeine-ws.yaml"
+    blocker.unlink()
+    blocker.mkdir()
+    before = tree(root)
+    changed, _ = variant(tmp_path, ("platform: aks", "platform: openshift"))
+    result = render_profile(changed)
+    with pytest.raises(WriteError, match="workspace-caffeine-ws.yaml"):
+        write_tree(root, result.profile, list(result.files))
+    assert tree(root) == before
+
+
+def test_a_failed_rename_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
+    changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"))
+    result = render_profile(changed)
+    real_replace = write.os.replace
+    calls = {"n": 0}
+
+    def failing_replace(source: str, target: str) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(5, "Input/output error")
+        real_replace(source, target)
+
+    monkeypatch.setattr(write.os, "replace", failing_replace)
+    with pytest.raises(WriteError, match="cannot write .*workspace.*Input/output error"):
+        write_tree(root, result.profile, list(result.files))
+    assert not [path for path in root.rglob("*.tmp")]
+    # The ledger is written last: it still describes the previous run, which the next run repairs.
+    monkeypatch.setattr(write.os, "replace", real_replace)
+    report = write_tree(root, result.profile, list(result.files))
+    assert tree(root) == tree(render_into(changed, tmp_path / "fresh"))
+    assert len(report.written) == 2
