@@ -31,7 +31,9 @@ from .problems import Location, Problem, ProfileError, ProfilePath
 # A profile that expands to more nodes than this (for example through nested aliases) is
 # refused before any stage walks it.
 MAX_NODES = 200_000
-# Far deeper than any profile needs, far shallower than Python's recursion limit.
+# Far deeper than any profile needs. ruamel's constructor recurses once per level and runs out of
+# stack at a few hundred; when it does, the scanner (which does not recurse) finds where the
+# profile first passes this depth, to say where to look.
 MAX_DEPTH = 64
 
 Position = tuple[int, int]  # 1-based line, column
@@ -229,12 +231,10 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
-        deep = _too_deep(text)
-        if deep:
-            raise fail(
-                f"the profile nests deeper than {MAX_DEPTH} levels", "flatten the structure", *deep, rule="size"
-            )
         document = yaml.load(text)
+    except RecursionError:
+        deep = _too_deep(text) or (1, 1)
+        raise fail(f"the profile nests deeper than {MAX_DEPTH} levels", "flatten the structure", *deep, rule="size")
     except DuplicateKeyError as error:
         mark = error.problem_mark
         key = str(error.problem).split('"')[1] if '"' in str(error.problem) else ""

@@ -6,7 +6,7 @@ load -> validate -> resolve -> check -> plan -> render, all in memory. Writing i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import run_checks
@@ -41,14 +41,7 @@ def _with_spelling(problems: list[Problem], loaded: LoadedProfile) -> list[Probl
         if problem.rule == "type" and problem.hint.startswith("put the value in double quotes"):
             spelled = loaded.source_map.raw_text(problem.path, loaded.text)
             if spelled:
-                problem = Problem(
-                    problem.message,
-                    problem.rule,
-                    problem.path,
-                    f'{problem.hint}: "{spelled}"',
-                    problem.severity,
-                    problem.at_key,
-                )
+                problem = replace(problem, hint=f'{problem.hint}: "{spelled}"')
         fixed.append(problem)
     return fixed
 

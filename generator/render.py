@@ -113,8 +113,7 @@ class RenderedFile:
     text: str
 
 
-def _parse_back(output: Output, text: str) -> Any:
-    yaml = YAML(typ="safe", pure=True)
+def _parse_back(yaml: YAML, output: Output, text: str) -> Any:
     try:
         documents = [doc for doc in yaml.load_all(text) if doc is not None]
     except YAMLError as error:
@@ -137,13 +136,13 @@ def _check_identity(output: Output, document: dict[str, Any], identity: ObjectId
         raise RenderError(f"{output.path} ({output.template}) renders {found}, the plan declared {identity}")
 
 
-def render_output(environment: jinja2.Environment, output: Output, profile: str) -> RenderedFile:
+def render_output(environment: jinja2.Environment, yaml: YAML, output: Output, profile: str) -> RenderedFile:
     try:
         template = environment.get_template(output.template)
         text = template.render({"profile": profile, **output.context})
     except jinja2.TemplateError as error:
         raise RenderError(f"{output.path}: template {output.template}: {error}") from None
-    document = _parse_back(output, text)
+    document = _parse_back(yaml, output, text)
     if output.identity is not None:
         _check_identity(output, document, output.identity)
     return RenderedFile(output.path, text)
@@ -151,4 +150,5 @@ def render_output(environment: jinja2.Environment, output: Output, profile: str)
 
 def render(plan: Plan, environment: jinja2.Environment | None = None) -> list[RenderedFile]:
     env = environment or make_environment()
-    return [render_output(env, output, plan.profile) for output in plan.outputs]
+    yaml = YAML(typ="safe", pure=True)
+    return [render_output(env, yaml, output, plan.profile) for output in plan.outputs]

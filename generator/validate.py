@@ -141,13 +141,21 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def _schema_at(path: ProfilePath) -> dict[str, Any]:
-    """The rules for the mapping that holds `path`'s last key."""
+def _rules_at(path: ProfilePath) -> dict[str, Any]:
+    """The schema rules that apply to the value at `path` (empty where the schema has none)."""
     rules: dict[str, Any] = {"type": "dict", "schema": PROFILE_SCHEMA}
-    for part in path[:-1]:
+    for part in path:
         inner = rules.get("schema", {})
         rules = inner if isinstance(part, int) else inner.get(part, {})
-    return rules.get("schema", {}) if rules.get("type") == "dict" else {}
+        if not isinstance(rules, dict):
+            return {}
+    return rules
+
+
+def _keys_allowed_beside(path: ProfilePath) -> list[str]:
+    """The keys of the mapping that holds `path`'s last key."""
+    parent = _rules_at(path[:-1])
+    return sorted(parent.get("schema", {})) if parent.get("type") == "dict" else []
 
 
 def _closest(word: str, options: Iterable[str]) -> list[str]:
@@ -168,11 +176,11 @@ def _problem(error: Any) -> Problem:
     code = error.code
     value = error.value
     key = path[-1] if path else ""
-    meta = _rule_meta(path)
+    meta = _rules_at(path).get("meta", {})
     fmt = meta.get("format", "")
 
     if code == cerberus_errors.UNKNOWN_FIELD.code:
-        known = sorted(_schema_at(path))
+        known = _keys_allowed_beside(path)
         close = _closest(str(key), known)
         hint = f"did you mean '{close[0]}'? " if close else ""
         hint += f"keys allowed here: {', '.join(known)}"
@@ -262,14 +270,3 @@ def _reference_hint(name: str, declared: list[str], where: str) -> str:
     if declared:
         return f"declared {where}: {', '.join(declared)}; declare it or fix the name"
     return f"no {where} are declared; declare it first"
-
-
-def _rule_meta(path: ProfilePath) -> dict[str, Any]:
-    rules: dict[str, Any] = {"type": "dict", "schema": PROFILE_SCHEMA}
-    for part in path:
-        inner = rules.get("schema", {})
-        rules = inner if isinstance(part, int) else inner.get(part, {})
-        if not isinstance(rules, dict):
-            return {}
-    meta = rules.get("meta", {})
-    return meta if isinstance(meta, dict) else {}
