@@ -6,7 +6,8 @@ load -> validate -> resolve -> check -> plan -> render, all in memory. Writing i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .checks import run_checks
@@ -34,22 +35,11 @@ def _locate(problems: list[Problem], loaded: LoadedProfile) -> list[Problem]:
     return sorted(located, key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
 
 
-def _with_spelling(problems: list[Problem], loaded: LoadedProfile) -> list[Problem]:
-    """Show how to quote a number or boolean that should have been a string, as the user wrote it."""
-    fixed = []
-    for problem in problems:
-        if problem.rule == "type" and problem.hint.startswith("put the value in double quotes"):
-            spelled = loaded.source_map.raw_text(problem.path, loaded.text)
-            if spelled:
-                problem = replace(problem, hint=f'{problem.hint}: "{spelled}"')
-        fixed.append(problem)
-    return fixed
-
-
 def check_profile(path: Path, display_name: str | None = None) -> tuple[LoadedProfile, Plan | None, list[Problem]]:
     """Load, validate, resolve, check and plan; problems come back located and sorted."""
     loaded = load_profile(path, display_name)
-    problems = [*loaded.problems, *_with_spelling(validate(loaded.data), loaded)]
+    spelling = partial(loaded.source_map.raw_text, source=loaded.text)
+    problems = [*loaded.problems, *validate(loaded.data, spelling)]
     planned = None
     if not has_errors(problems):
         profile = resolve(loaded.data)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from posixpath import dirname
 from posixpath import join as join_path
 from typing import Any
@@ -54,7 +54,7 @@ class Output:
 @dataclass(frozen=True)
 class Plan:
     profile: str
-    outputs: tuple[Output, ...] = field(default_factory=tuple)
+    outputs: tuple[Output, ...]
 
 
 def object_file_name(kind: str, name: str) -> str:

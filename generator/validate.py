@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import cerberus
@@ -22,6 +22,16 @@ DUPLICATE_NAME = cerberus_errors.ErrorDefinition(0x0A, "unique_names")
 DUPLICATE_ITEM = cerberus_errors.ErrorDefinition(0x0B, "unique_items")
 UNDECLARED_CLUSTER = cerberus_errors.ErrorDefinition(0x0C, "check_with")
 UNDECLARED_WORKSPACE = cerberus_errors.ErrorDefinition(0x0D, "check_with")
+
+
+def _names_with_index(items: Any) -> list[tuple[int, str]]:
+    if not isinstance(items, list):
+        return []
+    return [
+        (index, item["name"])
+        for index, item in enumerate(items)
+        if isinstance(item, dict) and isinstance(item.get("name"), str)
+    ]
 
 
 def _names(items: Any) -> list[str]:
@@ -81,18 +91,12 @@ class ProfileValidator(cerberus.Validator):  # type: ignore[misc]
             self._error(field, UNDECLARED_WORKSPACE, value, f"workspace of tenant '{tenant_name}'", workspaces)
 
 
-def _names_with_index(items: Any) -> list[tuple[int, str]]:
-    if not isinstance(items, list):
-        return []
-    return [
-        (index, item["name"])
-        for index, item in enumerate(items)
-        if isinstance(item, dict) and isinstance(item.get("name"), str)
-    ]
+Spelling = Callable[[ProfilePath], str]
 
 
-def validate(data: Any) -> list[Problem]:
-    """Every way in which `data` does not fit the profile schema."""
+def validate(data: Any, spelling: Spelling = lambda path: "") -> list[Problem]:
+    """Every way in which `data` does not fit the profile schema. `spelling` gives a value as the
+    user wrote it (`1.20`, where YAML read the float 1.2), for hints."""
     if not isinstance(data, dict):
         kind = _type_name(data)
         return [
@@ -104,7 +108,7 @@ def validate(data: Any) -> list[Problem]:
         ]
     validator = ProfileValidator(PROFILE_SCHEMA, allow_unknown=False)
     validator.validate(data, normalize=False)
-    return [_problem(error) for error in _leaf_errors(validator._errors)]
+    return [_problem(error, spelling) for error in _leaf_errors(validator._errors)]
 
 
 def _leaf_errors(errors: Iterable[Any]) -> Iterator[Any]:
@@ -171,7 +175,7 @@ def _dns_label_suggestion(value: str) -> str:
     return f" (for example {slug!r})" if slug and slug != value else ""
 
 
-def _problem(error: Any) -> Problem:
+def _problem(error: Any, spelling: Spelling) -> Problem:
     path: ProfilePath = tuple(error.document_path)
     code = error.code
     value = error.value
@@ -193,6 +197,9 @@ def _problem(error: Any) -> Problem:
         hint = ""
         if error.constraint == "string" and isinstance(value, (int, float, bool)):
             hint = "put the value in double quotes so that YAML keeps it a string"
+            spelled = spelling(path)
+            if spelled:
+                hint += f': "{spelled}"'
         elif error.constraint == "boolean" and isinstance(value, str):
             hint = "write true or false (YAML 1.2: yes/no/on/off are strings)"
         elif error.constraint == "list":

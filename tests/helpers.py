@@ -14,15 +14,19 @@ from conftest import PROFILES
 CAFFEINE = (PROFILES / "caffeine.yaml").read_text("utf-8")
 
 
+def write_profile(tmp_path: Path, text: str, name: str = "profile.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
 def variant(tmp_path: Path, *replacements: tuple[str, str], name: str = "profile.yaml") -> tuple[Path, str]:
     """The caffeine profile with each `old` text replaced by `new` (each must occur)."""
     text = CAFFEINE
     for old, new in replacements:
         assert old in text, f"{old!r} is not in profiles/caffeine.yaml"
         text = text.replace(old, new, 1)
-    path = tmp_path / name
-    path.write_text(text, "utf-8")
-    return path, text
+    return write_profile(tmp_path, text, name), text
 
 
 def render_into(profile: Path, out: Path) -> Path:

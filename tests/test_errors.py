@@ -9,7 +9,7 @@ import pytest
 from conftest import position_of
 from generator.pipeline import render_profile
 from generator.problems import Problem, ProfileError
-from helpers import variant
+from helpers import variant, write_profile
 
 
 def problems_of(path: Path) -> list[Problem]:
@@ -154,16 +154,14 @@ def test_duplicate_key_is_refused(tmp_path: Path) -> None:
     [("", "holds nothing"), ("- a\n", "holds a list"), ("just text\n", "holds a string")],
 )
 def test_a_profile_must_be_a_mapping(tmp_path: Path, content: str, expected: str) -> None:
-    path = tmp_path / "profile.yaml"
-    path.write_text(content)
+    path = write_profile(tmp_path, content)
     assert expected in only(problems_of(path), "type").message
 
 
 def test_nested_aliases_cannot_blow_up_the_loader(tmp_path: Path) -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
-    path = tmp_path / "laughs.yaml"
-    path.write_text("\n".join(lines) + "\n")
+    path = write_profile(tmp_path, "\n".join(lines) + "\n")
     assert "more than" in only(problems_of(path), "size").message
 
 
@@ -214,19 +212,13 @@ def test_two_workspace_settings_of_one_name_collide(tmp_path: Path) -> None:
 # Hostile YAML: every one is a located problem and exit code 2, never a crash.
 
 
-def _write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "profile.yaml"
-    path.write_text(text, "utf-8")
-    return path
-
-
 @pytest.mark.parametrize(
     "value",
     ["2025-02-30", "!!int abc", "!!float abc", "!!bool maybe", "9" * 5000, "2020-01-01 25:00:00"],
 )
 def test_values_yaml_cannot_construct_are_located(tmp_path: Path, value: str) -> None:
     text = f"profile: caffeine\ntsb:\n  organization: tetrate\n  version: {value}\n"
-    problem = only(problems_of(_write(tmp_path, text)), "yaml")
+    problem = only(problems_of(write_profile(tmp_path, text)), "yaml")
     assert problem.message.startswith("invalid YAML value")
     assert problem.location is not None
     assert (problem.location.line, problem.location.column) == (4, 12)
@@ -238,7 +230,7 @@ def test_deep_nesting_is_refused_where_it_gets_too_deep(tmp_path: Path, style: s
         text = "profile: " + "[" * 300 + "]" * 300 + "\n"
     else:
         text = "profile:\n" + "".join("  " * depth + f"k{depth}:\n" for depth in range(1, 300))
-    problem = only(problems_of(_write(tmp_path, text)), "size")
+    problem = only(problems_of(write_profile(tmp_path, text)), "size")
     assert "deeper than 64" in problem.message
     assert problem.location is not None and problem.location.line >= 1
 
