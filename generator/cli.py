@@ -17,7 +17,7 @@ from . import __version__
 from .pipeline import render_profile
 from .problems import ProfileError
 from .report import ReportFormat, format_problems
-from .write import WriteError, write_tree
+from .output.write import WriteError, write_tree
 
 EXIT_OK = 0
 EXIT_INVALID = 2

@@ -7,16 +7,15 @@ load -> validate -> resolve -> check -> plan -> render, all in memory. Writing i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from .checks import run_checks
-from .load import LoadedProfile, load_profile
+from .profile.load import LoadedProfile, load_profile
 from .plan import Plan, output_collisions, plan
 from .problems import Problem, ProfileError, has_errors
-from .render import RenderedFile, render
-from .resolve import resolve
-from .validate import validate
+from .output.render import RenderedFile, render
+from .profile.resolve import resolve
+from .profile.validate import validate
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,7 @@ def _locate(problems: list[Problem], loaded: LoadedProfile) -> list[Problem]:
 def check_profile(path: Path, display_name: str | None = None) -> tuple[LoadedProfile, Plan | None, list[Problem]]:
     """Load, validate, resolve, check and plan; problems come back located and sorted."""
     loaded = load_profile(path, display_name)
-    spelling = partial(loaded.source_map.raw_text, source=loaded.text)
-    problems = [*loaded.problems, *validate(loaded.data, spelling)]
+    problems = [*loaded.problems, *validate(loaded.data, loaded.source_map.raw_text)]
     planned = None
     if not has_errors(problems):
         profile = resolve(loaded.data)

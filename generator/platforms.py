@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Platform
+from .profile.model import Platform
 
 K3S_CONF_DIR = "/var/lib/rancher/k3s/agent/etc/cni/net.d"
 

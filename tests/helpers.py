@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from generator.pipeline import render_profile
-from generator.write import write_tree
+from generator.output.write import write_tree
 
 from conftest import PROFILES
 

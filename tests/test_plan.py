@@ -9,7 +9,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from generator.checks.tenancy import selectors_overlap
-from generator.model import Version
+from generator.profile.model import Version
 from helpers import render_into, variant
 
 NAMESPACE_DIR = "clusters/app-blk-east-0/namespaces/caffeine"

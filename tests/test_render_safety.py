@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
+
+import jinja2
 
 import pytest
 from ruamel.yaml import YAML
 
-from generator.plan import ObjectIdentity, Output, Plan
-from generator.render import RenderError, make_environment, quote, render
+from generator.plan import ObjectIdentity, Output, Plan, TemplateContext
+from generator.output.render import RenderError, make_environment, quote, render
 from helpers import render_into, variant
 
 TRICKY = [
@@ -55,13 +59,19 @@ def test_a_hostile_display_name_cannot_add_keys_or_documents(tmp_path: Path) -> 
     assert set(workspace["spec"]) == {"displayName", "namespaceSelector"}
 
 
-def _env_with(tmp_path: Path, template: str) -> Path:
+def _env_with(tmp_path: Path, template: str) -> jinja2.BaseLoader:
     (tmp_path / "t.yaml.j2").write_text(template)
-    return tmp_path
+    return jinja2.FileSystemLoader(str(tmp_path))
 
 
-def _plan(identity: ObjectIdentity | None, **context: object) -> Plan:
-    return Plan("p", (Output("x.yaml", "t.yaml.j2", context, (), "test object", identity),))
+@dataclass(frozen=True, kw_only=True)
+class _TestContext(TemplateContext):
+    template: ClassVar[str] = "t.yaml.j2"
+    name: str = ""
+
+
+def _plan(identity: ObjectIdentity | None, name: str = "") -> Plan:
+    return Plan("p", (Output("x.yaml", _TestContext(name=name), (), "test object", identity),))
 
 
 def test_a_template_cannot_print_a_value_without_the_quote_filter(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import PROFILES
-from generator import write
+from generator.output import write
 from generator.pipeline import render_profile
-from generator.write import LEDGER, WriteError, write_tree
+from generator.output.write import LEDGER, WriteError, write_tree
 from helpers import render_into, tree, variant
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..model import Profile
+from ..profile.model import Profile
 from ..problems import Problem
 from . import dataplane, tenancy, versions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import AuthorizationMode, Profile
+from ..profile.model import AuthorizationMode, Profile
 from ..problems import Problem, format_path
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Profile, Version
+from ..profile.model import Profile, Version
 from ..problems import Problem
 
 MIN_TSB_FOR_AMBIENT = Version.parse("1.12.1")

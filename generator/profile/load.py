@@ -13,7 +13,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tokens import (
@@ -26,7 +25,7 @@ from ruamel.yaml.tokens import (
     FlowSequenceStartToken,
 )
 
-from .problems import Location, Problem, ProfileError, ProfilePath
+from ..problems import Location, Problem, ProfileError, ProfilePath
 
 # A profile that expands to more nodes than this (for example through nested aliases) is
 # refused before any stage walks it.
@@ -50,6 +49,8 @@ class SourceMap:
     file: str
     keys: Mapping[ProfilePath, Position] = field(default_factory=dict)
     values: Mapping[ProfilePath, Position] = field(default_factory=dict)
+    # The source text of every scalar, by where it starts (from the parser's node marks).
+    spellings: Mapping[Position, str] = field(default_factory=dict)
 
     def locate(self, path: ProfilePath, at_key: bool = False) -> Location:
         """The position of `path`, or of its nearest ancestor that the file spells out."""
@@ -61,20 +62,10 @@ class SourceMap:
                 return Location(self.file, *self.values[prefix])
         return Location(self.file, 1, 1)
 
-    def raw_text(self, path: ProfilePath, source: str) -> str:
+    def raw_text(self, path: ProfilePath) -> str:
         """The scalar as the user wrote it (`1.20`, not the float 1.2), for hints."""
-        if path not in self.values:
-            return ""
-        line, column = self.values[path]
-        lines = source.splitlines()
-        if line > len(lines):
-            return ""
-        text = lines[line - 1][column - 1 :]
-        for stop in (" #", ",", "]", "}"):
-            cut = text.find(stop)
-            if cut >= 0:
-                text = text[:cut]
-        return text.strip()
+        position = self.values.get(path)
+        return self.spellings.get(position, "") if position else ""
 
 
 @dataclass(frozen=True)
@@ -189,18 +180,53 @@ def _too_deep(text: str) -> Position | None:
     return None
 
 
-def _unconstructible_scalar(text: str) -> tuple[Position, str] | None:
+@dataclass
+class _NodeFacts:
+    """What one walk over the parser's nodes finds: each scalar's source text, repeated keys."""
+
+    spellings: dict[Position, str] = field(default_factory=dict)
+    duplicates: list[tuple[Position, str]] = field(default_factory=list)
+
+
+def _mark(node: Node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _node_facts(root: Node | None, text: str) -> _NodeFacts:
+    facts = _NodeFacts()
+    stack: list[Node] = [root] if root is not None else []
+    seen: set[int] = set()  # an alias shares its anchor's node: visit each node once
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            facts.spellings[_mark(node)] = text[node.start_mark.index : node.end_mark.index]
+        elif isinstance(node, MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, ScalarNode) and str(getattr(key.tag, "value", key.tag)) != "tag:yaml.org,2002:merge":
+                    if key.value in keys:
+                        facts.duplicates.append((_mark(key), key.value))
+                    keys.add(key.value)
+                stack.extend((key, value))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return facts
+
+
+def _unconstructible_scalar(yaml: YAML, root: Node) -> tuple[Position, str] | None:
     """The first scalar that ruamel parses but cannot turn into a value, and why."""
-    probe = YAML(typ="rt")
-    stack: list[Node] = [probe.compose(text)]
+    stack: list[Node] = [root]
     failures = []
     while stack:
         node = stack.pop()
         if isinstance(node, ScalarNode):
             try:
-                probe.constructor.construct_object(node, deep=True)
+                yaml.constructor.construct_object(node, deep=True)
             except _CONSTRUCTION_ERRORS as error:
-                failures.append(((node.start_mark.line + 1, node.start_mark.column + 1), str(error)))
+                failures.append((_mark(node), str(error)))
         elif isinstance(node, MappingNode):
             stack.extend(part for pair in node.value for part in pair)
         elif isinstance(node, SequenceNode):
@@ -228,21 +254,28 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise fail("the profile is not UTF-8 text", "save the file as UTF-8", line, column, rule="file")
 
+    # Parse once into nodes (their marks give positions and source text), then construct.
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
-        document = yaml.load(text)
+        root = yaml.compose(text)
+        facts = _node_facts(root, text)
+        if facts.duplicates:
+            raise ProfileError(
+                [
+                    Problem(
+                        f"invalid YAML: duplicate key {key!r}",
+                        "yaml",
+                        hint="each key may appear once in a mapping",
+                        location=Location(name, *position),
+                    )
+                    for position, key in sorted(facts.duplicates)
+                ]
+            )
+        document = yaml.constructor.construct_document(root) if root is not None else None
     except RecursionError:
         deep = _too_deep(text) or (1, 1)
         raise fail(f"the profile nests deeper than {MAX_DEPTH} levels", "flatten the structure", *deep, rule="size")
-    except DuplicateKeyError as error:
-        mark = error.problem_mark
-        key = str(error.problem).split('"')[1] if '"' in str(error.problem) else ""
-        raise fail(
-            f"invalid YAML: duplicate key {key!r}",
-            "each key may appear once in a mapping",
-            *((mark.line + 1, mark.column + 1) if mark else (1, 1)),
-        )
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         detail = " ".join(" ".join(str(part) for part in (error.context, error.problem) if part).split())
@@ -254,7 +287,7 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
     except YAMLError as error:
         raise fail(f"invalid YAML: {error}", "fix the YAML syntax", rule="yaml")
     except _CONSTRUCTION_ERRORS as error:
-        found = _unconstructible_scalar(text)
+        found = _unconstructible_scalar(YAML(typ="rt"), root) if root is not None else None
         position, reason = found if found else ((1, 1), str(error))
         raise fail(
             f"invalid YAML value: {reason}",
@@ -271,4 +304,4 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
             "avoid nested aliases (&anchor/*alias); write the profile out plainly",
             rule="size",
         )
-    return LoadedProfile(name, text, data, SourceMap(name, builder.keys, builder.values), tuple(builder.problems))
+    return LoadedProfile(name, text, data, SourceMap(name, builder.keys, builder.values, facts.spellings), tuple(builder.problems))

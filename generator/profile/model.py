@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import total_ordering
 
-from .problems import ProfilePath
+from ..problems import ProfilePath
 
 
 class Platform(StrEnum):

@@ -15,7 +15,7 @@ from typing import Any
 import cerberus
 from cerberus import errors as cerberus_errors
 
-from .problems import Problem, ProfilePath
+from ..problems import Problem, ProfilePath
 from .schema import PROFILE_SCHEMA, WORKSPACE_REF
 
 DUPLICATE_NAME = cerberus_errors.ErrorDefinition(0x0A, "unique_names")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import APP_NAMES
+from ..plan.catalog import APP_NAMES
 from .model import AuthorizationMode, Dataplane, Platform, PropagationStrategy
 
 # Patterns end in \Z, not $: `$` also matches before a final newline ("caffeine\n").

@@ -25,7 +25,7 @@ from .model import (
     WorkspaceRef,
     WorkspaceSecurity,
 )
-from .problems import ProfilePath
+from ..problems import ProfilePath
 
 DEFAULT_ISTIO_NAMESPACE = "istio-system"
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from .plan import ObjectIdentity, Output, Plan
+from ..plan import ObjectIdentity, Output, Plan
 
 
 class RenderError(Exception):
@@ -78,15 +77,10 @@ def _finalize(value: Any) -> Any:
     )
 
 
-def templates_dir() -> Path:
-    """Templates ship inside the package (wheel); in a source checkout they sit beside it."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
-
-
-def make_environment(directory: Path | None = None) -> jinja2.Environment:
-    root = directory or templates_dir()
-    loader = jinja2.FileSystemLoader(str(root))
+def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    """Templates ship inside the package and are read only from there (never from a folder that
+    happens to exist beside the code); tests may hand in a loader of their own."""
+    loader = loader or jinja2.PackageLoader("generator", "templates")
     environment = jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
@@ -139,7 +133,7 @@ def _check_identity(output: Output, document: dict[str, Any], identity: ObjectId
 def render_output(environment: jinja2.Environment, yaml: YAML, output: Output, profile: str) -> RenderedFile:
     try:
         template = environment.get_template(output.template)
-        text = template.render({"profile": profile, **output.context})
+        text = template.render({"profile": profile, **output.context.variables()})
     except jinja2.TemplateError as error:
         raise RenderError(f"{output.path}: template {output.template}: {error}") from None
     document = _parse_back(yaml, output, text)

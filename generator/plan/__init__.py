@@ -1,0 +1,37 @@
+"""Stage 5, plan: model -> the list of files to render.
+
+This package is the only code that decides output paths, one planner per capability. Layout of
+`out/<profile>/`:
+
+    management-plane/<mp-cluster>/managementplane-values.yaml   ManagementPlane helm values overlay
+    management-plane/<mp-cluster>/tsb/                          TSB objects, GitOps form, + kustomization
+    clusters/<cluster>/control-plane/controlplane-values.yaml   ControlPlane helm values overlay
+    clusters/<cluster>/namespaces/<namespace>/                  Namespace, apps, ... + kustomization
+
+One Kubernetes object per file, named `<kind>-<name>.yaml` in lower case; every directory of
+Kubernetes objects gets a `kustomization.yaml` listing them.
+"""
+
+from __future__ import annotations
+
+from posixpath import join as join_path
+
+from ..profile.model import Profile
+from .controlplane import control_plane, management_plane_values
+from .namespaces import namespace_outputs
+from .outputs import ObjectIdentity, Output, Plan, TemplateContext, kustomizations, output_collisions
+from .tenancy import workspace_objects
+
+__all__ = ["ObjectIdentity", "Output", "Plan", "TemplateContext", "output_collisions", "plan"]
+
+
+def plan(profile: Profile) -> Plan:
+    management_plane = join_path("management-plane", profile.management_plane.cluster)
+    outputs = [
+        *management_plane_values(profile, management_plane),
+        *(output for ws in profile.workspaces for output in workspace_objects(profile, ws, join_path(management_plane, "tsb"))),
+        *(output for cluster in profile.clusters for output in control_plane(cluster)),
+        *(output for namespace in profile.namespaces for output in namespace_outputs(namespace)),
+    ]
+    outputs.extend(kustomizations(outputs))
+    return Plan(profile.name, tuple(sorted(outputs, key=lambda output: output.path)))

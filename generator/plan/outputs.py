@@ -1,0 +1,135 @@
+"""What the plan produces: outputs, each a template with its typed context, and the checks over
+the whole list (collisions, kustomizations).
+
+Every template has exactly one context class: a frozen dataclass naming the template it fills and
+the values it may print, so that mypy covers the contract between planners and templates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from posixpath import dirname
+from posixpath import join as join_path
+from typing import Any, ClassVar
+
+from ..problems import Problem, ProfilePath, format_path
+
+TSB_GITOPS_API = "tsb.tetrate.io/v2"
+KUSTOMIZATION = "kustomization.yaml"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TemplateContext:
+    """The values one template prints; `template` names it (relative to generator/templates)."""
+
+    template: ClassVar[str]
+
+    def variables(self) -> dict[str, Any]:
+        """The fields, shallowly, as the template's variables."""
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectContext(TemplateContext):
+    """A Kubernetes object: every object template prints its name and (if namespaced) namespace."""
+
+    name: str
+    namespace: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class KustomizationContext(TemplateContext):
+    template: ClassVar[str] = "k8s/kustomization.yaml.j2"
+    resources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ObjectIdentity:
+    """What a rendered Kubernetes object must turn out to be when its text is parsed back."""
+
+    api_version: str
+    kind: str
+    name: str | None
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # relative to out/<profile>/, POSIX separators
+    context: TemplateContext
+    source: ProfilePath  # the profile entry that asked for this file
+    description: str
+    identity: ObjectIdentity | None = None  # None for helm values overlays
+
+    @property
+    def template(self) -> str:
+        return self.context.template
+
+
+@dataclass(frozen=True)
+class Plan:
+    profile: str
+    outputs: tuple[Output, ...]
+
+
+def object_file_name(kind: str, name: str) -> str:
+    return f"{kind.lower()}-{name}.yaml"
+
+
+def object_output(
+    directory: str,
+    api_version: str,
+    kind: str,
+    context: ObjectContext,
+    source: ProfilePath,
+    owner: str,
+) -> Output:
+    """One Kubernetes object, written as `<directory>/<kind>-<name>.yaml`."""
+    return Output(
+        join_path(directory, object_file_name(kind, context.name)),
+        context,
+        source,
+        f"{kind} '{context.name}' of {owner}",
+        ObjectIdentity(api_version, kind, context.name, context.namespace),
+    )
+
+
+def kustomizations(outputs: Iterable[Output]) -> Iterator[Output]:
+    """A kustomization.yaml in every directory that holds Kubernetes objects."""
+    by_directory: dict[str, list[str]] = defaultdict(list)
+    for output in outputs:
+        if output.identity is not None:
+            directory = dirname(output.path)
+            by_directory[directory].append(output.path[len(directory) + 1 :])
+    for directory, files in by_directory.items():
+        yield Output(
+            join_path(directory, KUSTOMIZATION),
+            KustomizationContext(resources=tuple(sorted(set(files)))),
+            (),
+            f"kustomization of {directory}",
+            ObjectIdentity("kustomize.config.k8s.io/v1beta1", "Kustomization", None),
+        )
+
+
+def output_collisions(plan: Plan) -> list[Problem]:
+    """Two entries of the profile that would write the same file (the same object)."""
+    first: dict[str, Output] = {}
+    problems = []
+    for output in plan.outputs:
+        earlier = first.setdefault(output.path, output)
+        if earlier is output:
+            continue
+        problems.append(
+            Problem(
+                f"{output.description} and {earlier.description} ({format_path(earlier.source)}) "
+                f"are the same object: both render {output.path}",
+                "object-collision",
+                output.source,
+                "objects of one kind need distinct names within a Kubernetes namespace; rename one"
+                + (f" (TSB objects all live in namespace '{output.identity.namespace}')"
+                   if output.identity and output.identity.api_version == TSB_GITOPS_API else ""),
+            )
+        )
+    return problems
