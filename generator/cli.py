@@ -16,8 +16,8 @@ import typer
 from . import __version__
 from .pipeline import render_profile
 from .problems import ProfileError
-from .report import ReportFormat, format_problems
-from .output.write import WriteError, write_tree
+from .report import NOTHING_WRITTEN, PARTIAL_WRITE, ReportFormat, format_problems
+from .output.write import WriteError, check_output_root, write_tree
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -57,18 +57,25 @@ def render(
     ] = ReportFormat.TEXT,
 ) -> None:
     """Validate PROFILE and write what it renders under OUT/<profile>/."""
+    unsafe_out = check_output_root(out)
     try:
         result = render_profile(profile)
     except ProfileError as error:
-        sys.stderr.write(format_problems(error.problems, fmt))
+        sys.stderr.write(format_problems([*error.problems, *unsafe_out], fmt))
+        raise typer.Exit(EXIT_INVALID) from None
+    root = out / result.profile
+    unsafe_root = unsafe_out or check_output_root(root, profile)
+    if unsafe_root:
+        sys.stderr.write(format_problems([*result.warnings, *unsafe_root], fmt))
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        report = write_tree(root, result.profile, list(result.files))
+    except WriteError as error:
+        outcome = PARTIAL_WRITE if error.partial else NOTHING_WRITTEN
+        sys.stderr.write(format_problems([*result.warnings, *error.problems], fmt, outcome))
         raise typer.Exit(EXIT_INVALID) from None
     if result.warnings:
         sys.stderr.write(format_problems(result.warnings, fmt))
-    try:
-        report = write_tree(out / result.profile, result.profile, list(result.files))
-    except WriteError as error:
-        sys.stderr.write(f"gen: {error}\n")
-        raise typer.Exit(EXIT_INVALID) from None
     typer.echo(
         f"rendered profile '{result.profile}' into {report.root}: {len(result.files)} files "
         f"({len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed)"

@@ -15,45 +15,57 @@ class ReportFormat(StrEnum):
     GITHUB = "github"
 
 
+NOTHING_WRITTEN = "nothing was written"
+PARTIAL_WRITE = "some files were already replaced; render again to finish (the ledger still lists the previous run)"
+
+
 def _where(problem: Problem) -> Location:
     return problem.location or Location("<profile>", 1, 1)
 
 
-def _summary(problems: Sequence[Problem]) -> str:
+def _summary(problems: Sequence[Problem], outcome: str) -> str:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     parts = [f"{errors} error{'s' if errors != 1 else ''}"]
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    tail = "; nothing was written" if errors else ""
-    return ", ".join(parts) + tail
+    return ", ".join(parts) + (f"; {outcome}" if errors else "")
 
 
-def format_text(problems: Sequence[Problem]) -> str:
+def _position(where: Location) -> str:
+    """`file:line:column`, or just `file` for a problem of a path on disk (line 0)."""
+    return f"{where.file}:{where.line}:{where.column}" if where.line else where.file
+
+
+def _subject(problem: Problem) -> str:
+    """The profile path a problem is about; problems of the output tree have none."""
+    return f"{format_path(problem.path)}: " if problem.path or problem.rule != "write" else ""
+
+
+def format_text(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -> str:
     lines = []
     for problem in problems:
         where = _where(problem)
         lines.append(
-            f"{where.file}:{where.line}:{where.column}: {problem.severity.value}: "
-            f"{format_path(problem.path)}: {problem.message} [{problem.rule}]"
+            f"{_position(where)}: {problem.severity.value}: {_subject(problem)}{problem.message} [{problem.rule}]"
         )
         if problem.hint:
             lines.append(f"    hint: {problem.hint}")
     if problems:
-        lines.append(_summary(problems))
+        lines.append(_summary(problems, outcome))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def format_json(problems: Sequence[Problem]) -> str:
+def format_json(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -> str:
     items = []
     for problem in problems:
         where = _where(problem)
         items.append(
             {
                 "file": where.file,
-                "line": where.line,
-                "column": where.column,
-                "path": format_path(problem.path),
+                "line": where.line or None,
+                "column": where.column or None,
+                "path": format_path(problem.path) if _subject(problem) else None,
                 "severity": problem.severity.value,
                 "rule": problem.rule,
                 "message": problem.message,
@@ -61,7 +73,10 @@ def format_json(problems: Sequence[Problem]) -> str:
             }
         )
     errors = sum(p.is_error for p in problems)
-    return json.dumps({"errors": errors, "warnings": len(problems) - errors, "problems": items}, indent=2) + "\n"
+    body = {"errors": errors, "warnings": len(problems) - errors, "problems": items}
+    if errors:
+        body["outcome"] = outcome
+    return json.dumps(body, indent=2) + "\n"
 
 
 def _escape_data(text: str) -> str:
@@ -72,16 +87,17 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems: Sequence[Problem]) -> str:
+def format_github(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -> str:
     lines = []
     for problem in problems:
         where = _where(problem)
         level = "error" if problem.is_error else "warning"
-        message = f"{format_path(problem.path)}: {problem.message}"
+        message = f"{_subject(problem)}{problem.message}"
+        position = f",line={where.line},col={where.column}" if where.line else ""
         if problem.hint:
             message += f"\nhint: {problem.hint}"
         lines.append(
-            f"::{level} file={_escape_property(where.file)},line={where.line},col={where.column},"
+            f"::{level} file={_escape_property(where.file)}{position},"
             f"title={_escape_property('gen ' + problem.rule)}::{_escape_data(message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
@@ -90,5 +106,8 @@ def format_github(problems: Sequence[Problem]) -> str:
 FORMATTERS = {ReportFormat.TEXT: format_text, ReportFormat.JSON: format_json, ReportFormat.GITHUB: format_github}
 
 
-def format_problems(problems: Sequence[Problem], fmt: ReportFormat = ReportFormat.TEXT) -> str:
-    return FORMATTERS[fmt](problems)
+def format_problems(
+    problems: Sequence[Problem], fmt: ReportFormat = ReportFormat.TEXT, outcome: str = NOTHING_WRITTEN
+) -> str:
+    """`outcome` ends the report when there are errors: what happened to the output tree."""
+    return FORMATTERS[fmt](problems, outcome)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -8,8 +7,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PROFILES = REPO / "profiles"
 GOLDEN = REPO / "out"
-# The product's source documents sit beside the checkout (`../shared/seeds`), as in CI.
-SEEDS = Path(os.environ.get("GEN_SEEDS", REPO.parent / "shared" / "seeds"))
+# Facts from the product's source documents and from public references, as our own YAML.
+FIXTURES = REPO / "tests" / "fixtures"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -20,9 +19,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@pytest.fixture
-def update_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update-golden"))
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With --update-golden, out/ is rewritten before any test runs, so that every test that
+    compares with it (not only the golden test) sees the refreshed tree on the same run."""
+    if not session.config.getoption("--update-golden"):
+        return
+    from generator.output.write import write_tree
+    from generator.pipeline import render_profile
+
+    for profile in sorted(PROFILES.glob("*.yaml")):
+        result = render_profile(profile)
+        write_tree(GOLDEN / result.profile, result.profile, list(result.files))
 
 
 def position_of(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:

@@ -149,6 +149,36 @@ def test_duplicate_key_is_refused(tmp_path: Path) -> None:
     assert "duplicate key" in problem.message
 
 
+def test_every_duplicate_key_is_reported_at_its_own_position(tmp_path: Path) -> None:
+    path, text = variant(
+        tmp_path,
+        ("  platform: aks\n", "  platform: aks\n  platform: eks\n"),
+        ("  dataplane: ambient\n", "  dataplane: ambient\n  dataplane: none\n"),
+    )
+    problems = problems_of(path)
+    assert [p.message for p in problems] == ["invalid YAML: duplicate key 'platform'", "invalid YAML: duplicate key 'dataplane'"]
+    assert_at(problems[0], path, text, "platform: eks")
+    assert_at(problems[1], path, text, "dataplane: none")
+
+
+def test_the_same_namespace_twice_on_one_cluster_is_located(tmp_path: Path) -> None:
+    path, text = variant(
+        tmp_path,
+        ("  apps: [caffeine]\n", "  apps: [caffeine]\n- name: caffeine\n  clusters: [app-blk-east-0]\n  dataplane: sidecar\n"),
+    )
+    problem = only(problems_of(path), "duplicate-name")
+    assert problem.path == ("namespaces", 1, "clusters", 0)
+    assert "namespace 'caffeine' is declared twice on cluster 'app-blk-east-0' (also at namespaces[0])" in problem.message
+    assert_at(problem, path, text, "app-blk-east-0", occurrence=3)
+
+
+def test_a_version_hint_quotes_the_value_as_written(tmp_path: Path) -> None:
+    path, text = variant(tmp_path, ('version: "1.24.3"', "version: 1.20"))
+    problem = only(problems_of(path), "type")
+    assert problem.hint.endswith(': "1.20"')
+    assert_at(problem, path, text, "1.20")
+
+
 @pytest.mark.parametrize(
     "content,expected",
     [("", "holds nothing"), ("- a\n", "holds a list"), ("just text\n", "holds a string")],

@@ -26,11 +26,9 @@ def _diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
 
 
 @pytest.mark.parametrize("profile", EXAMPLES, ids=lambda path: path.name)
-def test_committed_out_is_what_the_profile_renders(profile: Path, tmp_path: Path, update_golden: bool) -> None:
+def test_committed_out_is_what_the_profile_renders(profile: Path, tmp_path: Path) -> None:
     rendered = render_into(profile, tmp_path)
     golden = GOLDEN / rendered.name
-    if update_golden:
-        render_into(profile, GOLDEN)
     expected, actual = tree(golden), tree(rendered)
     assert expected == actual, "out/ differs from the render; run pytest --update-golden if intended\n" + _diff(
         expected, actual

@@ -138,3 +138,26 @@ def test_versions_compare_numerically() -> None:
     assert str(Version.parse("1.24")) == "1.24"
     assert Version.parse("1.24.3-tetrate0") >= Version.parse("1.24.0")
     assert Version.parse("1.9.0") < Version.parse("1.12.1")
+
+
+TWO_CLUSTERS = (
+    (
+        "  ambient:\n    enabled: true\n\ntenants:",
+        "  ambient:\n    enabled: true\n- name: app-blk-west-0\n  platform: eks\n  istio:\n    version: \"1.24.3\"\n\ntenants:",
+    ),
+)
+
+
+def test_one_namespace_name_can_be_ambient_on_one_cluster_and_sidecar_on_another(tmp_path: Path) -> None:
+    profile, _ = variant(
+        tmp_path,
+        *TWO_CLUSTERS,
+        ("  apps: [caffeine]\n", "  apps: [caffeine]\n- name: caffeine\n  clusters: [app-blk-west-0]\n  dataplane: sidecar\n  apps: [caffeine]\n"),
+    )
+    root = render_into(profile, tmp_path / "out")
+    east = load(root, "clusters/app-blk-east-0/namespaces/caffeine/namespace-caffeine.yaml")
+    west = load(root, "clusters/app-blk-west-0/namespaces/caffeine/namespace-caffeine.yaml")
+    assert east["metadata"]["labels"] == {"istio.io/dataplane-mode": "ambient"}
+    assert west["metadata"]["labels"] == {"istio-injection": "enabled"}
+    west_pods = load(root, "clusters/app-blk-west-0/namespaces/caffeine/deployment-netshoot.yaml")
+    assert "istio.io/dataplane-mode" not in west_pods["spec"]["template"]["metadata"]["labels"]

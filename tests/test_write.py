@@ -145,8 +145,10 @@ def test_a_failed_rename_leaves_no_temporary_file(tmp_path: Path, monkeypatch: p
         real_replace(source, target)
 
     monkeypatch.setattr(write.os, "replace", failing_replace)
-    with pytest.raises(WriteError, match="cannot write .*workspace.*Input/output error"):
+    with pytest.raises(WriteError, match="workspace.*cannot write: Input/output error") as raised:
         write_tree(root, result.profile, list(result.files))
+    # The first rename happened: the report must not claim that nothing was written.
+    assert raised.value.partial
     assert not [path for path in root.rglob("*.tmp")]
     # The ledger is written last: it still describes the previous run, which the next run repairs.
     monkeypatch.setattr(write.os, "replace", real_replace)

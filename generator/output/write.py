@@ -16,19 +16,87 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sysconfig
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..problems import Location, Problem
 from .render import RenderedFile
 
 LEDGER = PurePosixPath(".gen/manifest.json")
 FILE_MODE = 0o644
+PACKAGE = Path(__file__).resolve().parents[1]  # generator/: its code and its templates
+
+
+def write_problem(path: Path | str, message: str, hint: str) -> Problem:
+    """A problem of the output tree: it names a path on disk, not a place in the profile."""
+    return Problem(message, "write", hint=hint, location=Location(str(path), 0, 0))
 
 
 class WriteError(Exception):
-    pass
+    """The tree could not be written. `partial`: some files were already replaced (the ledger was
+    not, so the next render finishes the job)."""
+
+    def __init__(self, problems: list[Problem], partial: bool = False) -> None:
+        super().__init__("; ".join(f"{p.location.file if p.location else ''}: {p.message}" for p in problems))
+        self.problems = problems
+        self.partial = partial
+
+
+def _refuse(path: Path | str, message: str, hint: str) -> WriteError:
+    return WriteError([write_problem(path, message, hint)])
+
+
+def _install_dirs() -> set[Path]:
+    """Where Python keeps installed packages: never an output folder."""
+    names = ("purelib", "platlib")
+    return {Path(sysconfig.get_paths()[name]).resolve() for name in names}
+
+
+def check_output_root(root: Path, profile_file: Path | None = None) -> list[Problem]:
+    """Reasons not to write under `root` at all, found before anything is written: it would land in
+    gen's own package (code or templates) or among installed packages, hold the profile itself
+    (`profile_file`, given for the final out/<profile>/), or sit below a file."""
+    problems = []
+    resolved = root.resolve()
+    if resolved.is_relative_to(PACKAGE) or (profile_file is not None and PACKAGE.is_relative_to(resolved)):
+        problems.append(
+            write_problem(
+                root,
+                f"refusing to write into gen's own package ({PACKAGE})",
+                "choose an output folder outside the installed package and the source tree's generator/",
+            )
+        )
+    elif any(resolved.is_relative_to(directory) for directory in _install_dirs()):
+        problems.append(
+            write_problem(
+                root,
+                "refusing to write among Python's installed packages",
+                "choose an output folder in your GitOps repository, such as out/",
+            )
+        )
+    if profile_file is not None and profile_file.resolve().is_relative_to(resolved):
+        problems.append(
+            write_problem(
+                root,
+                f"refusing to write over the profile: {profile_file} lies inside the output folder",
+                "keep profiles outside out/<profile>/; choose another --out",
+            )
+        )
+    for ancestor in (resolved, *resolved.parents):
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                problems.append(
+                    write_problem(
+                        ancestor,
+                        "is not a directory, so the output folder cannot be made below it",
+                        "give --out a directory (or a path that does not exist yet)",
+                    )
+                )
+            break
+    return problems
 
 
 @dataclass(frozen=True)
@@ -43,7 +111,7 @@ def _safe_relative(path: str) -> PurePosixPath:
     """A path that stays inside the output root (ledger entries are read from disk)."""
     relative = PurePosixPath(path)
     if relative.is_absolute() or not relative.parts or any(part in ("..", "") for part in relative.parts):
-        raise WriteError(f"refusing a path outside the output folder: {path!r}")
+        raise _refuse(path, "refusing a path outside the output folder", "the ledger was edited by hand; remove it")
     return relative
 
 
@@ -51,7 +119,11 @@ def _inside(root: Path, relative: str) -> Path:
     """`root/relative`, refused if a symbolic link on the way leads out of `root`."""
     target = root / _safe_relative(relative)
     if not target.resolve().is_relative_to(root.resolve()):
-        raise WriteError(f"refusing {target}: a symbolic link leads it outside {root}")
+        raise _refuse(
+            target,
+            f"refusing to write: a symbolic link leads it outside {root}",
+            "replace the symbolic link with a real directory, or render into another --out",
+        )
     return target
 
 
@@ -68,9 +140,9 @@ def read_ledger(root: Path) -> set[str]:
     try:
         files = json.loads(ledger.read_text("utf-8")).get("files", {})
     except (ValueError, AttributeError):
-        raise WriteError(f"{ledger} is not a gen ledger; remove it to render again") from None
+        raise _refuse(ledger, "is not a gen ledger", "remove it to render again") from None
     if not isinstance(files, dict):
-        raise WriteError(f"{ledger} is not a gen ledger; remove it to render again")
+        raise _refuse(ledger, "is not a gen ledger", "remove it to render again")
     return {str(_safe_relative(path)) for path in files}
 
 
@@ -88,8 +160,8 @@ def _stage(target: Path, data: bytes) -> Path:
     return Path(temporary)
 
 
-def _replace_all(changes: list[tuple[Path, bytes]]) -> None:
-    """Stage every file first, then rename them all into place."""
+def _replace_all(changes: list[tuple[Path, bytes]], replaced: list[Path]) -> None:
+    """Stage every file first, then rename them all into place (each one is added to `replaced`)."""
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in changes:
@@ -97,6 +169,7 @@ def _replace_all(changes: list[tuple[Path, bytes]]) -> None:
         for index, (temporary, target) in enumerate(staged):
             try:
                 os.replace(temporary, target)
+                replaced.append(target)
             except OSError as error:
                 error.filename = str(target)
                 staged = staged[index:]
@@ -115,6 +188,7 @@ def _remove_empty_parents(path: Path, root: Path) -> None:
 
 
 def write_tree(root: Path, profile: str, files: list[RenderedFile]) -> WriteReport:
+    replaced: list[Path] = []  # renamed into place or removed: after the first, a failure is partial
     try:
         previous = read_ledger(root)
         changes: list[tuple[Path, bytes]] = []
@@ -131,22 +205,36 @@ def write_tree(root: Path, profile: str, files: list[RenderedFile]) -> WriteRepo
             written.append(file.path)
         if conflicts:
             raise WriteError(
-                f"{len(conflicts)} file(s) in {root} were not written by gen and would be replaced: "
-                + ", ".join(conflicts)
-                + "; move them away (or delete them) and render again"
+                [
+                    write_problem(
+                        root / path,
+                        "was not written by gen and would be replaced",
+                        "move it away (or delete it) and render again",
+                    )
+                    for path in conflicts
+                ]
             )
         stale = [_inside(root, path) for path in sorted(previous - {file.path for file in files})]
-        _replace_all(changes)
+        _replace_all(changes, replaced)
         removed = []
         for target in stale:
             if target.is_file():
                 target.unlink()
+                replaced.append(target)
                 _remove_empty_parents(target, root)
                 removed.append(str(target.relative_to(root)))
         ledger = root / LEDGER
         ledger_data = ledger_text(profile, files).encode("utf-8")
         if not ledger.is_file() or ledger.read_bytes() != ledger_data:
-            _replace_all([(ledger, ledger_data)])
+            _replace_all([(ledger, ledger_data)], [])
     except OSError as error:
-        raise WriteError(f"cannot write {error.filename or root}: {error.strerror}") from None
+        where = error.filename or root
+        detail = error.strerror or str(error)
+        hint = (
+            "render again once the cause is fixed: the ledger still describes the previous run, so the "
+            "next render finishes this one"
+            if replaced
+            else "check that this path is a writable directory (or does not exist yet)"
+        )
+        raise WriteError([write_problem(where, f"cannot write: {detail}", hint)], partial=bool(replaced)) from None
     return WriteReport(root, tuple(written), tuple(unchanged), tuple(removed))

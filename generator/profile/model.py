@@ -6,10 +6,12 @@ problems back at the line that caused them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import total_ordering
+
+from packaging.version import InvalidVersion
+from packaging.version import Version as PackagingVersion
 
 from ..problems import ProfilePath
 
@@ -49,29 +51,36 @@ class PropagationStrategy(StrEnum):
     STRICTER = "STRICTER"
 
 
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?\Z")
+def _pep440(text: str) -> str:
+    """Vendor builds such as `1.24.3-tetrate0` read as the local version `1.24.3+tetrate0`."""
+    try:
+        PackagingVersion(text)
+    except InvalidVersion:
+        release, dash, rest = text.partition("-")
+        if dash and rest:
+            return f"{release}+{rest}"
+    return text
 
 
 @total_ordering
 @dataclass(frozen=True)
 class Version:
-    """A version as written (`text`), compared by its numbers: "1.24" == "1.24.0"."""
+    """A version as written (`text`), compared as packaging compares it: "1.24" == "1.24.0"."""
 
     text: str = field(compare=False)
-    numbers: tuple[int, int, int] = (0, 0, 0)
+    parsed: PackagingVersion = field(repr=False)
 
     @classmethod
     def parse(cls, text: str) -> Version:
-        match = _VERSION.match(text)
-        if not match:
-            raise ValueError(f"not a version: {text!r}")
-        major, minor, patch = match.groups()
-        return cls(text, (int(major), int(minor), int(patch or 0)))
+        try:
+            return cls(text, PackagingVersion(_pep440(text)))
+        except InvalidVersion:
+            raise ValueError(f"not a version: {text!r}") from None
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Version):
             return NotImplemented
-        return self.numbers < other.numbers
+        return self.parsed < other.parsed
 
     def __str__(self) -> str:
         return self.text

@@ -14,7 +14,7 @@ from .model import AuthorizationMode, Dataplane, Platform, PropagationStrategy
 
 # Patterns end in \Z, not $: `$` also matches before a final newline ("caffeine\n").
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
-VERSION = r"^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.+-]+)?\Z"
+VERSION = r"^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z]+([.-][0-9A-Za-z]+)*)?\Z"  # every match parses (model.Version)
 # TSB namespaceSelector.names items: <cluster>/<namespace>, `*` for any, a trailing `*` for a prefix.
 NAMESPACE_SELECTOR = r"^(\*|[^/*\s]+)/(\*|[^/*\s]+\*?)\Z"
 # A workspace in this tenant (`caffeine-ws`) or in another declared tenant (`other-tenant/ws`).
@@ -44,11 +44,13 @@ def _record(fields: dict[str, Any], required: bool = False) -> dict[str, Any]:
     return {"type": "dict", "required": required, "schema": fields}
 
 
-def _named_list(item: dict[str, Any], required: bool = False, minlength: int = 0) -> dict[str, Any]:
+def _named_list(
+    item: dict[str, Any], required: bool = False, minlength: int = 0, unique: bool = True
+) -> dict[str, Any]:
     rules: dict[str, Any] = {
         "type": "list",
         "required": required,
-        "unique_names": True,
+        "unique_names": unique,
         "schema": {"type": "dict", "schema": item},
     }
     if minlength:
@@ -135,6 +137,8 @@ PROFILE_SCHEMA: dict[str, Any] = {
                 "unique_items": True,
                 "schema": {"type": "string", "allowed": sorted(APP_NAMES), "meta": {"noun": "app of the catalog"}},
             },
-        }
-    ),
+        },
+        unique=False,
+    )
+    | {"unique_per_cluster": True},  # a namespace is one per (cluster, name)
 }

@@ -22,6 +22,7 @@ DUPLICATE_NAME = cerberus_errors.ErrorDefinition(0x0A, "unique_names")
 DUPLICATE_ITEM = cerberus_errors.ErrorDefinition(0x0B, "unique_items")
 UNDECLARED_CLUSTER = cerberus_errors.ErrorDefinition(0x0C, "check_with")
 UNDECLARED_WORKSPACE = cerberus_errors.ErrorDefinition(0x0D, "check_with")
+DUPLICATE_PLACEMENT = cerberus_errors.ErrorDefinition(0x0E, "unique_per_cluster")
 
 
 def _names_with_index(items: Any) -> list[tuple[int, str]]:
@@ -53,6 +54,21 @@ class ProfileValidator(cerberus.Validator):  # type: ignore[misc]
             return
         items = [(i, item) for i, item in enumerate(value) if isinstance(item, (str, int, float))]
         self._report_repeats(field, items, DUPLICATE_ITEM)
+
+    def _validate_unique_per_cluster(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, list):
+            return
+        first: dict[tuple[str, str], int] = {}
+        for index, item in _names_with_index(value):
+            clusters = value[index].get("clusters")
+            for position, cluster in enumerate(clusters if isinstance(clusters, list) else []):
+                if not isinstance(cluster, str):
+                    continue
+                key = (cluster, item)
+                if key in first and first[key] != index:
+                    self._error(field, DUPLICATE_PLACEMENT, index, position, item, cluster, first[key])
+                first.setdefault(key, index)
 
     def _report_repeats(self, field: str, items: Iterable[tuple[int, Any]], error: Any) -> None:
         first: dict[Any, int] = {}
@@ -240,6 +256,15 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             "duplicate-name",
             (*path, index, "name"),
             f"names in `{key}` must be unique; rename or merge the two entries",
+        )
+    if code == DUPLICATE_PLACEMENT.code:
+        index, position, name, cluster, first = error.info
+        return Problem(
+            f"namespace '{name}' is declared twice on cluster '{cluster}' (also at {key}[{first}])",
+            "duplicate-name",
+            (*path, index, "clusters", position),
+            "a namespace exists once per cluster: merge the two entries, or drop the cluster from one "
+            "(the same name may differ between clusters, as in the middle of a migration)",
         )
     if code == DUPLICATE_ITEM.code:
         index, item, first = error.info
