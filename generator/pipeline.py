@@ -15,6 +15,7 @@ from .plan import Plan, output_collisions, plan
 from .problems import Problem, ProfileError, has_errors
 from .output.render import RenderedFile, render
 from .profile.resolve import resolve
+from .profile.values import load_values
 from .profile.validate import validate
 
 
@@ -31,7 +32,13 @@ def _locate(problems: list[Problem], loaded: LoadedProfile) -> list[Problem]:
         problem if problem.location else problem.located(loaded.source_map.locate(problem.path, problem.at_key))
         for problem in problems
     ]
-    return sorted(located, key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
+    def order(problem: Problem) -> tuple[bool, str, int, int]:
+        where = problem.location
+        if where is None:
+            return (False, "", 0, 0)
+        return (where.file != loaded.file, where.file, where.line, where.column)  # the profile's first
+
+    return sorted(located, key=order)
 
 
 def check_profile(path: Path, display_name: str | None = None) -> tuple[LoadedProfile, Plan | None, list[Problem]]:
@@ -40,9 +47,15 @@ def check_profile(path: Path, display_name: str | None = None) -> tuple[LoadedPr
     problems = [*loaded.problems, *validate(loaded.data, loaded.source_map.raw_text)]
     planned = None
     if not has_errors(problems):
-        profile = resolve(loaded.data)
+        profile = resolve(loaded.data, path.parent)
         problems += run_checks(profile)
-        planned = plan(profile)
+        base_values = {}
+        for ref in profile.base_value_refs:
+            values, found = load_values(ref)
+            problems += found
+            if values is not None:
+                base_values[ref] = values
+        planned = plan(profile, base_values)
         problems += output_collisions(planned)
     return loaded, planned, _locate(problems, loaded)
 

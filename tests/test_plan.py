@@ -39,44 +39,6 @@ def test_dataplane_labels(
         assert labels.get("istio.io/dataplane-mode") == pod_label
 
 
-def test_gke_gets_its_cni_path_and_the_critical_pods_quota(tmp_path: Path) -> None:
-    profile, _ = variant(tmp_path, ("platform: aks", "platform: gke"))
-    root = render_into(profile, tmp_path / "out")
-    cni = load(root, "clusters/app-blk-east-0/control-plane/controlplane-values.yaml")["spec"]["components"]["istio"][
-        "kubeSpec"
-    ]["CNI"]
-    assert cni == {"binaryDirectory": "/home/kubernetes/bin", "configurationDirectory": "/etc/cni/net.d", "chained": True}
-    quota = load(root, "clusters/app-blk-east-0/namespaces/istio-system/resourcequota-gcp-critical-pods.yaml")
-    assert quota["metadata"] == {"name": "gcp-critical-pods", "namespace": "istio-system"}
-    assert quota["spec"]["scopeSelector"]["matchExpressions"][0]["values"] == ["system-node-critical"]
-    kustomization = load(root, "clusters/app-blk-east-0/namespaces/istio-system/kustomization.yaml")
-    assert kustomization["resources"] == ["resourcequota-gcp-critical-pods.yaml"]
-
-
-@pytest.mark.parametrize(
-    "platform,expected",
-    [
-        ("openshift", {"binaryDirectory": "/var/lib/cni/bin", "configurationDirectory": "/etc/cni/multus/net.d",
-                       "chained": False, "configurationFileName": "istio-cni.conf"}),
-        ("k3s", {"binaryDirectory": "/var/lib/rancher/k3s/data/current/bin/",
-                 "configurationDirectory": "/var/lib/rancher/k3s/agent/etc/cni/net.d", "chained": True}),
-        ("k3d", {"binaryDirectory": "/bin", "configurationDirectory": "/var/lib/rancher/k3s/agent/etc/cni/net.d",
-                 "chained": True}),
-        ("microk8s", {"binaryDirectory": "/var/snap/microk8s/current/opt/cni/bin",
-                      "configurationDirectory": "/var/snap/microk8s/current/args/cni-network", "chained": True}),
-        ("eks", {"binaryDirectory": "/opt/cni/bin", "configurationDirectory": "/etc/cni/net.d", "chained": True}),
-    ],
-)
-def test_cni_settings_per_platform(tmp_path: Path, platform: str, expected: dict[str, object]) -> None:
-    profile, _ = variant(tmp_path, ("platform: aks", f"platform: {platform}"))
-    root = render_into(profile, tmp_path / "out")
-    values = load(root, "clusters/app-blk-east-0/control-plane/controlplane-values.yaml")
-    assert values["spec"]["components"]["istio"]["kubeSpec"]["CNI"] == expected
-    assert values["spec"]["components"]["istio"]["ambient"] == {"enable": True}
-    assert values["spec"]["components"]["spmAgent"] == {"enabled": True}
-    assert not (root / "clusters/app-blk-east-0/namespaces/istio-system").exists()
-
-
 def test_a_cluster_without_ambient_gets_no_overlays(tmp_path: Path) -> None:
     profile, _ = variant(tmp_path, ("enabled: true", "enabled: false"), ("dataplane: ambient", "dataplane: sidecar"))
     root = render_into(profile, tmp_path / "out")

@@ -25,6 +25,8 @@ from generator.plan.controlplane import (
     ControlPlaneValuesContext,
     CriticalPodsQuotaContext,
     ManagementPlaneValuesContext,
+    NamespaceLevelEntry,
+    WaypointConfig,
 )
 from generator.plan.namespaces import NamespaceContext
 from generator.plan.outputs import KustomizationContext
@@ -68,13 +70,33 @@ ANNOTATIONS = {"tsb.tetrate.io/organization": "o", "tsb.tetrate.io/tenant": "t"}
 # (context, apiVersion and kind it must render, or None for a values overlay), one per branch.
 EXAMPLES: list[tuple[TemplateContext, tuple[str, str] | None]] = [
     (KustomizationContext(resources=("a.yaml", "b.yaml")), ("kustomize.config.k8s.io/v1beta1", "Kustomization")),
-    (ManagementPlaneValuesContext(ambient_clusters=("a", "b")), None),
-    (
-        ControlPlaneValuesContext(
-            cluster="c", platform="aks", istio_namespace="istio-system",
-            cni=(("binaryDirectory", "/opt/cni/bin"), ("chained", True)),
-        ),
-        None,
+    (ManagementPlaneValuesContext(spm_clusters=("a", "b"), base_file=None, dropped_secrets=(), base=None), None),
+    (ManagementPlaneValuesContext(spm_clusters=(), base_file="mp.yaml", dropped_secrets=("secrets.x",), base=None),
+     None),
+    *(
+        (
+            ControlPlaneValuesContext(
+                cluster="c", platform="aks", istio_namespace="istio-system", ambient=ambient,
+                ztunnel_revision=revision, cni=(("binaryDirectory", "/opt/cni/bin"), ("chained", True)) if ambient else (),
+                cluster_waypoints=cluster_waypoints, namespace_waypoints=namespace_waypoints, spm_agent=True,
+                edge_dns_resolution=edge, base_file=base_file, dropped_secrets=dropped, base=None,
+            ),
+            None,
+        )
+        for ambient, revision, cluster_waypoints, namespace_waypoints, edge, base_file, dropped in [
+            (True, None, None, (), False, None, ()),
+            (False, None, None, (), False, None, ()),
+            (True, "1-24-3", WaypointConfig((("enable", False),), (), ()), (), True, "live.yaml", ()),
+            (
+                True, None,
+                WaypointConfig((("enable", True), ("revision", "r1")), (("cpu", "100m"),), (("memory", "1Gi"),)),
+                (
+                    NamespaceLevelEntry("bookinfo", (), WaypointConfig((), (), ())),
+                    NamespaceLevelEntry(None, (("team", "a"),), WaypointConfig((("disableLabelManagement", True),), (), (("cpu", 1),))),
+                ),
+                False, "live.yaml", ("secrets.elastic.password", "spec.x.token"),
+            ),
+        ]
     ),
     (CriticalPodsQuotaContext(name="gcp-critical-pods", namespace="istio-system"), ("v1", "ResourceQuota")),
     (NamespaceContext(name="n", labels={}), ("v1", "Namespace")),
@@ -144,3 +166,13 @@ def test_every_branch_renders_the_object_it_claims(context: TemplateContext, kin
         assert document["metadata"].get("labels", {}) == dict(context.labels)
     if isinstance(context, WorkspaceContext):
         assert document["spec"].get("displayName") == context.display_name
+    if isinstance(context, ControlPlaneValuesContext):
+        components = document["spec"]["components"]
+        assert ("istio" in components) is context.ambient
+        assert ("xcp" in components) is context.edge_dns_resolution
+        if context.cluster_waypoints is not None:
+            waypoints = components["istio"]["ambient"]["waypoints"]
+            assert waypoints["clusterLevel"].get("enable") == dict(context.cluster_waypoints.settings)["enable"]
+            assert len(waypoints.get("namespaceLevel", [])) == len(context.namespace_waypoints)
+        for secret in context.dropped_secrets:
+            assert f"#   {secret}\n" in rendered.text

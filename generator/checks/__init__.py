@@ -10,12 +10,17 @@ from collections.abc import Callable, Iterable
 
 from ..profile.model import Profile
 from ..problems import Problem
-from . import dataplane, tenancy, versions
+from . import controlplane, dataplane, tenancy, versions
 
 Check = Callable[[Profile], Iterable[Problem]]
 
 CHECKS: tuple[Check, ...] = (
     versions.ambient_needs_supported_versions,
+    versions.canonical_names_need_tsb_1_13,
+    controlplane.ambient_settings_need_ambient,
+    controlplane.ambient_needs_the_spm_agent,
+    controlplane.waypoint_settings_fit_their_mode,
+    controlplane.platform_notes_are_read,
     dataplane.ambient_namespace_needs_ambient_cluster,
     tenancy.workspaces_own_their_namespaces,
     tenancy.rules_need_rules_mode,

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from ..plan import ObjectIdentity, Output, Plan
+from .merge import merged_values_text
 
 
 class RenderError(Exception):
@@ -139,6 +140,11 @@ def render_output(environment: jinja2.Environment, yaml: YAML, output: Output, p
     document = _parse_back(yaml, output, text)
     if output.identity is not None:
         _check_identity(output, document, output.identity)
+    base = output.context.merge_base()
+    if base is not None:
+        header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+        text = merged_values_text(header, base, document)
+        _parse_back(yaml, output, text)
     return RenderedFile(output.path, text)
 
 

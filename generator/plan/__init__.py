@@ -17,7 +17,7 @@ from __future__ import annotations
 from posixpath import join as join_path
 
 from ..profile.model import Profile
-from .controlplane import control_plane, management_plane_values
+from .controlplane import BaseValues, control_plane, management_plane_values
 from .namespaces import namespace_outputs
 from .outputs import ObjectIdentity, Output, Plan, TemplateContext, kustomizations, output_collisions
 from .tenancy import workspace_objects
@@ -25,12 +25,14 @@ from .tenancy import workspace_objects
 __all__ = ["ObjectIdentity", "Output", "Plan", "TemplateContext", "output_collisions", "plan"]
 
 
-def plan(profile: Profile) -> Plan:
+def plan(profile: Profile, base_values: BaseValues | None = None) -> Plan:
+    """`base_values`: the live helm values the profile names, loaded (profile/values.py)."""
+    values = base_values or {}
     management_plane = join_path("management-plane", profile.management_plane.cluster)
     outputs = [
-        *management_plane_values(profile, management_plane),
+        *management_plane_values(profile, management_plane, values),
         *(output for ws in profile.workspaces for output in workspace_objects(profile, ws, join_path(management_plane, "tsb"))),
-        *(output for cluster in profile.clusters for output in control_plane(cluster)),
+        *(output for cluster in profile.clusters for output in control_plane(cluster, values)),
         *(output for namespace in profile.namespaces for output in namespace_outputs(namespace)),
     ]
     outputs.extend(kustomizations(outputs))

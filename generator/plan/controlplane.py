@@ -1,31 +1,74 @@
-"""The helm values overlays that switch ambient on: ControlPlane per cluster, ManagementPlane once;
-and what a platform needs beside them (GKE's critical-pods quota)."""
+"""The helm values that switch ambient on: a ControlPlane overlay per cluster, the ManagementPlane
+overlay once; and what a platform needs beside them (GKE's critical-pods quota).
+
+Without `baseValues` an overlay holds only gen's settings, to be layered over the live values at
+install time; with it, the rendered file is the live values (secrets removed) with the overlay
+merged in (output/merge.py), to be applied alone.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from posixpath import join as join_path
 from typing import ClassVar
 
-from ..platforms import cni_settings, needs_critical_pods_quota
-from ..profile.model import Cluster, Profile
+from ..platforms import KUBE_SYSTEM, cni_settings, needs_critical_pods_quota
+from ..profile.model import BaseValuesRef, Cluster, Profile, Resources, WaypointMode, WaypointSettings
+from ..profile.values import LoadedValues
 from .outputs import ObjectContext, Output, TemplateContext, object_output
 
+Setting = tuple[str, str | int | bool]
+BaseValues = Mapping[BaseValuesRef, LoadedValues]
+
 
 @dataclass(frozen=True, kw_only=True)
-class ManagementPlaneValuesContext(TemplateContext):
+class HelmValuesContext(TemplateContext):
+    """What every values overlay says about the live values it goes with."""
+
+    base_file: str | None  # the `baseValues` file merged in, as the profile names it
+    dropped_secrets: tuple[str, ...]
+    base: LoadedValues | None
+
+    def merge_base(self) -> LoadedValues | None:
+        return self.base
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManagementPlaneValuesContext(HelmValuesContext):
     template: ClassVar[str] = "helm/managementplane-values.yaml.j2"
-    ambient_clusters: tuple[str, ...]
+    spm_clusters: tuple[str, ...]  # clusters whose SPM agents report to OAP
+
+
+@dataclass(frozen=True)
+class WaypointConfig:
+    """TSB waypoint settings as the ControlPlane spells them; empty tuples are left out."""
+
+    settings: tuple[Setting, ...]  # enable, disableLabelManagement, revision
+    requests: tuple[Setting, ...]
+    limits: tuple[Setting, ...]
+
+
+@dataclass(frozen=True)
+class NamespaceLevelEntry:
+    name: str | None
+    labels: tuple[tuple[str, str], ...]
+    config: WaypointConfig
 
 
 @dataclass(frozen=True, kw_only=True)
-class ControlPlaneValuesContext(TemplateContext):
+class ControlPlaneValuesContext(HelmValuesContext):
     template: ClassVar[str] = "helm/controlplane-values.yaml.j2"
     cluster: str
     platform: str
     istio_namespace: str
-    cni: tuple[tuple[str, str | bool], ...]  # kubeSpec.CNI, in output order
+    ambient: bool
+    ztunnel_revision: str | None
+    cni: tuple[Setting, ...]  # kubeSpec.CNI, in output order
+    cluster_waypoints: WaypointConfig | None
+    namespace_waypoints: tuple[NamespaceLevelEntry, ...]
+    spm_agent: bool
+    edge_dns_resolution: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,45 +76,116 @@ class CriticalPodsQuotaContext(ObjectContext):
     template: ClassVar[str] = "k8s/resourcequota-critical-pods.yaml.j2"
 
 
-def management_plane_values(profile: Profile, directory: str) -> Iterator[Output]:
-    ambient = tuple(cluster.name for cluster in profile.clusters if cluster.ambient)
-    if ambient:
+def _loaded(ref: BaseValuesRef | None, base_values: BaseValues) -> LoadedValues | None:
+    return base_values.get(ref) if ref else None
+
+
+def management_plane_values(profile: Profile, directory: str, base_values: BaseValues) -> Iterator[Output]:
+    reporting = tuple(cluster.name for cluster in profile.clusters if cluster.ambient or cluster.spm_agent)
+    ref = profile.management_plane.base_values
+    if reporting or ref:
+        base = _loaded(ref, base_values)
         yield Output(
             join_path(directory, "managementplane-values.yaml"),
-            ManagementPlaneValuesContext(ambient_clusters=ambient),
+            ManagementPlaneValuesContext(
+                spm_clusters=reporting,
+                base_file=ref.written if ref else None,
+                dropped_secrets=base.dropped if base else (),
+                base=base,
+            ),
             profile.management_plane.path,
-            "ManagementPlane helm values overlay",
+            "ManagementPlane helm values",
         )
 
 
-def control_plane(cluster: Cluster) -> Iterator[Output]:
+def _quantities(values: Mapping[str, str | int]) -> tuple[Setting, ...]:
+    return tuple(sorted(values.items()))
+
+
+def _waypoint_config(settings: WaypointSettings, enable: bool | None) -> WaypointConfig:
+    resources = settings.resources or Resources({}, {})
+    fields: list[Setting] = []
+    if enable is not None:
+        fields.append(("enable", enable))
+    if settings.disable_label_management is not None:
+        fields.append(("disableLabelManagement", settings.disable_label_management))
+    if settings.revision is not None:
+        fields.append(("revision", settings.revision))
+    return WaypointConfig(tuple(fields), _quantities(resources.requests), _quantities(resources.limits))
+
+
+def _waypoints(cluster: Cluster) -> tuple[WaypointConfig | None, tuple[NamespaceLevelEntry, ...]]:
+    """TSB's waypoint settings: on with the profile's settings when TSB manages waypoints, switched
+    off explicitly otherwise (TSB's default is on)."""
     if not cluster.ambient:
+        return None, ()
+    waypoints = cluster.waypoints
+    if waypoints is None:
+        return None, ()
+    if waypoints.mode is not WaypointMode.TSB_MANAGED:
+        return WaypointConfig((("enable", False),), (), ()), ()
+    entries = tuple(
+        NamespaceLevelEntry(entry.name, tuple(sorted(entry.labels.items())), _waypoint_config(entry.settings, entry.settings.enable))
+        for entry in waypoints.namespaces
+    )
+    return _waypoint_config(waypoints.cluster, True), entries
+
+
+def _cni(cluster: Cluster) -> tuple[Setting, ...]:
+    defaults = cni_settings(cluster.platform)
+    settings: dict[str, str | bool] = {
+        "binaryDirectory": defaults.binary_directory,
+        "configurationDirectory": defaults.configuration_directory,
+        "chained": defaults.chained,
+    }
+    if defaults.configuration_file_name:
+        settings["configurationFileName"] = defaults.configuration_file_name
+    if defaults.daemonset_namespace:
+        settings["cniDaemonsetNamespace"] = defaults.daemonset_namespace
+    settings.update(cluster.cni)
+    return tuple(settings.items())
+
+
+def cni_namespace(cluster: Cluster) -> str:
+    """Where istio-cni runs: the profile's or platform's `cniDaemonsetNamespace`, else the Istio namespace."""
+    chosen = dict(_cni(cluster)).get("cniDaemonsetNamespace")
+    return chosen if isinstance(chosen, str) else cluster.istio_namespace
+
+
+def control_plane(cluster: Cluster, base_values: BaseValues) -> Iterator[Output]:
+    if not (cluster.ambient or cluster.spm_agent or cluster.base_values):
         return
-    cni = cni_settings(cluster.platform)
-    settings: list[tuple[str, str | bool]] = [
-        ("binaryDirectory", cni.binary_directory),
-        ("configurationDirectory", cni.configuration_directory),
-        ("chained", cni.chained),
-    ]
-    if cni.configuration_file_name:
-        settings.append(("configurationFileName", cni.configuration_file_name))
+    cluster_waypoints, namespace_waypoints = _waypoints(cluster)
+    ref = cluster.base_values
+    base = _loaded(ref, base_values)
     yield Output(
         join_path("clusters", cluster.name, "control-plane", "controlplane-values.yaml"),
         ControlPlaneValuesContext(
             cluster=cluster.name,
             platform=cluster.platform.value,
             istio_namespace=cluster.istio_namespace,
-            cni=tuple(settings),
+            ambient=cluster.ambient,
+            ztunnel_revision=cluster.ztunnel_revision if cluster.ambient else None,
+            cni=_cni(cluster) if cluster.ambient else (),
+            cluster_waypoints=cluster_waypoints,
+            namespace_waypoints=namespace_waypoints,
+            spm_agent=cluster.spm_agent,
+            edge_dns_resolution=cluster.ambient and cluster.edge_dns_resolution,
+            base_file=ref.written if ref else None,
+            dropped_secrets=base.dropped if base else (),
+            base=base,
         ),
         cluster.path,
-        f"ControlPlane helm values overlay of cluster '{cluster.name}'",
+        f"ControlPlane helm values of cluster '{cluster.name}'",
     )
-    if needs_critical_pods_quota(cluster.platform):
-        yield object_output(
-            join_path("clusters", cluster.name, "namespaces", cluster.istio_namespace),
-            "v1",
-            "ResourceQuota",
-            CriticalPodsQuotaContext(name="gcp-critical-pods", namespace=cluster.istio_namespace),
-            (*cluster.path, "platform"),
-            f"cluster '{cluster.name}' (GKE admits istio-cni and ztunnel only with this quota)",
-        )
+    if cluster.ambient and needs_critical_pods_quota(cluster.platform):
+        # ztunnel runs in the Istio namespace; istio-cni where cniDaemonsetNamespace says.
+        for namespace in sorted({cluster.istio_namespace, cni_namespace(cluster)} - {KUBE_SYSTEM}):
+            yield object_output(
+                join_path("clusters", cluster.name, "namespaces", namespace),
+                "v1",
+                "ResourceQuota",
+                CriticalPodsQuotaContext(name="gcp-critical-pods", namespace=namespace),
+                (*cluster.path, "platform"),
+                f"cluster '{cluster.name}' (GKE admits istio-cni and ztunnel only with this quota)",
+            )

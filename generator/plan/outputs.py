@@ -15,6 +15,7 @@ from posixpath import join as join_path
 from typing import Any, ClassVar
 
 from ..problems import Problem, ProfilePath, format_path
+from ..profile.values import LoadedValues
 
 TSB_GITOPS_API = "tsb.tetrate.io/v2"
 KUSTOMIZATION = "kustomization.yaml"
@@ -29,6 +30,10 @@ class TemplateContext:
     def variables(self) -> dict[str, Any]:
         """The fields, shallowly, as the template's variables."""
         return {item.name: getattr(self, item.name) for item in fields(self)}
+
+    def merge_base(self) -> LoadedValues | None:
+        """Live values to merge the rendered text into (helm values overlays); None for the rest."""
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)

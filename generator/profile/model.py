@@ -6,6 +6,7 @@ problems back at the line that caused them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import total_ordering
@@ -33,6 +34,12 @@ class Dataplane(StrEnum):
     AMBIENT = "ambient"
     SIDECAR = "sidecar"
     NONE = "none"
+
+
+class WaypointMode(StrEnum):
+    TSB_MANAGED = "tsb-managed"  # TSB deploys waypoints, labels and translated policies
+    EXPLICIT = "explicit"  # gen renders the waypoint Gateways
+    OFF = "off"  # no waypoints
 
 
 class AuthorizationMode(StrEnum):
@@ -92,11 +99,60 @@ class Tsb:
     organization: str
     gitops_namespace: str
     path: ProfilePath
+    canonical_names: bool = False
+
+
+@dataclass(frozen=True)
+class BaseValuesRef:
+    """A saved `helm get values` file named by the profile (`path` as written, relative to it)."""
+
+    written: str
+    file: str  # where it is on disk
+    path: ProfilePath  # the profile's `baseValues` entry
 
 
 @dataclass(frozen=True)
 class ManagementPlane:
     cluster: str
+    path: ProfilePath
+    base_values: BaseValuesRef | None = None
+
+
+Quantities = Mapping[str, str | int]
+
+
+@dataclass(frozen=True)
+class Resources:
+    requests: Quantities
+    limits: Quantities
+
+
+@dataclass(frozen=True)
+class WaypointSettings:
+    """TSB's waypoint settings (ControlPlane `ambient.waypoints.clusterLevel` or a namespace's `config`)."""
+
+    revision: str | None = None
+    resources: Resources | None = None
+    disable_label_management: bool | None = None
+    enable: bool | None = None
+
+
+@dataclass(frozen=True)
+class NamespaceWaypoints:
+    """A `namespaceLevel` entry: settings that replace the cluster's for one namespace, or for the
+    namespaces whose labels match."""
+
+    name: str | None
+    labels: Mapping[str, str]
+    settings: WaypointSettings
+    path: ProfilePath
+
+
+@dataclass(frozen=True)
+class Waypoints:
+    mode: WaypointMode
+    cluster: WaypointSettings
+    namespaces: tuple[NamespaceWaypoints, ...]
     path: ProfilePath
 
 
@@ -108,6 +164,17 @@ class Cluster:
     istio_namespace: str
     ambient: bool
     path: ProfilePath
+    edge_dns_resolution: bool = False
+    ztunnel_revision: str | None = None
+    waypoints: Waypoints | None = None  # None: TSB-managed with TSB's defaults
+    spm_agent: bool = False
+    cni: Mapping[str, str | bool] = field(default_factory=dict)  # the profile's overrides, by TSB field
+    base_values: BaseValuesRef | None = None
+    acknowledged: frozenset[str] = frozenset()
+
+    @property
+    def waypoint_mode(self) -> WaypointMode:
+        return self.waypoints.mode if self.waypoints else WaypointMode.TSB_MANAGED
 
 
 @dataclass(frozen=True)
@@ -183,6 +250,12 @@ class Profile:
 
     def cluster(self, name: str) -> Cluster:
         return next(cluster for cluster in self.clusters if cluster.name == name)
+
+    @property
+    def base_value_refs(self) -> tuple[BaseValuesRef, ...]:
+        """The live helm values files the profile names (management plane first)."""
+        refs = (self.management_plane.base_values, *(cluster.base_values for cluster in self.clusters))
+        return tuple(ref for ref in refs if ref is not None)
 
     @property
     def workspaces(self) -> tuple[Workspace, ...]:

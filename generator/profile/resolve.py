@@ -5,9 +5,16 @@ Runs only on data that passed validation, so it may index keys the schema requir
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from .model import (
+    BaseValuesRef,
+    NamespaceWaypoints,
+    Resources,
+    WaypointMode,
+    WaypointSettings,
+    Waypoints,
     Authorization,
     AuthorizationMode,
     Cluster,
@@ -30,7 +37,8 @@ from ..problems import ProfilePath
 DEFAULT_ISTIO_NAMESPACE = "istio-system"
 
 
-def resolve(data: dict[str, Any]) -> Profile:
+def resolve(data: dict[str, Any], profile_dir: PurePath = PurePath(".")) -> Profile:
+    """`profile_dir`: where the profile file is; the files it names are relative to it."""
     tsb = data["tsb"]
     return Profile(
         name=data["profile"],
@@ -39,9 +47,14 @@ def resolve(data: dict[str, Any]) -> Profile:
             organization=tsb["organization"],
             gitops_namespace=tsb["gitopsNamespace"],
             path=("tsb",),
+            canonical_names=tsb.get("canonicalNames", False),
         ),
-        management_plane=ManagementPlane(data["managementPlane"]["cluster"], ("managementPlane",)),
-        clusters=tuple(_cluster(raw, ("clusters", i)) for i, raw in enumerate(data["clusters"])),
+        management_plane=ManagementPlane(
+            data["managementPlane"]["cluster"],
+            ("managementPlane",),
+            _base_values(data["managementPlane"], ("managementPlane",), profile_dir),
+        ),
+        clusters=tuple(_cluster(raw, ("clusters", i), profile_dir) for i, raw in enumerate(data["clusters"])),
         tenants=tuple(_tenant(raw, ("tenants", i)) for i, raw in enumerate(data.get("tenants", []))),
         namespaces=tuple(
             _namespace(raw, ("namespaces", i)) for i, raw in enumerate(data.get("namespaces", []))
@@ -49,15 +62,62 @@ def resolve(data: dict[str, Any]) -> Profile:
     )
 
 
-def _cluster(raw: dict[str, Any], path: ProfilePath) -> Cluster:
+def _base_values(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> BaseValuesRef | None:
+    written = raw.get("baseValues")
+    if written is None:
+        return None
+    return BaseValuesRef(written, str(profile_dir / written), (*path, "baseValues"))
+
+
+def _resources(raw: dict[str, Any] | None) -> Resources | None:
+    if raw is None:
+        return None
+    return Resources(dict(raw.get("requests", {})), dict(raw.get("limits", {})))
+
+
+def _waypoint_settings(raw: dict[str, Any]) -> WaypointSettings:
+    return WaypointSettings(
+        revision=raw.get("revision"),
+        resources=_resources(raw.get("resources")),
+        disable_label_management=raw.get("disableLabelManagement"),
+        enable=raw.get("enable"),
+    )
+
+
+def _waypoints(raw: dict[str, Any] | None, path: ProfilePath) -> Waypoints | None:
+    if raw is None:
+        return None
+    return Waypoints(
+        mode=WaypointMode(raw.get("mode", WaypointMode.TSB_MANAGED.value)),
+        cluster=_waypoint_settings(raw),
+        namespaces=tuple(
+            NamespaceWaypoints(entry.get("name"), dict(entry.get("labels", {})), _waypoint_settings(entry),
+                               (*path, "namespaces", i))
+            for i, entry in enumerate(raw.get("namespaces", []))
+        ),
+        path=path,
+    )
+
+
+def _cluster(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> Cluster:
     istio = raw["istio"]
+    ambient = raw.get("ambient", {})
+    enabled = ambient.get("enabled", False)
     return Cluster(
         name=raw["name"],
         platform=Platform(raw["platform"]),
         istio_version=Version.parse(istio["version"]),
         istio_namespace=istio.get("namespace", DEFAULT_ISTIO_NAMESPACE),
-        ambient=raw.get("ambient", {}).get("enabled", False),
+        ambient=enabled,
         path=path,
+        edge_dns_resolution=ambient.get("edgeDnsResolution", False),
+        ztunnel_revision=ambient.get("ztunnelRevision"),
+        waypoints=_waypoints(ambient.get("waypoints"), (*path, "ambient", "waypoints")),
+        # Ambient needs the SPM agent; a cluster without ambient runs it only when asked.
+        spm_agent=raw.get("spmAgent", {}).get("enabled", enabled),
+        cni=dict(raw.get("cni", {})),
+        base_values=_base_values(raw, path, profile_dir),
+        acknowledged=frozenset(raw.get("acknowledge", [])),
     )
 
 

@@ -10,52 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 from ..plan.catalog import APP_NAMES
-from .model import AuthorizationMode, Dataplane, Platform, PropagationStrategy
+from .model import AuthorizationMode, Dataplane, PropagationStrategy
 
-# Patterns end in \Z, not $: `$` also matches before a final newline ("caffeine\n").
-DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
-VERSION = r"^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z]+([.-][0-9A-Za-z]+)*)?\Z"  # every match parses (model.Version)
-# TSB namespaceSelector.names items: <cluster>/<namespace>, `*` for any, a trailing `*` for a prefix.
-NAMESPACE_SELECTOR = r"^(\*|[^/*\s]+)/(\*|[^/*\s]+\*?)\Z"
-# A workspace in this tenant (`caffeine-ws`) or in another declared tenant (`other-tenant/ws`).
-WORKSPACE_REF = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
+from .schema_controlplane import CLUSTER, MANAGEMENT_PLANE
+from .schema_types import (
+    DNS_LABEL,
+    NAMESPACE_SELECTOR,
+    VERSION,
+    WORKSPACE_REF,
+    _enum,
+    _name,
+    _named_list,
+    _record,
+    _version,
+)
 
-
-def _name(required: bool = True) -> dict[str, Any]:
-    return {
-        "type": "string",
-        "required": required,
-        "empty": False,
-        "regex": DNS_LABEL,
-        "maxlength": 63,
-        "meta": {"format": "dns-label"},
-    }
-
-
-def _version() -> dict[str, Any]:
-    return {"type": "string", "required": True, "regex": VERSION, "meta": {"format": "version"}}
-
-
-def _enum(noun: str, values: list[str], required: bool = True) -> dict[str, Any]:
-    return {"type": "string", "required": required, "allowed": values, "meta": {"noun": noun}}
-
-
-def _record(fields: dict[str, Any], required: bool = False) -> dict[str, Any]:
-    return {"type": "dict", "required": required, "schema": fields}
-
-
-def _named_list(
-    item: dict[str, Any], required: bool = False, minlength: int = 0, unique: bool = True
-) -> dict[str, Any]:
-    rules: dict[str, Any] = {
-        "type": "list",
-        "required": required,
-        "unique_names": unique,
-        "schema": {"type": "dict", "schema": item},
-    }
-    if minlength:
-        rules["minlength"] = minlength
-    return rules
+__all__ = ["DNS_LABEL", "NAMESPACE_SELECTOR", "PROFILE_SCHEMA", "VERSION", "WORKSPACE_REF", "_version"]
 
 
 def _rule_list() -> dict[str, Any]:
@@ -101,23 +71,12 @@ PROFILE_SCHEMA: dict[str, Any] = {
             "version": _version(),
             "organization": _name(),
             "gitopsNamespace": _name(),
+            "canonicalNames": {"type": "boolean"},  # cross-cluster canonical names: TSB >= 1.13.0 preview
         },
         required=True,
     ),
-    "managementPlane": _record({"cluster": _name()}, required=True),
-    "clusters": _named_list(
-        {
-            "name": _name(),
-            "platform": _enum("platform", [p.value for p in Platform]),
-            "istio": _record(
-                {"version": _version(), "namespace": _name(required=False)},
-                required=True,
-            ),
-            "ambient": _record({"enabled": {"type": "boolean", "required": True}}),  # off unless switched on
-        },
-        required=True,
-        minlength=1,
-    ),
+    "managementPlane": _record(MANAGEMENT_PLANE, required=True),
+    "clusters": _named_list(CLUSTER, required=True, minlength=1),
     "tenants": _named_list(
         {"name": _name(), "workspaces": _named_list(WORKSPACE)},
     ),

@@ -142,6 +142,10 @@ _FORMAT_HINTS = {
     "namespace-selector": "write <cluster>/<namespace>; either part may be '*', and the namespace may end "
     "in '*' to match a prefix (\"*/caffeine\", \"east-0/team-*\")",
     "workspace-ref": "name a workspace of this tenant (\"caffeine-ws\") or <tenant>/<workspace>",
+    "revision": "an Istio revision name: lowercase letters, digits and '-', starting and ending with a letter "
+    "or digit, at most 56 characters (\"1-24-3\", \"canary\")",
+    "absolute-path": "write an absolute path on the node, such as \"/opt/cni/bin\"",
+    "quantity": "write a Kubernetes quantity such as \"100m\", \"1\", \"128Mi\" or \"1Gi\"",
 }
 
 
@@ -240,11 +244,16 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             "version": "a version",
             "namespace-selector": "a namespace selector",
             "workspace-ref": "a workspace reference",
+            "revision": "a revision name",
+            "absolute-path": "an absolute path",
+            "quantity": "a Kubernetes quantity",
         }[fmt]
         hint = _FORMAT_HINTS[fmt]
         if fmt == "dns-label" and isinstance(value, str):
             hint += _dns_label_suggestion(value)
-        return Problem(f"{value!r} is not {what}", fmt, path, hint)
+        too_long = code == cerberus_errors.MAX_LENGTH.code
+        detail = f" (it has {len(value)} characters, at most {error.constraint})" if too_long and isinstance(value, str) else ""
+        return Problem(f"{value!r} is not {what}{detail}", fmt, path, hint)
     if code == cerberus_errors.MIN_LENGTH.code:
         return Problem(
             f"needs at least {error.constraint} item(s)", "empty", path, f"add an item under `{key}:`"

@@ -1,0 +1,88 @@
+"""Merging a rendered helm values overlay into the cluster's live values (`baseValues`).
+
+The base is round-tripped with ruamel.yaml, so its comments, key order and every setting the
+overlay does not touch come out as they went in. Mappings merge key by key; lists of named things
+merge by identity (TSB overlays by apiVersion/kind/name, their patches by path and value, waypoint
+`namespaceLevel` entries by name or selector), so merging the result again changes nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ..profile.values import LoadedValues
+
+
+def _identity(item: Any) -> Any:
+    """What makes an item of a list the same item in base and overlay; None: no identity."""
+    if not isinstance(item, dict):
+        return None
+    if {"apiVersion", "kind", "name"} <= set(item):
+        return ("overlay", item["apiVersion"], item["kind"], item["name"])
+    if "path" in item:  # a patch: the same path, and for an env entry the same variable
+        value = item.get("value")
+        return ("patch", item["path"], value.get("name") if isinstance(value, dict) else repr(_plain(value)))
+    if "name" in item:
+        return ("name", item["name"])
+    if "selector" in item:
+        return ("selector", repr(_plain(item["selector"])))
+    return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _merge_list(base: CommentedSeq, overlay: list[Any]) -> CommentedSeq:
+    identities = [_identity(item) for item in overlay]
+    if any(identity is None for identity in identities):
+        return CommentedSeq(_commented(item) for item in overlay)  # plain values: the overlay's list wins
+    index = {_identity(item): position for position, item in enumerate(base)}
+    for identity, item in zip(identities, overlay):
+        if identity in index:
+            position = index[identity]
+            base[position] = _merge(base[position], item)
+        else:
+            base.append(_commented(item))
+    return base
+
+
+def _merge(base: Any, overlay: Any) -> Any:
+    if isinstance(base, CommentedMap) and isinstance(overlay, dict):
+        for key, value in overlay.items():
+            base[key] = _merge(base[key], value) if key in base else _commented(value)
+        return base
+    if isinstance(base, CommentedSeq) and isinstance(overlay, list):
+        return _merge_list(base, overlay)
+    return _commented(overlay)
+
+
+def _commented(value: Any) -> Any:
+    """Plain data as ruamel's round-trip types, so that it dumps in block style."""
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for key, item in value.items():
+            mapping[key] = _commented(item)
+        return mapping
+    if isinstance(value, list):
+        return CommentedSeq(_commented(item) for item in value)
+    return value
+
+
+def merged_values_text(header: str, base: LoadedValues, overlay: dict[str, Any]) -> str:
+    """`header` (gen's comment lines), then the base values with `overlay` merged in."""
+    merged = _merge(copy.deepcopy(base.data), overlay)
+    yaml = YAML(typ="rt")
+    yaml.width = 4096  # never fold a long value differently from how the base wrote it
+    stream = io.StringIO()
+    yaml.dump(merged, stream)
+    return header + stream.getvalue()

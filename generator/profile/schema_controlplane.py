@@ -1,0 +1,97 @@
+"""The profile's clusters and management plane: what each cluster runs (Istio, ambient, waypoints,
+CNI, SPM agent) and the live helm values gen merges its overlays into."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..platforms import NOTES
+from .model import Platform, WaypointMode
+from .schema_types import _enum, _name, _pattern, _record, _version
+
+# Istio revision names (ztunnel, waypoints, CNI): DNS-1123 label characters, at most 56 long.
+REVISION = r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\Z"
+REVISION_MAX = 56
+# A Kubernetes resource quantity: 100m, 128Mi, 1, 0.5, 1e3.
+QUANTITY = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkMGTPE]|[KMGTPE]i)?\Z"
+ABSOLUTE_PATH = r"^/[^\s]*\Z"
+
+
+def _revision() -> dict[str, Any]:
+    return _pattern("revision", REVISION, REVISION_MAX)
+
+
+def _flag() -> dict[str, Any]:
+    return {"type": "boolean"}
+
+
+def _quantities() -> dict[str, Any]:
+    quantity = {"type": ["string", "integer"], "regex": QUANTITY, "meta": {"format": "quantity"}}
+    return _record({name: dict(quantity) for name in ("cpu", "memory", "ephemeral-storage")})
+
+
+RESOURCES = _record({"requests": _quantities(), "limits": _quantities()})
+
+# What TSB accepts for its managed waypoints, at cluster level or for some namespaces.
+WAYPOINT_SETTINGS: dict[str, Any] = {
+    "revision": _revision(),
+    "resources": RESOURCES,
+    "disableLabelManagement": _flag(),
+}
+
+WAYPOINTS = _record(
+    {
+        "mode": _enum("waypoint mode", [m.value for m in WaypointMode], required=False),
+        **WAYPOINT_SETTINGS,
+        "namespaces": {
+            "type": "list",
+            "schema": {
+                "type": "dict",
+                "schema": {
+                    "name": _name(required=False),
+                    "labels": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "string"}},
+                    "enable": _flag(),
+                    **WAYPOINT_SETTINGS,
+                },
+            },
+        },
+    }
+)
+
+CNI = _record(
+    {
+        "binaryDirectory": _pattern("absolute-path", ABSOLUTE_PATH, 4096),
+        "configurationDirectory": _pattern("absolute-path", ABSOLUTE_PATH, 4096),
+        "chained": _flag(),
+        "configurationFileName": {"type": "string", "empty": False, "regex": r"^[^/\s]+\Z"},
+        "cniDaemonsetNamespace": _name(required=False),
+        "clusterRole": {"type": "string", "empty": False},
+        "revision": _revision(),
+    }
+)
+
+BASE_VALUES = {"type": "string", "empty": False}
+
+CLUSTER: dict[str, Any] = {
+    "name": _name(),
+    "platform": _enum("platform", [p.value for p in Platform]),
+    "istio": _record({"version": _version(), "namespace": _name(required=False)}, required=True),
+    "ambient": _record(
+        {
+            "enabled": {"type": "boolean", "required": True},  # off unless switched on
+            "edgeDnsResolution": _flag(),
+            "ztunnelRevision": _revision(),
+            "waypoints": WAYPOINTS,
+        }
+    ),
+    "spmAgent": _record({"enabled": {"type": "boolean", "required": True}}),
+    "cni": CNI,
+    "baseValues": BASE_VALUES,
+    "acknowledge": {
+        "type": "list",
+        "unique_items": True,
+        "schema": {"type": "string", "allowed": sorted(NOTES), "meta": {"noun": "platform note"}},
+    },
+}
+
+MANAGEMENT_PLANE: dict[str, Any] = {"cluster": _name(), "baseValues": BASE_VALUES}

@@ -1,0 +1,61 @@
+"""The building blocks of the profile schema: patterns and the rule shapes that recur."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Patterns end in \Z, not $: `$` also matches before a final newline ("caffeine\n").
+DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
+VERSION = r"^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z]+([.-][0-9A-Za-z]+)*)?\Z"  # every match parses (model.Version)
+# TSB namespaceSelector.names items: <cluster>/<namespace>, `*` for any, a trailing `*` for a prefix.
+NAMESPACE_SELECTOR = r"^(\*|[^/*\s]+)/(\*|[^/*\s]+\*?)\Z"
+# A workspace in this tenant (`caffeine-ws`) or in another declared tenant (`other-tenant/ws`).
+WORKSPACE_REF = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
+
+
+def _name(required: bool = True) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "required": required,
+        "empty": False,
+        "regex": DNS_LABEL,
+        "maxlength": 63,
+        "meta": {"format": "dns-label"},
+    }
+
+
+def _version() -> dict[str, Any]:
+    return {"type": "string", "required": True, "regex": VERSION, "meta": {"format": "version"}}
+
+
+def _enum(noun: str, values: list[str], required: bool = True) -> dict[str, Any]:
+    return {"type": "string", "required": required, "allowed": values, "meta": {"noun": noun}}
+
+
+def _record(fields: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"type": "dict", "required": required, "schema": fields}
+
+
+def _named_list(
+    item: dict[str, Any], required: bool = False, minlength: int = 0, unique: bool = True
+) -> dict[str, Any]:
+    rules: dict[str, Any] = {
+        "type": "list",
+        "required": required,
+        "unique_names": unique,
+        "schema": {"type": "dict", "schema": item},
+    }
+    if minlength:
+        rules["minlength"] = minlength
+    return rules
+
+
+def _pattern(fmt: str, regex: str, maxlength: int, required: bool = False) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "required": required,
+        "empty": False,
+        "regex": regex,
+        "maxlength": maxlength,
+        "meta": {"format": fmt},
+    }

@@ -1,0 +1,176 @@
+"""Live helm values named by the profile (`baseValues`): read once, cleared of secrets.
+
+A saved `helm get values controlplane` file holds certificates, keys and tokens. gen merges its
+overlay into the file so the result can be applied alone, but nothing secret may reach Git: every
+value under `secrets:` and every value that looks like key material is removed here, before any
+later stage sees the data, and each removal is reported as a warning at its line in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ..problems import Location, Problem, Severity
+from .model import BaseValuesRef
+
+# The first line of the header gen writes above merged values (a merged file may be a base again).
+GEN_HEADER = "# Rendered by gen from profile"
+# How that header lists the secrets it removed (templates/helm/_base-values-note.yaml.j2).
+SECRETS_LISTED = "# gen removed the secrets of the live values"
+SECRET_ITEM = "#   "
+GEN_HEADER_END = "# The live values follow, as they were saved, without their secrets."
+SECRET_KEY = re.compile(
+    r"(password|passwd|passphrase|secret|token|apikey|privatekey|secretkey|accesskey|signingkey|"
+    r"credential|credentials)\Z",
+    re.IGNORECASE,
+)
+PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----")
+JWT = re.compile(r"^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*\Z")
+JWK_KEYS = frozenset({"kty"})
+
+
+@dataclass(frozen=True)
+class LoadedValues:
+    """A base values file, secrets removed. `data` is never changed after loading: whoever merges
+    into it works on a copy."""
+
+    ref: BaseValuesRef
+    data: CommentedMap
+    dropped: tuple[str, ...]  # dotted paths of the removed values, in file order
+
+
+def _is_jwk(value: Any) -> bool:
+    if isinstance(value, dict):
+        return JWK_KEYS <= set(value) or (
+            isinstance(value.get("keys"), list) and any(isinstance(k, dict) and "kty" in k for k in value["keys"])
+        )
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            return _is_jwk(json.loads(value))
+        except ValueError:
+            return False
+    return False
+
+
+def looks_secret(key: str, value: Any) -> bool:
+    """Key material by its look (PEM, JWT, JWK), or a non-empty scalar under a secret-sounding key."""
+    if _is_jwk(value):
+        return True
+    if isinstance(value, str):
+        if PEM.search(value) or JWT.match(value.strip()):
+            return True
+    scalar = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    return scalar and str(value) != "" and bool(SECRET_KEY.search(key.replace("-", "").replace("_", "")))
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _leaves(value: Any, path: tuple[str | int, ...], position: tuple[int, int]) -> list[tuple[str, int, int]]:
+    """Each scalar below `value` with its position: what a removal takes away, named one by one."""
+    if isinstance(value, CommentedMap) and value:
+        return [
+            leaf for key in value for leaf in _leaves(value[key], (*path, str(key)), value.lc.key(key))
+        ]
+    if isinstance(value, CommentedSeq) and value:
+        return [leaf for index, item in enumerate(value) for leaf in _leaves(item, (*path, index), value.lc.item(index))]
+    return [(_dotted(path), position[0] + 1, position[1] + 1)]
+
+
+def _scrub(node: Any, path: tuple[str | int, ...], found: list[tuple[str, int, int]]) -> None:
+    """Remove secrets below `node` in place; record (path, line, column) of each removed scalar."""
+    if isinstance(node, CommentedMap):
+        for key in list(node):
+            value = node[key]
+            child = (*path, str(key))
+            if (not path and key == "secrets") or looks_secret(str(key), value):
+                found.extend(_leaves(value, child, node.lc.key(key)))
+                del node[key]
+            else:
+                _scrub(value, child, found)
+    elif isinstance(node, CommentedSeq):
+        for index in reversed(range(len(node))):
+            value = node[index]
+            if _is_jwk(value) or (isinstance(value, str) and (PEM.search(value) or JWT.match(value.strip()))):
+                found.extend(_leaves(value, (*path, index), node.lc.item(index)))
+                del node[index]
+            else:
+                _scrub(value, (*path, index), found)
+
+
+def strip_gen_header(text: str) -> tuple[str, int, tuple[str, ...]]:
+    """A file gen merged before starts with gen's comment header: drop it, so that merging a merged
+    file again changes nothing. Returns the rest, how many lines went, and the secrets that header
+    lists as removed (they are still missing from the values, so the new header lists them too)."""
+    if not text.startswith(GEN_HEADER):
+        return text, 0, ()
+    lines = text.split("\n")
+    count = 0
+    removed: list[str] = []
+    listing = False
+    if GEN_HEADER_END not in lines:
+        return text, 0, ()
+    while lines[count] != GEN_HEADER_END:
+        line = lines[count]
+        if line.startswith(SECRETS_LISTED):
+            listing = True
+        elif listing and line.startswith(SECRET_ITEM):
+            spelled = line[len(SECRET_ITEM):]
+            removed.append(str(YAML(typ="safe").load(spelled)) if spelled.startswith('"') else spelled)
+        count += 1
+    count += 1  # the end line itself
+    return "\n".join(lines[count:]), count, tuple(removed)
+
+
+def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]:
+    def problem(message: str, hint: str, location: Location | None = None) -> list[Problem]:
+        return [Problem(message, "base-values", ref.path, hint, location=location)]
+
+    try:
+        text = Path(ref.file).read_text("utf-8")
+    except FileNotFoundError:
+        return None, problem(f"base values file {ref.file} does not exist", "the path is relative to the profile file")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, problem(f"cannot read base values file {ref.file}: {error}", "save it as a UTF-8 YAML file")
+    body, offset, removed_before = strip_gen_header(text)
+    try:
+        data = YAML(typ="rt").load(body)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = Location(ref.file, mark.line + 1 + offset, mark.column + 1) if mark else Location(ref.file, 1, 1)
+        return None, problem(f"base values file is not valid YAML: {error.problem}", "fix the file", where)
+    except YAMLError as error:
+        return None, problem(f"base values file is not valid YAML: {error}", "fix the file")
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, CommentedMap):
+        return None, problem("base values must be a YAML mapping (the output of `helm get values`)", "check the file")
+    found: list[tuple[str, int, int]] = []
+    _scrub(data, (), found)
+    warnings = [
+        Problem(
+            f"removed secret value '{dotted}' of {ref.written}: it does not go to Git",
+            "secret-removed",
+            ref.path,
+            "supply it at install time from your secret store (see the header of the rendered values file)",
+            Severity.WARNING,
+            location=Location(ref.file, line + offset, column),
+        )
+        for dotted, line, column in found
+    ]
+    dropped = dict.fromkeys((*removed_before, *(dotted for dotted, _, _ in found)))
+    return LoadedValues(ref, data, tuple(dropped)), warnings
+
+
