@@ -1,6 +1,7 @@
 """`gen`: parse arguments, run the pipeline, map the outcome to an exit code.
 
-Exit codes: 0 ok; 2 invalid profile or usage; 3 internal error (a bug in gen: please report it).
+Exit codes: 0 ok; 1 a tree differs from its profile (--check, --diff); 2 invalid profile, output
+folder or usage; 3 internal error (a bug in gen: please report it).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .pipeline import render_profile
-from .problems import ProfileError
-from .report import NOTHING_WRITTEN, PARTIAL_WRITE, ReportFormat, format_problems
-from .output.write import WriteError, check_output_root, write_tree
+from .progress import progress
+from .report import ReportFormat, format_problems
+from .tree import Mode, Status, render_tree
 
 EXIT_OK = 0
+EXIT_DRIFT = 1
 EXIT_INVALID = 2
 EXIT_INTERNAL = 3
 
@@ -48,38 +49,38 @@ def _main(
 
 @app.command()
 def render(
-    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
+    profiles: Annotated[
+        list[Path], typer.Argument(help="Profile YAML files.", metavar="PROFILE...", show_default=False)
+    ],
     out: Annotated[
-        Path, typer.Option("--out", help="Output folder; the tree goes to OUT/<profile name>/.")
+        Path, typer.Option("--out", help="Output folder; each tree goes to OUT/<profile name>/.")
     ] = Path("out"),
     fmt: Annotated[
         ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
     ] = ReportFormat.TEXT,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a tree is not what its profile renders.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")
+    ] = False,
 ) -> None:
-    """Validate PROFILE and write what it renders under OUT/<profile>/."""
-    unsafe_out = check_output_root(out)
-    try:
-        result = render_profile(profile)
-    except ProfileError as error:
-        sys.stderr.write(format_problems([*error.problems, *unsafe_out], fmt))
-        raise typer.Exit(EXIT_INVALID) from None
-    root = out / result.profile
-    unsafe_root = unsafe_out or check_output_root(root, profile)
-    if unsafe_root:
-        sys.stderr.write(format_problems([*result.warnings, *unsafe_root], fmt))
-        raise typer.Exit(EXIT_INVALID)
-    try:
-        report = write_tree(root, result.profile, list(result.files))
-    except WriteError as error:
-        outcome = PARTIAL_WRITE if error.partial else NOTHING_WRITTEN
-        sys.stderr.write(format_problems([*result.warnings, *error.problems], fmt, outcome))
-        raise typer.Exit(EXIT_INVALID) from None
-    if result.warnings:
-        sys.stderr.write(format_problems(result.warnings, fmt))
-    typer.echo(
-        f"rendered profile '{result.profile}' into {report.root}: {len(result.files)} files "
-        f"({len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed)"
-    )
+    """Validate each PROFILE and write what it renders under OUT/<profile>/ (or compare, with --check)."""
+    mode = Mode.DIFF if diff else Mode.CHECK if check else Mode.WRITE
+    exit_code = EXIT_OK
+    with progress(len(profiles)) as advance:
+        for profile in profiles:
+            outcome = render_tree(profile, out, mode, force)
+            advance(str(profile))
+            if outcome.problems:
+                sys.stderr.write(format_problems(outcome.problems, fmt, outcome.outcome))
+            if outcome.diff:
+                sys.stdout.write(outcome.diff)
+            if outcome.summary:
+                typer.echo(outcome.summary)
+            exit_code = max(exit_code, {Status.OK: EXIT_OK, Status.DRIFT: EXIT_DRIFT, Status.INVALID: EXIT_INVALID}[outcome.status])
+    raise typer.Exit(exit_code)
 
 
 def main() -> None:

@@ -24,12 +24,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     compares with it (not only the golden test) sees the refreshed tree on the same run."""
     if not session.config.getoption("--update-golden"):
         return
-    from generator.output.write import write_tree
-    from generator.pipeline import render_profile
+    from helpers import render_into
 
     for profile in sorted(PROFILES.glob("*.yaml")):
-        result = render_profile(profile)
-        write_tree(GOLDEN / result.profile, result.profile, list(result.files))
+        render_into(profile, GOLDEN)
 
 
 def position_of(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from generator.pipeline import render_profile
+from generator.output.ledger import source_of
 from generator.output.write import write_tree
 
 from conftest import PROFILES
@@ -31,7 +32,7 @@ def variant(tmp_path: Path, *replacements: tuple[str, str], name: str = "profile
 
 def render_into(profile: Path, out: Path) -> Path:
     result = render_profile(profile)
-    write_tree(out / result.profile, result.profile, list(result.files))
+    write_tree(out / result.profile, result.profile, list(result.files), source_of(profile))
     return out / result.profile
 
 

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import GOLDEN, PROFILES
 from generator import cli
+from generator import tree as tree_module
 from helpers import run_command, tree, variant
 
 runner = CliRunner()
@@ -73,7 +74,7 @@ def test_a_bug_in_gen_exits_3_without_a_traceback(
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "render_profile", broken)
+    monkeypatch.setattr(tree_module, "render_profile", broken)
     monkeypatch.setattr(sys, "argv", ["gen", "render", str(PROFILES / "caffeine.yaml")])
     monkeypatch.delenv("GEN_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exited:

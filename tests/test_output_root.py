@@ -104,27 +104,35 @@ def test_a_profile_inside_its_own_output_tree_is_refused(tmp_path: Path) -> None
     assert sorted(path.name for path in root.iterdir()) == ["profile.yaml"]
 
 
-@pytest.mark.parametrize("failing_call,outcome", [(1, "nothing was written"), (3, "some files were already replaced")])
+@pytest.mark.parametrize("swap,outcome", [(True, "nothing was written"), (False, "some files were already replaced")])
 def test_a_failed_write_is_a_problem_that_says_what_happened(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int, outcome: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: bool, outcome: str
 ) -> None:
+    """With the directory swap a failure changes nothing; renaming file by file, it can be partial."""
     out = tmp_path / "out"
     assert runner.invoke(cli.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(out)]).exit_code == 0
-    changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"))
-    real_replace = write.os.replace
-    calls = {"n": 0}
+    changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"), name="caffeine.yaml")
+    if swap:
+        def failing(target: Path, data: bytes) -> None:
+            raise PermissionError(13, "Permission denied", str(target))
 
-    def failing_replace(source: str, target: str) -> None:
-        calls["n"] += 1
-        if calls["n"] == failing_call:
-            raise PermissionError(13, "Permission denied")
-        real_replace(source, target)
+        monkeypatch.setattr(write, "_write_file", failing)
+    else:
+        real_replace = write.os.replace
+        calls = {"n": 0}
 
-    monkeypatch.setattr(write.os, "replace", failing_replace)
+        def failing_replace(source: str, target: str) -> None:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise PermissionError(13, "Permission denied", str(target))
+            real_replace(source, target)
+
+        monkeypatch.setattr(write, "_exchange", lambda first, second: False)
+        monkeypatch.setattr(write.os, "replace", failing_replace)
     result = runner.invoke(cli.app, ["render", str(changed), "--out", str(out), "--format", "json"])
     assert result.exit_code == 2
     report = json.loads(result.stderr)
     (problem,) = report["problems"]
-    assert problem["file"].startswith(str(out / "caffeine" / "management-plane"))
     assert problem["message"] == "cannot write: Permission denied"
+    assert problem["file"].startswith(str(tmp_path))
     assert report["outcome"].startswith(outcome)

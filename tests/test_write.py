@@ -10,7 +10,9 @@ import pytest
 from conftest import PROFILES
 from generator.output import write
 from generator.pipeline import render_profile
-from generator.output.write import LEDGER, WriteError, write_tree
+from generator.output.guard import WriteError
+from generator.output.ledger import LEDGER
+from generator.output.write import write_tree
 from helpers import render_into, tree, variant
 
 
@@ -77,18 +79,19 @@ def test_a_failed_write_leaves_the_previous_tree_as_it_was(tmp_path: Path, monke
     changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"))
     result = render_profile(changed)
     calls = {"n": 0}
-    real_stage = write._stage
+    real_write = write._write_file
 
-    def failing_stage(target: Path, data: bytes) -> Path:
+    def failing_write(target: Path, data: bytes) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError(28, "No space left on device", str(target))
-        return real_stage(target, data)
+        real_write(target, data)
 
-    monkeypatch.setattr(write, "_stage", failing_stage)
+    monkeypatch.setattr(write, "_write_file", failing_write)
     with pytest.raises(WriteError, match="No space left on device"):
         write_tree(root, result.profile, list(result.files))
-    assert tree(root) == before, "no file changed and no temporary file was left behind"
+    assert tree(root) == before, "no file changed"
+    assert sorted(path.name for path in root.parent.iterdir()) == ["caffeine"], "no staging folder was left"
 
 
 def test_pruning_does_not_follow_a_symbolic_link_out_of_the_tree(tmp_path: Path) -> None:
@@ -131,27 +134,29 @@ def test_a_directory_in_the_way_stops_the_write_before_anything_changes(tmp_path
     assert tree(root) == before
 
 
-def test_a_failed_rename_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_directory_swap_files_are_renamed_in_place_and_the_ledger_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
-    changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"))
+    changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"), name="caffeine.yaml")
     result = render_profile(changed)
+    monkeypatch.setattr(write, "_exchange", lambda first, second: False)
     real_replace = write.os.replace
     calls = {"n": 0}
 
     def failing_replace(source: str, target: str) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
-            raise OSError(5, "Input/output error")
+            raise OSError(5, "Input/output error", str(target))
         real_replace(source, target)
 
     monkeypatch.setattr(write.os, "replace", failing_replace)
     with pytest.raises(WriteError, match="workspace.*cannot write: Input/output error") as raised:
         write_tree(root, result.profile, list(result.files))
-    # The first rename happened: the report must not claim that nothing was written.
-    assert raised.value.partial
-    assert not [path for path in root.rglob("*.tmp")]
+    assert raised.value.partial, "the first rename happened: the report must not claim nothing was written"
+    assert sorted(path.name for path in root.parent.iterdir()) == ["caffeine"]
     # The ledger is written last: it still describes the previous run, which the next run repairs.
     monkeypatch.setattr(write.os, "replace", real_replace)
     report = write_tree(root, result.profile, list(result.files))
     assert tree(root) == tree(render_into(changed, tmp_path / "fresh"))
-    assert len(report.written) == 2
+    assert len(report.written) == 2  # the third was renamed into place before the failure

@@ -1,102 +1,33 @@
-"""Stage 7, write: rendered texts -> files under out/<profile>/.
+"""Stage 7, write: a change set -> files under out/<profile>/, all at once or not at all.
 
-gen owns the files it wrote, and only those. A ledger, `.gen/manifest.json`, lists them with their
-hashes. On each run:
-- only files whose bytes change are written: all are staged as temporary files first, then
-  renamed into place, so a failure while writing leaves the previous tree as it was;
-- files that the ledger lists and the profile no longer renders are removed;
-- a file gen did not write is never overwritten or removed: if one stands where gen would write,
-  nothing is written and the conflict is reported;
-- no path, even through a symbolic link, may lead outside the output folder;
-- the ledger is written last, so an interrupted run is finished by the next one.
+gen owns the files its ledger lists, and only those. A write never shows a mix of two renders:
+the new tree is built beside the old one (files that do not change are hard links to the old ones,
+so they keep their bytes, inode and mtime; files gen does not own are linked over untouched), then
+the two directories are swapped with one `renameat2(RENAME_EXCHANGE)` and the old one is removed.
+A render killed at any instant leaves the old tree or the new one, plus at most a leftover staging
+folder beside it that the next render clears. Where the system cannot swap directories, files are
+renamed into place one by one and the ledger last (the next render finishes an interrupted one).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import ctypes
+import errno
 import os
-import sysconfig
+import shutil
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from ..problems import Location, Problem
+from .changes import ChangeSet, Conflict, compute_changes
+from .guard import WriteError, refuse, write_problem
+from .ledger import LEDGER, Ledger, digest
 from .render import RenderedFile
 
-LEDGER = PurePosixPath(".gen/manifest.json")
 FILE_MODE = 0o644
-PACKAGE = Path(__file__).resolve().parents[1]  # generator/: its code and its templates
-
-
-def write_problem(path: Path | str, message: str, hint: str) -> Problem:
-    """A problem of the output tree: it names a path on disk, not a place in the profile."""
-    return Problem(message, "write", hint=hint, location=Location(str(path), 0, 0))
-
-
-class WriteError(Exception):
-    """The tree could not be written. `partial`: some files were already replaced (the ledger was
-    not, so the next render finishes the job)."""
-
-    def __init__(self, problems: list[Problem], partial: bool = False) -> None:
-        super().__init__("; ".join(f"{p.location.file if p.location else ''}: {p.message}" for p in problems))
-        self.problems = problems
-        self.partial = partial
-
-
-def _refuse(path: Path | str, message: str, hint: str) -> WriteError:
-    return WriteError([write_problem(path, message, hint)])
-
-
-def _install_dirs() -> set[Path]:
-    """Where Python keeps installed packages: never an output folder."""
-    names = ("purelib", "platlib")
-    return {Path(sysconfig.get_paths()[name]).resolve() for name in names}
-
-
-def check_output_root(root: Path, profile_file: Path | None = None) -> list[Problem]:
-    """Reasons not to write under `root` at all, found before anything is written: it would land in
-    gen's own package (code or templates) or among installed packages, hold the profile itself
-    (`profile_file`, given for the final out/<profile>/), or sit below a file."""
-    problems = []
-    resolved = root.resolve()
-    if resolved.is_relative_to(PACKAGE) or (profile_file is not None and PACKAGE.is_relative_to(resolved)):
-        problems.append(
-            write_problem(
-                root,
-                f"refusing to write into gen's own package ({PACKAGE})",
-                "choose an output folder outside the installed package and the source tree's generator/",
-            )
-        )
-    elif any(resolved.is_relative_to(directory) for directory in _install_dirs()):
-        problems.append(
-            write_problem(
-                root,
-                "refusing to write among Python's installed packages",
-                "choose an output folder in your GitOps repository, such as out/",
-            )
-        )
-    if profile_file is not None and profile_file.resolve().is_relative_to(resolved):
-        problems.append(
-            write_problem(
-                root,
-                f"refusing to write over the profile: {profile_file} lies inside the output folder",
-                "keep profiles outside out/<profile>/; choose another --out",
-            )
-        )
-    for ancestor in (resolved, *resolved.parents):
-        if ancestor.exists():
-            if not ancestor.is_dir():
-                problems.append(
-                    write_problem(
-                        ancestor,
-                        "is not a directory, so the output folder cannot be made below it",
-                        "give --out a directory (or a path that does not exist yet)",
-                    )
-                )
-            break
-    return problems
+STAGING = ".gen-staging-"  # prefix of the sibling folders a render builds in
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
 @dataclass(frozen=True)
@@ -105,79 +36,133 @@ class WriteReport:
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
+    kept: tuple[str, ...]  # conflicting files left as they are (no --force)
 
 
-def _safe_relative(path: str) -> PurePosixPath:
-    """A path that stays inside the output root (ledger entries are read from disk)."""
-    relative = PurePosixPath(path)
-    if relative.is_absolute() or not relative.parts or any(part in ("..", "") for part in relative.parts):
-        raise _refuse(path, "refusing a path outside the output folder", "the ledger was edited by hand; remove it")
-    return relative
-
-
-def _inside(root: Path, relative: str) -> Path:
-    """`root/relative`, refused if a symbolic link on the way leads out of `root`."""
-    target = root / _safe_relative(relative)
-    if not target.resolve().is_relative_to(root.resolve()):
-        raise _refuse(
-            target,
-            f"refusing to write: a symbolic link leads it outside {root}",
-            "replace the symbolic link with a real directory, or render into another --out",
-        )
-    return target
-
-
-def ledger_text(profile: str, files: Iterable[RenderedFile]) -> str:
-    entries = {file.path: hashlib.sha256(file.text.encode("utf-8")).hexdigest() for file in files}
-    body = {"generator": "gen", "profile": profile, "files": dict(sorted(entries.items()))}
-    return json.dumps(body, indent=2, sort_keys=True) + "\n"
-
-
-def read_ledger(root: Path) -> set[str]:
-    ledger = root / LEDGER
-    if not ledger.is_file():
-        return set()
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories atomically; False where the system cannot."""
     try:
-        files = json.loads(ledger.read_text("utf-8")).get("files", {})
-    except (ValueError, AttributeError):
-        raise _refuse(ledger, "is not a gen ledger", "remove it to render again") from None
-    if not isinstance(files, dict):
-        raise _refuse(ledger, "is not a gen ledger", "remove it to render again")
-    return {str(_safe_relative(path)) for path in files}
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
-def _stage(target: Path, data: bytes) -> Path:
-    """Write `data` beside `target` under a temporary name; the caller renames it into place."""
+def clear_leftovers(root: Path) -> None:
+    """Remove what a killed render left beside `root` (its staging folders)."""
+    parent = root.parent
+    if parent.is_dir():
+        for leftover in parent.glob(f"{STAGING}{root.name}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _write_file(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    with open(target, "wb") as handle:
+        handle.write(data)
+    os.chmod(target, FILE_MODE)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+        return
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, FILE_MODE)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _plan_tree(changes: ChangeSet, force: bool) -> tuple[dict[str, bytes], set[str], Ledger, tuple[str, ...]]:
+    """(files to write, files to carry over from the old tree, the new ledger, conflicts kept)."""
+    kept = tuple(sorted(path for path in changes.conflicts if not force))
+    write = {path: changes.desired[path] for path in (*changes.create, *changes.update)}
+    if force:
+        write.update({path: changes.desired[path] for path in changes.conflicts if path in changes.desired})
+    carry = {*changes.unchanged, *changes.foreign, *kept}
+    files = {path: digest(data) for path, data in changes.desired.items()}
+    previous = changes.previous.files if changes.previous else {}
+    for path in kept:  # a kept edit stays an edit: the ledger keeps the hash gen wrote
+        if path in previous:
+            files[path] = previous[path]
+    return write, carry, Ledger(changes.profile, None, files), kept
+
+
+def apply_changes(changes: ChangeSet, source: str | None, force: bool = False) -> WriteReport:
+    """Make the tree what `changes` says (conflicts kept unless `force`); `source` names the
+    profile file in the ledger."""
+    root = changes.root
+    write, carry, ledger, kept = _plan_tree(changes, force)
+    if source is None and changes.previous is not None:
+        source = changes.previous.source
+    ledger = Ledger(ledger.profile, source, ledger.files)
+    ledger_data = ledger.text().encode("utf-8")
+    removed = tuple(path for path in changes.delete if force or path not in kept)
+    if force:
+        removed = tuple(sorted({*removed, *(p for p in changes.conflicts if p not in changes.desired)}))
+    current_ledger = root / LEDGER
+    unchanged_ledger = current_ledger.is_file() and current_ledger.read_bytes() == ledger_data
+    report = WriteReport(root, tuple(sorted(write)), changes.unchanged, removed, kept)
+    if not write and not removed and unchanged_ledger:
+        return report
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+        clear_leftovers(root)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{root.name}-", dir=root.parent))
+        try:
+            for path in sorted(carry):
+                _link_or_copy(root / path, staging / path)
+            for path, data in write.items():
+                _write_file(staging / path, data)
+            _write_file(staging / LEDGER, ledger_data)
+            os.chmod(staging, 0o755)
+            if not root.exists():
+                os.rename(staging, root)
+            elif _exchange(staging, root):
+                shutil.rmtree(staging)  # the old tree, now at the staging path
+            else:
+                _replace_in_place(root, staging, write, removed, ledger_data)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as error:
+        raise WriteError(
+            [write_problem(error.filename or root, f"cannot write: {error.strerror or error}",
+                           "check that this path is a writable directory (or does not exist yet)")]
+        ) from None
+    return report
+
+
+def _replace_in_place(root: Path, staging: Path, write: dict[str, bytes], removed: tuple[str, ...], ledger: bytes) -> None:
+    """Without a directory swap: rename each new file into place, remove the stale ones, then the
+    ledger last, so an interrupted run is finished by the next one."""
+    replaced = 0
+    try:
+        for path in sorted(write):
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / path, root / path)
+            replaced += 1
+        for path in removed:
+            (root / path).unlink(missing_ok=True)
+            replaced += 1
+            _remove_empty_parents(root / path, root)
+        os.replace(staging / LEDGER, root / LEDGER)
+    except OSError as error:
+        if replaced:
+            raise WriteError(
+                [write_problem(error.filename or root, f"cannot write: {error.strerror}",
+                               "render again once the cause is fixed: the ledger still describes the previous "
+                               "run, so the next render finishes this one")],
+                partial=True,
+            ) from None
         raise
-    return Path(temporary)
-
-
-def _replace_all(changes: list[tuple[Path, bytes]], replaced: list[Path]) -> None:
-    """Stage every file first, then rename them all into place (each one is added to `replaced`)."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, data in changes:
-            staged.append((_stage(target, data), target))
-        for index, (temporary, target) in enumerate(staged):
-            try:
-                os.replace(temporary, target)
-                replaced.append(target)
-            except OSError as error:
-                error.filename = str(target)
-                staged = staged[index:]
-                raise
-        staged = []
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
 
 
 def _remove_empty_parents(path: Path, root: Path) -> None:
@@ -187,54 +172,47 @@ def _remove_empty_parents(path: Path, root: Path) -> None:
         parent = parent.parent
 
 
-def write_tree(root: Path, profile: str, files: list[RenderedFile]) -> WriteReport:
-    replaced: list[Path] = []  # renamed into place or removed: after the first, a failure is partial
-    try:
-        previous = read_ledger(root)
-        changes: list[tuple[Path, bytes]] = []
-        written, unchanged, conflicts = [], [], []
-        for file in files:
-            target = _inside(root, file.path)
-            data = file.text.encode("utf-8")
-            if target.is_file() and target.read_bytes() == data:
-                unchanged.append(file.path)
-                continue
-            if target.exists() and (not target.is_file() or file.path not in previous):
-                conflicts.append(file.path)
-            changes.append((target, data))
-            written.append(file.path)
-        if conflicts:
-            raise WriteError(
-                [
-                    write_problem(
-                        root / path,
-                        "was not written by gen and would be replaced",
-                        "move it away (or delete it) and render again",
-                    )
-                    for path in conflicts
-                ]
-            )
-        stale = [_inside(root, path) for path in sorted(previous - {file.path for file in files})]
-        _replace_all(changes, replaced)
-        removed = []
-        for target in stale:
-            if target.is_file():
-                target.unlink()
-                replaced.append(target)
-                _remove_empty_parents(target, root)
-                removed.append(str(target.relative_to(root)))
-        ledger = root / LEDGER
-        ledger_data = ledger_text(profile, files).encode("utf-8")
-        if not ledger.is_file() or ledger.read_bytes() != ledger_data:
-            _replace_all([(ledger, ledger_data)], [])
-    except OSError as error:
-        where = error.filename or root
-        detail = error.strerror or str(error)
-        hint = (
-            "render again once the cause is fixed: the ledger still describes the previous run, so the "
-            "next render finishes this one"
-            if replaced
-            else "check that this path is a writable directory (or does not exist yet)"
+def check_source(changes: ChangeSet, source: str, force: bool) -> None:
+    """A tree belongs to the profile file that first rendered it."""
+    previous = changes.previous
+    if previous is None or previous.source is None or previous.source == source or force:
+        return
+    raise refuse(
+        changes.root,
+        f"was rendered from {previous.source}, not from {source} (both name profile '{changes.profile}')",
+        "give one of the profiles another `profile:` name, or --force to hand the tree to this profile",
+    )
+
+
+def refuse_foreign(changes: ChangeSet, force: bool) -> None:
+    """gen never overwrites a file it did not write, unless told to."""
+    foreign = [path for path, kind in changes.conflicts.items() if kind is Conflict.FOREIGN]
+    if foreign and not force:
+        raise WriteError(
+            [
+                write_problem(changes.root / path, "was not written by gen and would be replaced",
+                              "move it away (or delete it) and render again, or render with --force")
+                for path in sorted(foreign)
+            ]
         )
-        raise WriteError([write_problem(where, f"cannot write: {detail}", hint)], partial=bool(replaced)) from None
-    return WriteReport(root, tuple(written), tuple(unchanged), tuple(removed))
+
+
+def write_tree(
+    root: Path, profile: str, files: list[RenderedFile], source: str | None = None, force: bool = False
+) -> WriteReport:
+    """Compute the changes and apply them; refuses (WriteError) what gen may not do."""
+    try:
+        changes = compute_changes(root, profile, files)
+    except OSError as error:
+        raise refuse(error.filename or root, f"cannot read: {error.strerror}", "check the output folder") from None
+    if source is not None:
+        check_source(changes, source, force)
+    refuse_foreign(changes, force)
+    return apply_changes(changes, source, force)
+
+
+def conflict_message(conflict: Conflict) -> str:
+    return {
+        Conflict.EDITED: "was edited by hand since gen wrote it; kept as it is",
+        Conflict.FOREIGN: "was not written by gen and stands where gen would write; kept as it is",
+    }[conflict]

@@ -1,0 +1,118 @@
+"""One computed change set between what a profile renders and what its tree holds: it feeds
+writing, `--check` and `--diff` alike.
+
+A path gen renders is created, updated or unchanged; a path the ledger owns that gen no longer
+renders is deleted. A gen file whose bytes are no longer the ledger's was edited by hand, and a file
+where gen would write that gen never wrote belongs to someone else: both are conflicts, kept unless
+`--force`. Files gen never wrote elsewhere in the tree are left alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .guard import refuse
+from .ledger import LEDGER, Ledger, digest, read_ledger, safe_relative
+from .render import RenderedFile
+
+
+class Conflict(StrEnum):
+    EDITED = "edited"  # gen wrote it, someone changed it since
+    FOREIGN = "foreign"  # gen never wrote it, and would write there now
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    root: Path
+    profile: str
+    desired: dict[str, bytes]
+    previous: Ledger | None
+    create: tuple[str, ...] = ()
+    update: tuple[str, ...] = ()
+    delete: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+    foreign: tuple[str, ...] = ()  # files gen never wrote, elsewhere in the tree: left alone
+
+    @property
+    def drift(self) -> bool:
+        """Whether the tree is not what the profile renders."""
+        return bool(self.create or self.update or self.delete or self.conflicts)
+
+    def current(self, path: str) -> bytes:
+        target = self.root / path
+        return target.read_bytes() if target.is_file() else b""
+
+    def diff(self) -> str:
+        """A unified diff from the tree as it is to the tree as the profile renders it."""
+        chunks: list[str] = []
+        for path in sorted({*self.create, *self.update, *self.delete, *self.conflicts}):
+            old = self.current(path).decode("utf-8", "replace").splitlines(keepends=True)
+            new = self.desired.get(path, b"").decode("utf-8").splitlines(keepends=True)
+            chunks.extend(
+                difflib.unified_diff(
+                    old, new, f"a/{path}" if old else "/dev/null", f"b/{path}" if path in self.desired else "/dev/null"
+                )
+            )
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
+
+
+def _inside(root: Path, relative: str) -> Path:
+    """`root/relative`, refused if a symbolic link on the way leads out of `root`."""
+    target = root / safe_relative(relative)
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise refuse(
+            target,
+            f"refusing to write: a symbolic link leads it outside {root}",
+            "replace the symbolic link with a real directory, or render into another --out",
+        )
+    return target
+
+
+def _files_on_disk(root: Path) -> set[str]:
+    found = set()
+    for directory, _, names in os.walk(root):
+        for name in names:
+            found.add(Path(directory, name).relative_to(root).as_posix())
+    return found
+
+
+def compute_changes(root: Path, profile: str, files: Iterable[RenderedFile]) -> ChangeSet:
+    desired = {file.path: file.text.encode("utf-8") for file in files}
+    previous = read_ledger(root)
+    owned = previous.files if previous else {}
+    create, update, unchanged, delete = [], [], [], []
+    conflicts: dict[str, Conflict] = {}
+    for path, data in desired.items():
+        target = _inside(root, path)
+        if not target.exists() and not target.is_symlink():
+            create.append(path)
+            continue
+        current = target.read_bytes() if target.is_file() else None
+        if current == data:
+            unchanged.append(path)
+        elif path not in owned or current is None:
+            conflicts[path] = Conflict.FOREIGN
+        elif digest(current) != owned[path]:
+            conflicts[path] = Conflict.EDITED
+        else:
+            update.append(path)
+    for path in sorted(set(owned) - set(desired)):
+        target = _inside(root, path)
+        if not target.is_file():
+            continue
+        if digest(target.read_bytes()) != owned[path]:
+            conflicts[path] = Conflict.EDITED
+        else:
+            delete.append(path)
+    on_disk = _files_on_disk(root) if root.is_dir() else set()
+    foreign = sorted(on_disk - set(desired) - set(owned) - {str(LEDGER)})
+    return ChangeSet(
+        root, profile, desired, previous, tuple(sorted(create)), tuple(sorted(update)), tuple(delete),
+        tuple(sorted(unchanged)), conflicts, tuple(foreign),
+    )

@@ -1,0 +1,66 @@
+"""The ledger, `.gen/manifest.json`: which files of a tree gen wrote, with their hashes, and from
+which profile file. gen owns exactly the files it lists."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .guard import refuse
+
+LEDGER = PurePosixPath(".gen/manifest.json")
+FORMAT = 2
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """A path that stays inside the output root (ledger entries are read from disk)."""
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or not relative.parts or any(part in ("..", "", ".") for part in relative.parts):
+        raise refuse(path, "refusing a path outside the output folder", "the ledger was edited by hand; remove it")
+    return relative
+
+
+@dataclass(frozen=True)
+class Ledger:
+    profile: str
+    source: str | None  # the profile file's name (None: a ledger of gen 0.1)
+    files: Mapping[str, str]  # path -> sha256
+
+    def text(self) -> str:
+        body = {
+            "format": FORMAT,
+            "generator": "gen",
+            "profile": self.profile,
+            "source": self.source,
+            "files": dict(sorted(self.files.items())),
+        }
+        return json.dumps(body, indent=2, sort_keys=True) + "\n"
+
+
+def read_ledger(root: Path) -> Ledger | None:
+    path = root / LEDGER
+    if not path.is_file():
+        return None
+    try:
+        body = json.loads(path.read_text("utf-8"))
+        files = body["files"]
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            raise TypeError
+        source = body.get("source")
+        return Ledger(str(body.get("profile", "")), source if isinstance(source, str) else None,
+                      {str(safe_relative(name)): digest for name, digest in files.items()})
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise refuse(path, "is not a gen ledger", "remove it to render again") from None
+
+
+def source_of(profile_file: Path) -> str:
+    """How the ledger names the profile file: by its file name, so that the tree's bytes do not
+    depend on where the repository or the output folder lie."""
+    return profile_file.name

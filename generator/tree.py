@@ -1,0 +1,98 @@
+"""One profile into its tree: render, then write it, or compare it (`--check`, `--diff`).
+
+Pure orchestration of the stages; the CLI prints what comes back and maps it to an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .output.changes import ChangeSet, compute_changes
+from .output.guard import WriteError, check_output_root, write_warning
+from .output.ledger import source_of
+from .output.write import apply_changes, check_source, conflict_message, refuse_foreign
+from .pipeline import render_profile
+from .problems import Problem, ProfileError
+from .report import NOTHING_WRITTEN, PARTIAL_WRITE
+
+
+class Mode(StrEnum):
+    WRITE = "write"
+    CHECK = "check"  # compare, write nothing
+    DIFF = "diff"  # compare and show a unified diff, write nothing
+
+
+class Status(StrEnum):
+    OK = "ok"
+    DRIFT = "drift"  # --check found the tree differs (exit 1)
+    INVALID = "invalid"  # the profile or the output folder is refused (exit 2)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    problems: list[Problem] = field(default_factory=list)
+    summary: str = ""  # for stdout
+    diff: str = ""
+    outcome: str = NOTHING_WRITTEN  # what happened to the tree, when there are errors
+
+
+def _drift_lines(changes: ChangeSet) -> list[str]:
+    rows = [
+        *(("missing", path) for path in changes.create),
+        *(("changed", path) for path in changes.update),
+        *(("extra", path) for path in changes.delete),
+        *((str(kind), path) for path, kind in sorted(changes.conflicts.items())),
+    ]
+    return [f"  {label:<8} {path}" for label, path in sorted(rows, key=lambda row: row[1])]
+
+
+def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
+    notes = [
+        write_warning(changes.root / path, conflict_message(changes.conflicts[path]),
+                      "render with --force to replace it with what the profile renders", "edited-file")
+        for path in kept
+    ]
+    notes += [
+        write_warning(changes.root / path, "was not written by gen; left alone",
+                      "gen never removes files it did not write", "foreign-file")
+        for path in changes.foreign
+    ]
+    return notes
+
+
+def render_tree(profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False) -> Outcome:
+    unsafe = check_output_root(out)
+    try:
+        result = render_profile(profile)
+    except ProfileError as error:
+        return Outcome(Status.INVALID, [*error.problems, *unsafe])
+    warnings = list(result.warnings)
+    root = out / result.profile
+    unsafe = unsafe or check_output_root(root, profile)
+    if unsafe:
+        return Outcome(Status.INVALID, [*warnings, *unsafe])
+    source = source_of(profile)
+    try:
+        changes = compute_changes(root, result.profile, result.files)
+        check_source(changes, source, force)
+        if mode is not Mode.WRITE:
+            lines = _drift_lines(changes)
+            if not changes.drift:
+                return Outcome(Status.OK, warnings, f"{root}: up to date ({len(result.files)} files)")
+            summary = f"{root}: differs from what {profile} renders ({len(lines)} files)\n" + "\n".join(lines)
+            return Outcome(Status.DRIFT, warnings, summary, changes.diff() if mode is Mode.DIFF else "")
+        refuse_foreign(changes, force)
+        report = apply_changes(changes, source, force)
+    except WriteError as error:
+        return Outcome(Status.INVALID, [*warnings, *error.problems],
+                       outcome=PARTIAL_WRITE if error.partial else NOTHING_WRITTEN)
+    summary = (
+        f"rendered profile '{result.profile}' into {root}: {len(result.files)} files "
+        f"({len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
+        + (f", {len(report.kept)} kept" if report.kept else "")
+        + ")"
+    )
+    return Outcome(Status.OK, [*warnings, *_notes(changes, report.kept)], summary)
