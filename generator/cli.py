@@ -15,7 +15,10 @@ from typing import Annotated
 import typer
 
 from . import __version__
+from .profile.json_schema import profile_json_schema_text
+from .profile.model import Platform
 from .progress import progress
+from .starter import invalid_names, starter_profile
 from .report import ReportFormat, format_problems
 from .tree import Mode, Status, render_tree
 
@@ -81,6 +84,50 @@ def render(
                 typer.echo(outcome.summary)
             exit_code = max(exit_code, {Status.OK: EXIT_OK, Status.DRIFT: EXIT_DRIFT, Status.INVALID: EXIT_INVALID}[outcome.status])
     raise typer.Exit(exit_code)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the schema to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the profile's JSON Schema (for yaml-language-server and other validators)."""
+    text = profile_json_schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, "utf-8")
+
+
+@app.command()
+def init(
+    platform: Annotated[Platform, typer.Argument(help="The clusters' platform.", case_sensitive=False)],
+    clusters: Annotated[
+        list[str] | None, typer.Option("--cluster", help="A cluster name (repeat for several).")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="The profile's name.")] = "my-estate",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the profile to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print a commented starter profile for PLATFORM that renders as it is."""
+    names = clusters or ["cluster-1"]
+    bad = invalid_names([name, *names])
+    if bad:
+        sys.stderr.write(
+            f"gen: not DNS-1123 labels: {', '.join(repr(b) for b in bad)} "
+            "(lowercase letters, digits and '-', at most 63 characters)\n"
+        )
+        raise typer.Exit(EXIT_INVALID)
+    text = starter_profile(platform, names, name)
+    if output is None:
+        sys.stdout.write(text)
+    elif output.exists():
+        sys.stderr.write(f"gen: {output} exists; refusing to overwrite it\n")
+        raise typer.Exit(EXIT_INVALID)
+    else:
+        output.write_text(text, "utf-8")
 
 
 def main() -> None:

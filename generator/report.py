@@ -39,7 +39,8 @@ def _position(where: Location) -> str:
 
 def _subject(problem: Problem) -> str:
     """The profile path a problem is about; problems of the output tree have none."""
-    return f"{format_path(problem.path)}: " if problem.path or problem.rule != "write" else ""
+    on_disk = problem.location is not None and problem.location.line == 0
+    return f"{format_path(problem.path)}: " if problem.path or not on_disk else ""
 
 
 def format_text(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -> str:

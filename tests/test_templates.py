@@ -28,7 +28,14 @@ from generator.plan.controlplane import (
     NamespaceLevelEntry,
     WaypointConfig,
 )
+from generator.plan.delivery import (
+    ApplicationSetContext,
+    FluxKustomizationContext,
+    GitRepositoryContext,
+    SyncedDirectory,
+)
 from generator.plan.namespaces import NamespaceContext
+from generator.starter import StarterProfileContext
 from generator.plan.outputs import KustomizationContext
 from generator.plan.tenancy import RuleFqns, WorkspaceContext, WorkspaceSettingContext
 
@@ -123,6 +130,18 @@ EXAMPLES: list[tuple[TemplateContext, tuple[str, str] | None]] = [
         ]
     ),
     (ServiceAccountContext(name="sa", namespace="n"), ("v1", "ServiceAccount")),
+    (ApplicationSetContext(name="p", namespace="argocd", project="default", repo_url="https://g/r.git", revision="main",
+                           directories=(SyncedDirectory("p-c", "c", "out/p/clusters/c"),)),
+     ("argoproj.io/v1alpha1", "ApplicationSet")),
+    (GitRepositoryContext(name="p", namespace="flux-system", repo_url="ssh://git@g/r.git", revision="main"),
+     ("source.toolkit.fluxcd.io/v1", "GitRepository")),
+    *(
+        (FluxKustomizationContext(name="p-c", namespace="flux-system", source="p",
+                                  directory=SyncedDirectory("p-c", "c", "out/p/clusters/c"), remote=remote),
+         ("kustomize.toolkit.fluxcd.io/v1", "Kustomization"))
+        for remote in (True, False)
+    ),
+    (StarterProfileContext(profile="p", platform="gke", clusters=("a", "b")), None),
     (ServiceContext(name="s", namespace="n", labels={"app": "s"}, ports=(ServicePort("http", 80, 8080),),
                     selector={"app": "s"}), ("v1", "Service")),
     (CurlFormatContext(name="curl-format", namespace="n"), ("v1", "ConfigMap")),
@@ -164,6 +183,8 @@ def test_every_branch_renders_the_object_it_claims(context: TemplateContext, kin
             assert rules.get(key, []) == [{"from": {"fqn": r.source}, "to": {"fqn": r.target}} for r in expected]
     if isinstance(context, NamespaceContext):
         assert document["metadata"].get("labels", {}) == dict(context.labels)
+    if isinstance(context, FluxKustomizationContext):
+        assert ("kubeConfig" in document["spec"]) is context.remote
     if isinstance(context, WorkspaceContext):
         assert document["spec"].get("displayName") == context.display_name
     if isinstance(context, ControlPlaneValuesContext):

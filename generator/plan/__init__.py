@@ -17,6 +17,7 @@ from __future__ import annotations
 from posixpath import join as join_path
 
 from ..profile.model import Profile
+from .delivery import delivery_objects, roll_ups
 from .controlplane import BaseValues, control_plane, management_plane_values
 from .namespaces import namespace_outputs
 from .outputs import ObjectIdentity, Output, Plan, TemplateContext, kustomizations, output_collisions
@@ -36,4 +37,7 @@ def plan(profile: Profile, base_values: BaseValues | None = None) -> Plan:
         *(output for namespace in profile.namespaces for output in namespace_outputs(namespace)),
     ]
     outputs.extend(kustomizations(outputs))
+    outputs.extend(roll_ups(profile, outputs))
+    delivered = list(delivery_objects(profile, outputs))
+    outputs.extend([*delivered, *kustomizations(delivered)])
     return Plan(profile.name, tuple(sorted(outputs, key=lambda output: output.path)))

@@ -239,6 +239,24 @@ class Namespace:
     path: ProfilePath
 
 
+class DeliveryEngine(StrEnum):
+    ARGOCD = "argocd"
+    FLUX = "flux"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a GitOps engine picks the tree up: one Argo CD ApplicationSet, or Flux Kustomizations."""
+
+    engine: DeliveryEngine
+    repo_url: str
+    revision: str
+    path: str  # where the output folder lies in the repository
+    namespace: str  # where the engine's objects live
+    project: str  # Argo CD project
+    source: ProfilePath
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -247,6 +265,7 @@ class Profile:
     clusters: tuple[Cluster, ...]
     tenants: tuple[Tenant, ...]
     namespaces: tuple[Namespace, ...]
+    delivery: Delivery | None = None
 
     def cluster(self, name: str) -> Cluster:
         return next(cluster for cluster in self.clusters if cluster.name == name)

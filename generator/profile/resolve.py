@@ -9,6 +9,8 @@ from pathlib import PurePath
 from typing import Any
 
 from .model import (
+    Delivery,
+    DeliveryEngine,
     BaseValuesRef,
     NamespaceWaypoints,
     Resources,
@@ -59,6 +61,22 @@ def resolve(data: dict[str, Any], profile_dir: PurePath = PurePath(".")) -> Prof
         namespaces=tuple(
             _namespace(raw, ("namespaces", i)) for i, raw in enumerate(data.get("namespaces", []))
         ),
+        delivery=_delivery(data.get("delivery")),
+    )
+
+
+def _delivery(raw: dict[str, Any] | None) -> Delivery | None:
+    if raw is None:
+        return None
+    engine = DeliveryEngine(raw["engine"])
+    return Delivery(
+        engine=engine,
+        repo_url=raw["repoURL"],
+        revision=raw.get("revision", "main"),
+        path=raw.get("path", "out").strip("/"),
+        namespace=raw.get("namespace", "argocd" if engine is DeliveryEngine.ARGOCD else "flux-system"),
+        project=raw.get("project", "default"),
+        source=("delivery",),
     )
 
 

@@ -13,6 +13,7 @@ from ..plan.catalog import APP_NAMES
 from .model import AuthorizationMode, Dataplane, PropagationStrategy
 
 from .schema_controlplane import CLUSTER, MANAGEMENT_PLANE
+from .schema_delivery import DELIVERY
 from .schema_types import (
     DNS_LABEL,
     NAMESPACE_SELECTOR,
@@ -77,6 +78,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
     ),
     "managementPlane": _record(MANAGEMENT_PLANE, required=True),
     "clusters": _named_list(CLUSTER, required=True, minlength=1),
+    "delivery": DELIVERY,
     "tenants": _named_list(
         {"name": _name(), "workspaces": _named_list(WORKSPACE)},
     ),

@@ -146,6 +146,8 @@ _FORMAT_HINTS = {
     "or digit, at most 56 characters (\"1-24-3\", \"canary\")",
     "absolute-path": "write an absolute path on the node, such as \"/opt/cni/bin\"",
     "quantity": "write a Kubernetes quantity such as \"100m\", \"1\", \"128Mi\" or \"1Gi\"",
+    "repo-url": "write the Git URL the engine clones: https://..., ssh://... or git@host:org/repo.git",
+    "repo-path": "write the output folder's path inside the repository, without a leading '/' (\"out\")",
 }
 
 
@@ -247,6 +249,8 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             "revision": "a revision name",
             "absolute-path": "an absolute path",
             "quantity": "a Kubernetes quantity",
+            "repo-url": "a Git repository URL",
+            "repo-path": "a path inside the repository",
         }[fmt]
         hint = _FORMAT_HINTS[fmt]
         if fmt == "dns-label" and isinstance(value, str):
