@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+import yaml
 
 from ..plan import ObjectIdentity, Output, Plan
 from .merge import merged_values_text
@@ -108,10 +107,14 @@ class RenderedFile:
     text: str
 
 
-def _parse_back(yaml: YAML, output: Output, text: str) -> Any:
+# The parse-back runs on every rendered file: libyaml's C parser when PyYAML has it.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_back(output: Output, text: str) -> Any:
     try:
-        documents = [doc for doc in yaml.load_all(text) if doc is not None]
-    except YAMLError as error:
+        documents = [doc for doc in yaml.load_all(text, Loader=SafeLoader) if doc is not None]
+    except yaml.YAMLError as error:
         raise RenderError(f"{output.path} ({output.template}) is not valid YAML: {error}") from None
     if len(documents) != 1 or not isinstance(documents[0], dict):
         raise RenderError(f"{output.path} ({output.template}) must hold exactly one YAML mapping")
@@ -131,24 +134,23 @@ def _check_identity(output: Output, document: dict[str, Any], identity: ObjectId
         raise RenderError(f"{output.path} ({output.template}) renders {found}, the plan declared {identity}")
 
 
-def render_output(environment: jinja2.Environment, yaml: YAML, output: Output, profile: str) -> RenderedFile:
+def render_output(environment: jinja2.Environment, output: Output, profile: str) -> RenderedFile:
     try:
         template = environment.get_template(output.template)
         text = template.render({"profile": profile, **output.context.variables()})
     except jinja2.TemplateError as error:
         raise RenderError(f"{output.path}: template {output.template}: {error}") from None
-    document = _parse_back(yaml, output, text)
+    document = _parse_back(output, text)
     if output.identity is not None:
         _check_identity(output, document, output.identity)
     base = output.context.merge_base()
     if base is not None:
         header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
         text = merged_values_text(header, base, document)
-        _parse_back(yaml, output, text)
+        _parse_back(output, text)
     return RenderedFile(output.path, text)
 
 
 def render(plan: Plan, environment: jinja2.Environment | None = None) -> list[RenderedFile]:
     env = environment or make_environment()
-    yaml = YAML(typ="safe", pure=True)
-    return [render_output(env, yaml, output, plan.profile) for output in plan.outputs]
+    return [render_output(env, output, plan.profile) for output in plan.outputs]
