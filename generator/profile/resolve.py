@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from .model import (
+    AppParameters,
+    AppResources,
     Authorization,
     AuthorizationMode,
     Cluster,
@@ -44,7 +46,8 @@ def resolve(data: dict[str, Any]) -> Profile:
         clusters=tuple(_cluster(raw, ("clusters", i)) for i, raw in enumerate(data["clusters"])),
         tenants=tuple(_tenant(raw, ("tenants", i)) for i, raw in enumerate(data.get("tenants", []))),
         namespaces=tuple(
-            _namespace(raw, ("namespaces", i)) for i, raw in enumerate(data.get("namespaces", []))
+            _namespace(raw, ("namespaces", i), data.get("catalog", {}).get("registry"))
+            for i, raw in enumerate(data.get("namespaces", []))
         ),
     )
 
@@ -112,11 +115,37 @@ def _ref(text: str, own_tenant: str) -> WorkspaceRef:
     return WorkspaceRef(tenant or own_tenant, workspace)
 
 
-def _namespace(raw: dict[str, Any], path: ProfilePath) -> Namespace:
+def _namespace(raw: dict[str, Any], path: ProfilePath, registry: str | None) -> Namespace:
+    apps = tuple(
+        _app_parameters(entry, (*path, "apps", i), registry) for i, entry in enumerate(raw.get("apps", []))
+    )
     return Namespace(
         name=raw["name"],
         clusters=tuple(raw["clusters"]),
         dataplane=Dataplane(raw["dataplane"]),
-        apps=tuple(raw.get("apps", [])),
+        apps=tuple(app.name for app in apps),
         path=path,
+        app_parameters=apps,
+    )
+
+
+def _pairs(raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((key, str(value)) for key, value in raw.items())
+
+
+def _app_parameters(raw: str | dict[str, Any], path: ProfilePath, registry: str | None) -> AppParameters:
+    """An app by name, or a mapping of its parameters; `catalog.registry` is the default registry."""
+    if isinstance(raw, str):
+        return AppParameters(name=raw, path=path, registry=registry)
+    resources = raw.get("resources", {})
+    return AppParameters(
+        name=raw["name"],
+        path=path,
+        replicas=raw.get("replicas"),
+        resources=AppResources(_pairs(resources.get("limits", {})), _pairs(resources.get("requests", {}))),
+        env=tuple((container, _pairs(variables)) for container, variables in raw.get("env", {}).items()),
+        registry=raw.get("registry", registry),
+        ambient=raw.get("ambient"),
+        labels=_pairs(raw.get("labels", {})),
+        annotations=_pairs(raw.get("annotations", {})),
     )
