@@ -165,3 +165,16 @@ def test_caffeine_and_netshoot_in_one_namespace_collide_and_say_so(tmp_path: Pat
         render_profile(profile)
     messages = [p.message for p in raised.value.problems if p.rule == "object-collision"]
     assert any("Deployment 'netshoot' of app 'netshoot'" in m and "app 'caffeine'" in m for m in messages)
+
+
+def test_hostile_env_and_annotation_values_stay_single_scalars(tmp_path: Path) -> None:
+    hostile = 'x\\"\\n---\\napiVersion: v1\\nkind: Secret\\n'
+    directory = render_apps(
+        tmp_path, f'  - name: sleep\n    env: {{sleep: {{A: "{hostile}"}}}}\n    annotations: {{note: "{hostile}"}}\n'
+    )
+    text = (directory / "deployment-sleep.yaml").read_text("utf-8")
+    (document,) = [doc for doc in YAML(typ="safe").load_all(text) if doc]
+    value = 'x"\n---\napiVersion: v1\nkind: Secret\n'
+    assert document["kind"] == "Deployment"
+    assert containers(document)[0]["env"] == [{"name": "A", "value": value}]
+    assert document["metadata"]["annotations"] == {"note": value}

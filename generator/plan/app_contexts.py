@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import ClassVar
 
 from ..kubernetes import Quantity
@@ -142,18 +143,20 @@ class PythonServiceContext(DeploymentContext):
 
 
 # The kinds an app entry may hold, and their context classes.
-KINDS: Mapping[str, type[AppObjectContext]] = {
-    cls.kind: cls for cls in (ServiceAccountContext, ServiceContext, DeploymentContext, ConfigMapContext)
-}
+KINDS: Mapping[str, type[AppObjectContext]] = MappingProxyType(
+    {cls.kind: cls for cls in (ServiceAccountContext, ServiceContext, DeploymentContext, ConfigMapContext)}
+)
 # Every template an app entry may name, and its context class (a subclass of its kind's).
-TEMPLATE_CONTEXTS: Mapping[str, type[AppObjectContext]] = {
-    cls.template: cls
-    for cls in (
-        ServiceAccountContext,
-        ServiceContext,
-        DeploymentContext,
-        CurlFormatContext,
-        NetshootContext,
-        PythonServiceContext,
-    )
-}
+TEMPLATE_CONTEXTS: Mapping[str, type[AppObjectContext]] = MappingProxyType(
+    {
+        cls.template: cls
+        for cls in (
+            ServiceAccountContext,
+            ServiceContext,
+            DeploymentContext,
+            CurlFormatContext,
+            NetshootContext,
+            PythonServiceContext,
+        )
+    }
+)

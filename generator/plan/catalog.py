@@ -102,11 +102,11 @@ def load_catalog(templates: Traversable) -> Mapping[str, App]:
         if not folder.is_dir():
             continue
         where = f"templates/apps/{folder.name}/{ENTRY_FILE}"
-        app_problems = list(_entry_problems(templates, folder, where))
+        data, app_problems = _checked_entry(templates, folder)
         if app_problems:
             problems.extend(f"{where}: {problem}" for problem in app_problems)
             continue
-        apps[folder.name] = _app(templates, folder.name, _read(folder / ENTRY_FILE))
+        apps[folder.name] = _app(templates, folder.name, data)
     if problems:
         raise CatalogError("the app catalog is broken (a bug in gen):\n" + "\n".join(problems))
     return MappingProxyType(apps)
@@ -116,25 +116,27 @@ def _read(path: Traversable) -> Any:
     return YAML(typ="safe", pure=True).load(path.read_text("utf-8"))
 
 
-def _entry_problems(templates: Traversable, folder: Traversable, where: str) -> Iterator[str]:
-    if not re.match(DNS_LABEL, folder.name):
-        yield f"the folder name {folder.name!r} is not a DNS-1123 label"
+def _checked_entry(templates: Traversable, folder: Traversable) -> tuple[Any, list[str]]:
+    """An app folder's entry as read, and every mistake in it."""
+    problems = [] if re.match(DNS_LABEL, folder.name) else [f"the folder name {folder.name!r} is not a DNS-1123 label"]
     entry = folder / ENTRY_FILE
     if not entry.is_file():
-        yield f"missing: every folder under templates/apps/ is an app and holds its {ENTRY_FILE}"
-        return
+        return None, [*problems, f"missing: every folder under templates/apps/ is an app and holds its {ENTRY_FILE}"]
     try:
         data = _read(entry)
     except YAMLError as error:
-        yield f"not valid YAML: {error}"
-        return
+        return None, [*problems, f"not valid YAML: {error}"]
+    return data, [*problems, *_entry_problems(templates, data)]
+
+
+def _entry_problems(templates: Traversable, data: Any) -> Iterator[str]:
     shape = shape_problems(data, ENTRY)
     objects = data.get("objects") if isinstance(data, dict) else None
     for index, obj in enumerate(objects if isinstance(objects, list) else []):
         if isinstance(obj, dict) and obj.get("kind") in OBJECT_SCHEMAS:
             shape += shape_problems(obj, OBJECT_SCHEMAS[obj["kind"]], ("objects", index))
     if shape:
-        yield from shape
+        yield from dict.fromkeys(shape)  # common keys are checked by both passes: say each once
         return
     yield from _consistency_problems(templates, data)
 

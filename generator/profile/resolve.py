@@ -8,8 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from .model import (
-    AppParameters,
-    AppResources,
     Authorization,
     AuthorizationMode,
     Cluster,
@@ -28,6 +26,7 @@ from .model import (
     WorkspaceSecurity,
 )
 from ..problems import ProfilePath
+from .resolve_apps import app_parameters
 
 DEFAULT_ISTIO_NAMESPACE = "istio-system"
 
@@ -117,7 +116,7 @@ def _ref(text: str, own_tenant: str) -> WorkspaceRef:
 
 def _namespace(raw: dict[str, Any], path: ProfilePath, registry: str | None) -> Namespace:
     apps = tuple(
-        _app_parameters(entry, (*path, "apps", i), registry) for i, entry in enumerate(raw.get("apps", []))
+        app_parameters(entry, (*path, "apps", i), registry) for i, entry in enumerate(raw.get("apps", []))
     )
     return Namespace(
         name=raw["name"],
@@ -128,24 +127,3 @@ def _namespace(raw: dict[str, Any], path: ProfilePath, registry: str | None) -> 
         app_parameters=apps,
     )
 
-
-def _pairs(raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    return tuple((key, str(value)) for key, value in raw.items())
-
-
-def _app_parameters(raw: str | dict[str, Any], path: ProfilePath, registry: str | None) -> AppParameters:
-    """An app by name, or a mapping of its parameters; `catalog.registry` is the default registry."""
-    if isinstance(raw, str):
-        return AppParameters(name=raw, path=path, registry=registry)
-    resources = raw.get("resources", {})
-    return AppParameters(
-        name=raw["name"],
-        path=path,
-        replicas=raw.get("replicas"),
-        resources=AppResources(_pairs(resources.get("limits", {})), _pairs(resources.get("requests", {}))),
-        env=tuple((container, _pairs(variables)) for container, variables in raw.get("env", {}).items()),
-        registry=raw.get("registry", registry),
-        ambient=raw.get("ambient"),
-        labels=_pairs(raw.get("labels", {})),
-        annotations=_pairs(raw.get("annotations", {})),
-    )
