@@ -3,6 +3,7 @@ template renders to the YAML it claims to be."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib.resources import files
 from typing import Any
 
@@ -12,14 +13,21 @@ from ruamel.yaml import YAML
 import generator.plan  # noqa: F401  (imports every planner, so every context class exists)
 from generator.output.render import render
 from generator.plan import ObjectIdentity, Output, Plan, TemplateContext
-from generator.plan.catalog import (
+from generator.kubernetes import Quantity
+from generator.plan.app_contexts import (
+    AppObjectContext,
+    Container,
     CurlFormatContext,
+    DeploymentContext,
     EnvVar,
     NetshootContext,
     PythonServiceContext,
+    Resources,
     ServiceAccountContext,
     ServiceContext,
     ServicePort,
+    Volume,
+    VolumeMount,
 )
 from generator.plan.controlplane import (
     ControlPlaneValuesContext,
@@ -71,6 +79,30 @@ def _template_files() -> set[str]:
     return found
 
 
+FULL_CONTAINERS = (
+    Container(
+        "main", "docker.io/a/b:1.0", "Always", ("sh", "-c", "sleep 1"), (EnvVar("K", "V"), EnvVar("N", "10")),
+        (8080, 9090), (VolumeMount("tmp", "/tmp"), VolumeMount("cfg", "/etc/cfg")),
+        Resources(limits=(("cpu", Quantity("100m")),), requests=(("cpu", Quantity("0.5")), ("memory", Quantity("64Mi")))),
+    ),
+    Container("second", "python:3.9", resources=Resources(requests=(("memory", Quantity("1")),))),
+)
+VOLUMES = (
+    Volume("tmp", "emptyDir"),
+    Volume("cfg", "configMap", "cfg"),
+    Volume("cfg-optional", "configMap", "cfg", optional=False),
+    Volume("secret", "secret", "s"),
+    Volume("secret-optional", "secret", "s", optional=True),
+)
+NETSHOOT = Container(
+    "netshoot", "nicolaka/netshoot:latest", command=("sh", "-c", "true"), env=(EnvVar("INTERVAL", "10"),),
+    volume_mounts=(VolumeMount("cfg", "/etc/curl"),),
+    resources=Resources(limits=(("cpu", Quantity("100m")),)),
+)
+PYTHON = Container(
+    "a", "python:3.9", command=("python3", "-c", "print('x')\n"), env=(EnvVar("K", "V"),), ports=(8080,),
+    resources=Resources(limits=(("cpu", Quantity("50m")),), requests=(("memory", Quantity("64Mi")),)),
+)
 RULE = RuleFqns("organizations/o/tenants/t/workspaces/a", "organizations/o/tenants/t/workspaces/b")
 ANNOTATIONS = {"tsb.tetrate.io/organization": "o", "tsb.tetrate.io/tenant": "t"}
 
@@ -142,14 +174,37 @@ EXAMPLES: list[tuple[TemplateContext, tuple[str, str] | None]] = [
         for remote in (True, False)
     ),
     (StarterProfileContext(profile="p", platform="gke", clusters=("a", "b")), None),
+    (ServiceAccountContext(name="sa", namespace="n", labels={"account": "sa"}, annotations={"a/b": "yes"}),
+     ("v1", "ServiceAccount")),
     (ServiceContext(name="s", namespace="n", labels={"app": "s"}, ports=(ServicePort("http", 80, 8080),),
                     selector={"app": "s"}), ("v1", "Service")),
+    (ServiceContext(name="s", namespace="n", labels={"app": "s"}, annotations={"x": "1"},
+                    ports=(ServicePort("http", 80), ServicePort("grpc", 9090, 9091)), selector={"app": "s"}),
+     ("v1", "Service")),
     (CurlFormatContext(name="curl-format", namespace="n"), ("v1", "ConfigMap")),
-    (NetshootContext(name="netshoot", namespace="n", pod_labels={}), ("apps/v1", "Deployment")),
-    (NetshootContext(name="netshoot", namespace="n", pod_labels={"istio.io/dataplane-mode": "ambient"}),
+    (CurlFormatContext(name="curl-format", namespace="n", labels={"team": "t"}, annotations={"o": "p"}),
+     ("v1", "ConfigMap")),
+    (DeploymentContext(name="d", namespace="n", selector={"app": "d"}, pod_labels={"app": "d"}, service_account="d",
+                       containers=(Container("d", "example.com/d"),)), ("apps/v1", "Deployment")),
+    (DeploymentContext(name="d", namespace="n", labels={"app": "d"}, annotations={"a": "b"}, replicas=0,
+                       selector={"app": "d"}, pod_labels={"app": "d", "version": "v1"},
+                       pod_annotations={"prometheus.io/port": "9080"}, service_account="sa",
+                       termination_grace_period_seconds=0, containers=FULL_CONTAINERS, volumes=VOLUMES),
      ("apps/v1", "Deployment")),
-    (PythonServiceContext(name="d", namespace="n", app="a", version="v1", service_account="a", container="a",
-                          program="apps/caffeine/programs/coffee-bean.py", env=(EnvVar("K", "V"),), pod_labels={}),
+    (NetshootContext(name="netshoot", namespace="n", selector={"app": "netshoot"}, pod_labels={"app": "netshoot"},
+                     service_account="netshoot", containers=(NETSHOOT,), volumes=(VOLUMES[1],)),
+     ("apps/v1", "Deployment")),
+    (NetshootContext(name="netshoot", namespace="n", labels={"app": "netshoot"}, selector={"app": "netshoot"},
+                     pod_labels={"app": "netshoot", "istio.io/dataplane-mode": "ambient"},
+                     pod_annotations={"sidecar.istio.io/proxyCPU": "25m"}, service_account="netshoot",
+                     containers=(NETSHOOT,), volumes=(VOLUMES[1],)),
+     ("apps/v1", "Deployment")),
+    (PythonServiceContext(name="d", namespace="n", selector={"app": "a"}, pod_labels={"app": "a"}, service_account="a",
+                          containers=(PYTHON,)), ("apps/v1", "Deployment")),
+    (PythonServiceContext(name="d", namespace="n", labels={"team": "t"}, annotations={"o": "p"}, replicas=3,
+                          selector={"app": "a", "version": "v1"}, pod_labels={"app": "a", "version": "v1"},
+                          pod_annotations={"x": "y"}, service_account="a",
+                          containers=(PYTHON, replace(PYTHON, name="b", resources=Resources()))),
      ("apps/v1", "Deployment")),
 ]
 
@@ -197,3 +252,42 @@ def test_every_branch_renders_the_object_it_claims(context: TemplateContext, kin
             assert len(waypoints.get("namespaceLevel", [])) == len(context.namespace_waypoints)
         for secret in context.dropped_secrets:
             assert f"#   {secret}\n" in rendered.text
+    if isinstance(context, AppObjectContext):
+        assert document["metadata"].get("labels", {}) == dict(context.labels)
+        assert document["metadata"].get("annotations", {}) == dict(context.annotations)
+    if isinstance(context, ServiceContext):
+        assert document["spec"]["ports"] == [
+            {"name": p.name, "port": p.port, **({"targetPort": p.targetPort} if p.targetPort else {})}
+            for p in context.ports
+        ]
+    if isinstance(context, DeploymentContext):
+        assert_deployment(document, context)
+
+
+def assert_deployment(document: dict[str, Any], context: DeploymentContext) -> None:
+    spec = document["spec"]
+    assert spec["replicas"] == context.replicas
+    assert spec["selector"]["matchLabels"] == dict(context.selector)
+    pod = spec["template"]
+    assert pod["metadata"]["labels"] == dict(context.pod_labels)
+    assert pod["metadata"].get("annotations", {}) == dict(context.pod_annotations)
+    assert pod["spec"]["serviceAccountName"] == context.service_account
+    assert pod["spec"].get("terminationGracePeriodSeconds") == context.termination_grace_period_seconds
+    for rendered, container in zip(pod["spec"]["containers"], context.containers, strict=True):
+        assert rendered["name"] == container.name
+        assert rendered["image"] == container.image
+        assert rendered["imagePullPolicy"] == container.image_pull_policy
+        assert rendered.get("command", []) == list(container.command)
+        assert rendered.get("env", []) == [{"name": v.name, "value": v.value} for v in container.env]
+        assert rendered.get("ports", []) == [{"containerPort": port} for port in container.ports]
+        assert rendered.get("volumeMounts", []) == [{"name": m.name, "mountPath": m.mount_path} for m in container.volume_mounts]
+        assert rendered.get("resources", {}) == {section: dict(items) for section, items in container.resources.sections()}
+    volumes = pod["spec"].get("volumes", [])
+    assert [volume["name"] for volume in volumes] == [volume.name for volume in context.volumes]
+    for rendered, volume in zip(volumes, context.volumes, strict=True):
+        if volume.source == "emptyDir":
+            assert rendered["emptyDir"] == {}
+        elif volume.source == "configMap":
+            assert rendered["configMap"] == {"name": volume.reference, **({} if volume.optional is None else {"optional": volume.optional})}
+        else:
+            assert rendered["secret"] == {"secretName": volume.reference, **({} if volume.optional is None else {"optional": volume.optional})}

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from ..profile.model import Profile
 from ..problems import Problem
-from . import controlplane, dataplane, tenancy, versions
+from . import apps, controlplane, dataplane, tenancy, versions
 
 Check = Callable[[Profile], Iterable[Problem]]
 
@@ -24,6 +24,9 @@ CHECKS: tuple[Check, ...] = (
     dataplane.ambient_namespace_needs_ambient_cluster,
     tenancy.workspaces_own_their_namespaces,
     tenancy.rules_need_rules_mode,
+    apps.workload_ambient_fits_the_namespace,
+    apps.workload_ambient_needs_ambient_cluster,
+    apps.requests_within_limits,
 )
 
 

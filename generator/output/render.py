@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from ..kubernetes import Quantity
 from ..plan import ObjectIdentity, Output, Plan
 from .merge import merged_values_text
 
@@ -62,6 +63,8 @@ def quote(value: Any) -> YamlScalar:
         return YamlScalar("true" if value else "false")
     if isinstance(value, int):
         return YamlScalar(str(value))
+    if isinstance(value, Quantity) and value.prints_plain:  # `50m`, `128Mi`: strings in YAML 1.1 and 1.2
+        return YamlScalar(value)
     if isinstance(value, str):
         if _PLAIN.fullmatch(value) and value.lower() not in _KEYWORDS:
             return YamlScalar(value)
@@ -91,13 +94,7 @@ def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environm
         lstrip_blocks=True,
     )
 
-    def asset(name: str) -> str:
-        """A file from the templates folder, verbatim (the demo apps' programs)."""
-        source, _, _ = loader.get_source(environment, name)
-        return source
-
     environment.filters["q"] = quote
-    environment.globals["asset"] = asset
     return environment
 
 

@@ -1,167 +1,279 @@
-"""The built-in demo apps a namespace can hold (`namespaces[].apps`).
+"""The built-in demo apps a namespace can hold (`namespaces[].apps`), read from their entries.
 
-An app is a list of Kubernetes objects; each knows its template's typed context and builds it for
-a placement (the namespace it lands in, the labels the dataplane asks of its pods). Templates hold
-the manifest shape, this module holds what differs between objects of the same shape.
+Each app is a folder `templates/apps/<app>/` with an `app.yaml`: a description, its source, its
+parameters (the replica count, the environment variables its programs read) and the Kubernetes
+objects it consists of, each with its kind, name, template (by default the kind's generic one
+under `k8s/`) and fixed values. `catalog()` reads every entry once, checks it, and turns each
+object into its typed context with no namespace yet; the apps planner (`apps.py`) places them
+and applies the profile's parameters. A broken entry is a bug in gen: `CatalogError` says every
+mistake of every entry at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from types import MappingProxyType
+from typing import Any
 
-from .outputs import ObjectContext
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
+from ..images import parse_image
+from ..kubernetes import Quantity
+from ..problems import format_path
+from .app_contexts import (
+    KINDS,
+    TEMPLATE_CONTEXTS,
+    AppObjectContext,
+    Container,
+    DeploymentContext,
+    EnvVar,
+    Resources,
+    ServiceContext,
+    ServicePort,
+    Volume,
+    VolumeMount,
+)
+from .catalog_schema import DNS_LABEL, ENTRY, OBJECT_SCHEMAS, shape_problems
 
-@dataclass(frozen=True)
-class Placement:
-    """Where an app's objects land, and what the namespace's dataplane adds to its pods."""
-
-    namespace: str
-    pod_labels: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class ServicePort:
-    name: str
-    port: int
-    targetPort: int  # noqa: N815 - the Kubernetes field name, as the template prints it
-
-
-@dataclass(frozen=True)
-class EnvVar:
-    name: str
-    value: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class ServiceAccountContext(ObjectContext):
-    template: ClassVar[str] = "k8s/serviceaccount.yaml.j2"
-
-
-@dataclass(frozen=True, kw_only=True)
-class ServiceContext(ObjectContext):
-    template: ClassVar[str] = "k8s/service.yaml.j2"
-    labels: Mapping[str, str]
-    ports: tuple[ServicePort, ...]
-    selector: Mapping[str, str]
+ENTRY_FILE = "app.yaml"
+DEFAULT_REPLICAS = 1
 
 
-@dataclass(frozen=True, kw_only=True)
-class CurlFormatContext(ObjectContext):
-    template: ClassVar[str] = "apps/caffeine/configmap-curl-format.yaml.j2"
-
-
-@dataclass(frozen=True, kw_only=True)
-class NetshootContext(ObjectContext):
-    template: ClassVar[str] = "apps/caffeine/deployment-netshoot.yaml.j2"
-    pod_labels: Mapping[str, str]
-
-
-@dataclass(frozen=True, kw_only=True)
-class PythonServiceContext(ObjectContext):
-    template: ClassVar[str] = "apps/caffeine/deployment-python-service.yaml.j2"
-    app: str
-    version: str
-    service_account: str
-    container: str
-    program: str  # a file under generator/templates, placed verbatim
-    env: tuple[EnvVar, ...]
-    pod_labels: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class CatalogObject:
-    api_version: str
-    kind: str
-    build: Callable[[Placement], ObjectContext]
+class CatalogError(Exception):
+    """A catalog entry is broken: a bug in gen, not in the profile."""
 
 
 @dataclass(frozen=True)
 class App:
     name: str
     description: str
-    objects: tuple[CatalogObject, ...]
+    source: str
+    replicas: int
+    # container -> environment variable its program reads -> what it does
+    env_parameters: Mapping[str, Mapping[str, str]]
+    objects: tuple[AppObjectContext, ...]
+
+    @property
+    def deployments(self) -> tuple[DeploymentContext, ...]:
+        return tuple(obj for obj in self.objects if isinstance(obj, DeploymentContext))
+
+    @property
+    def containers(self) -> tuple[str, ...]:
+        """The names of the app's containers, sorted (one name may run in several Deployments)."""
+        return tuple(sorted({c.name for d in self.deployments for c in d.containers}))
+
+    @property
+    def label_keys(self) -> frozenset[str]:
+        """The label keys the catalog sets on the app's objects and pods (selectors rest on them)."""
+        keys: set[str] = set()
+        for obj in self.objects:
+            keys |= set(obj.labels)
+            if isinstance(obj, (DeploymentContext, ServiceContext)):
+                keys |= set(obj.selector)
+            if isinstance(obj, DeploymentContext):
+                keys |= set(obj.pod_labels)
+        return frozenset(keys)
 
 
-def _service_account(name: str) -> CatalogObject:
-    return CatalogObject(
-        "v1", "ServiceAccount", lambda at: ServiceAccountContext(name=name, namespace=at.namespace)
+def templates_root() -> Traversable:
+    return files("generator") / "templates"
+
+
+@functools.cache
+def catalog() -> Mapping[str, App]:
+    """Every app of the catalog, by name (read once)."""
+    return load_catalog(templates_root())
+
+
+def app_names() -> tuple[str, ...]:
+    return tuple(sorted(catalog()))
+
+
+def load_catalog(templates: Traversable) -> Mapping[str, App]:
+    apps: dict[str, App] = {}
+    problems: list[str] = []
+    for folder in sorted((templates / "apps").iterdir(), key=lambda item: item.name):
+        if not folder.is_dir():
+            continue
+        where = f"templates/apps/{folder.name}/{ENTRY_FILE}"
+        data, app_problems = _checked_entry(templates, folder)
+        if app_problems:
+            problems.extend(f"{where}: {problem}" for problem in app_problems)
+            continue
+        apps[folder.name] = _app(templates, folder.name, data)
+    if problems:
+        raise CatalogError("the app catalog is broken (a bug in gen):\n" + "\n".join(problems))
+    return MappingProxyType(apps)
+
+
+def _read(path: Traversable) -> Any:
+    return YAML(typ="safe", pure=True).load(path.read_text("utf-8"))
+
+
+def _checked_entry(templates: Traversable, folder: Traversable) -> tuple[Any, list[str]]:
+    """An app folder's entry as read, and every mistake in it."""
+    problems = [] if re.match(DNS_LABEL, folder.name) else [f"the folder name {folder.name!r} is not a DNS-1123 label"]
+    entry = folder / ENTRY_FILE
+    if not entry.is_file():
+        return None, [*problems, f"missing: every folder under templates/apps/ is an app and holds its {ENTRY_FILE}"]
+    try:
+        data = _read(entry)
+    except YAMLError as error:
+        return None, [*problems, f"not valid YAML: {error}"]
+    return data, [*problems, *_entry_problems(templates, data)]
+
+
+def _entry_problems(templates: Traversable, data: Any) -> Iterator[str]:
+    shape = shape_problems(data, ENTRY)
+    objects = data.get("objects") if isinstance(data, dict) else None
+    for index, obj in enumerate(objects if isinstance(objects, list) else []):
+        if isinstance(obj, dict) and obj.get("kind") in OBJECT_SCHEMAS:
+            shape += shape_problems(obj, OBJECT_SCHEMAS[obj["kind"]], ("objects", index))
+    if shape:
+        yield from dict.fromkeys(shape)  # common keys are checked by both passes: say each once
+        return
+    yield from _consistency_problems(templates, data)
+
+
+def _template_of(obj: dict[str, Any]) -> str | None:
+    default = getattr(KINDS[obj["kind"]], "template", None)
+    return obj.get("template", default)
+
+
+def _consistency_problems(templates: Traversable, data: dict[str, Any]) -> Iterator[str]:
+    """What the shape allows but the objects of one app cannot be: the references between them."""
+    objects: list[dict[str, Any]] = data["objects"]
+    seen: set[tuple[str, str]] = set()
+    accounts = {obj["name"] for obj in objects if obj["kind"] == "ServiceAccount"}
+    deployments = [obj for obj in objects if obj["kind"] == "Deployment"]
+    for index, obj in enumerate(objects):
+        at = format_path(("objects", index))
+        key = (obj["kind"], obj["name"])
+        if key in seen:
+            yield f"{at}: a second {obj['kind']} named {obj['name']!r}"
+        seen.add(key)
+        template = _template_of(obj)
+        if template is None:
+            yield f"{at}: a {obj['kind']} needs `template:` (there is no generic one)"
+        elif template not in TEMPLATE_CONTEXTS or not issubclass(TEMPLATE_CONTEXTS[template], KINDS[obj["kind"]]):
+            yield f"{at}.template: {template!r} has no context class for a {obj['kind']} (plan/app_contexts.py)"
+        elif not (templates / template).is_file():
+            yield f"{at}.template: no file templates/{template}"
+        if obj["kind"] == "Service" and not any(_selects(obj["selector"], d) for d in deployments):
+            yield f"{at}.selector: selects no Deployment of this app"
+        if obj["kind"] == "Deployment":
+            yield from _deployment_problems(templates, obj, at, accounts)
+    containers = {c["name"] for d in deployments for c in d["containers"]}
+    for container in data.get("parameters", {}).get("env", {}):
+        if container not in containers:
+            yield f"parameters.env.{container}: no container of this app is named {container!r}"
+
+
+def _selects(selector: dict[str, str], deployment: dict[str, Any]) -> bool:
+    labels: dict[str, str] = deployment["podLabels"]
+    return all(labels.get(key) == value for key, value in selector.items())
+
+
+def _deployment_problems(templates: Traversable, obj: dict[str, Any], at: str, accounts: set[str]) -> Iterator[str]:
+    if not _selects(obj["selector"], obj):
+        yield f"{at}.selector: does not match the Deployment's own podLabels"
+    if obj.get("serviceAccountName", obj["name"]) not in accounts:
+        yield f"{at}.serviceAccountName: no ServiceAccount of this app is named so"
+    volumes = {volume["name"] for volume in obj.get("volumes", [])}
+    for number, volume in enumerate(obj.get("volumes", [])):
+        if len(volume) != 2:
+            yield f"{at}.volumes[{number}]: needs exactly one of emptyDir, configMap, secret"
+    names = [container["name"] for container in obj["containers"]]
+    if len(set(names)) != len(names):
+        yield f"{at}.containers: two containers share a name"
+    for number, container in enumerate(obj["containers"]):
+        where = f"{at}.containers[{number}]"
+        try:
+            parse_image(container["image"])
+        except ValueError as error:
+            yield f"{where}.image: {error}"
+        for mount in container.get("volumeMounts", []):
+            if mount["name"] not in volumes:
+                yield f"{where}.volumeMounts: {mount['name']!r} names no volume of this Deployment"
+        for part in container.get("command", []):
+            if isinstance(part, dict) and not (templates / part["file"]).is_file():
+                yield f"{where}.command: no file templates/{part['file']}"
+
+
+def _app(templates: Traversable, name: str, data: dict[str, Any]) -> App:
+    parameters = data.get("parameters", {})
+    replicas = parameters.get("replicas", DEFAULT_REPLICAS)
+    return App(
+        name=name,
+        description=data["description"],
+        source=data["source"],
+        replicas=replicas,
+        env_parameters=MappingProxyType(
+            {container: MappingProxyType(dict(variables)) for container, variables in parameters.get("env", {}).items()}
+        ),
+        objects=tuple(_context(templates, obj, replicas) for obj in data["objects"]),
     )
 
 
-def _http_service(name: str) -> CatalogObject:
-    """The caffeine services: port 8000 named http, to container port 8080, selecting `app`."""
-    return CatalogObject(
-        "v1",
-        "Service",
-        lambda at: ServiceContext(
-            name=name,
-            namespace=at.namespace,
-            labels={"app": name, "service": name},
-            ports=(ServicePort("http", 8000, 8080),),
-            selector={"app": name},
+def _context(templates: Traversable, obj: dict[str, Any], replicas: int) -> AppObjectContext:
+    template = _template_of(obj)
+    assert template is not None  # checked by _consistency_problems
+    values: dict[str, Any] = {
+        "name": obj["name"],
+        "labels": dict(obj.get("labels", {})),
+        "annotations": dict(obj.get("annotations", {})),
+    }
+    if obj["kind"] == "Service":
+        values["ports"] = tuple(ServicePort(p["name"], p["port"], p.get("targetPort")) for p in obj["ports"])
+        values["selector"] = dict(obj["selector"])
+    elif obj["kind"] == "Deployment":
+        values |= {
+            "replicas": replicas,
+            "selector": dict(obj["selector"]),
+            "pod_labels": dict(obj["podLabels"]),
+            "pod_annotations": dict(obj.get("podAnnotations", {})),
+            "service_account": obj.get("serviceAccountName", obj["name"]),
+            "termination_grace_period_seconds": obj.get("terminationGracePeriodSeconds"),
+            "containers": tuple(_container(templates, container) for container in obj["containers"]),
+            "volumes": tuple(_volume(volume) for volume in obj.get("volumes", [])),
+        }
+    return TEMPLATE_CONTEXTS[template](**values)
+
+
+def _container(templates: Traversable, raw: dict[str, Any]) -> Container:
+    command = tuple(
+        part if isinstance(part, str) else (templates / part["file"]).read_text("utf-8") for part in raw.get("command", [])
+    )
+    resources = raw.get("resources", {})
+    return Container(
+        name=raw["name"],
+        image=raw["image"],
+        image_pull_policy=raw.get("imagePullPolicy", "IfNotPresent"),
+        command=command,
+        env=tuple(EnvVar(variable["name"], variable["value"]) for variable in raw.get("env", [])),
+        ports=tuple(raw.get("ports", [])),
+        volume_mounts=tuple(VolumeMount(mount["name"], mount["mountPath"]) for mount in raw.get("volumeMounts", [])),
+        resources=Resources(
+            limits=quantities(resources.get("limits", {})), requests=quantities(resources.get("requests", {}))
         ),
     )
 
 
-def _python_service(deployment: str, app: str, version: str, env: list[tuple[str, str]]) -> CatalogObject:
-    """A caffeine service: python:3.9 running one of the seed's programs (`programs/<deployment>.py`)."""
-    variables = (EnvVar("WORKON_HOME", "/tmp"), *(EnvVar(key, value) for key, value in env))
-    return CatalogObject(
-        "apps/v1",
-        "Deployment",
-        lambda at: PythonServiceContext(
-            name=deployment,
-            namespace=at.namespace,
-            app=app,
-            version=version,
-            service_account=app,
-            container=app,
-            program=f"apps/caffeine/programs/{deployment}.py",
-            env=variables,
-            pod_labels=at.pod_labels,
-        ),
-    )
+def quantities(raw: Mapping[str, str | int]) -> tuple[tuple[str, Quantity], ...]:
+    """Quantities by resource name, sorted, as the templates print them."""
+    return tuple(sorted((name, Quantity(str(amount))) for name, amount in raw.items()))
 
 
-_COFFEE_BEAN_URL = ("COFFEE_BEAN_URL", "http://coffee-bean:8000")
-_INTERVAL = ("INTERVAL", "10")
+def _volume(raw: dict[str, Any]) -> Volume:
+    if "configMap" in raw:
+        return Volume(raw["name"], "configMap", raw["configMap"]["name"], raw["configMap"].get("optional"))
+    if "secret" in raw:
+        return Volume(raw["name"], "secret", raw["secret"]["secretName"], raw["secret"].get("optional"))
+    return Volume(raw["name"], "emptyDir")
 
-CAFFEINE = App(
-    "caffeine",
-    "netshoot calling coffee-shop, which calls barista (v1 healthy, v2 failing 90%) and coffee-bean",
-    (
-        CatalogObject("v1", "ConfigMap", lambda at: CurlFormatContext(name="curl-format", namespace=at.namespace)),
-        _service_account("netshoot"),
-        CatalogObject(
-            "apps/v1",
-            "Deployment",
-            lambda at: NetshootContext(name="netshoot", namespace=at.namespace, pod_labels=at.pod_labels),
-        ),
-        _service_account("coffee-shop"),
-        _http_service("coffee-shop"),
-        _python_service(
-            "coffee-shop",
-            "coffee-shop",
-            "v1",
-            [("BARISTA_URL", "http://barista:8000"), _COFFEE_BEAN_URL, _INTERVAL],
-        ),
-        _service_account("barista"),
-        _http_service("barista"),
-        _python_service("barista-v1", "barista", "v1", [_COFFEE_BEAN_URL, ("VERSION", "v1"), _INTERVAL]),
-        _python_service(
-            "barista-v2",
-            "barista",
-            "v2",
-            [_COFFEE_BEAN_URL, ("VERSION", "v2"), ("SUCCESS_PROBABILITY", "10"), _INTERVAL],
-        ),
-        _service_account("coffee-bean"),
-        _http_service("coffee-bean"),
-        _python_service("coffee-bean", "coffee-bean", "v1", []),
-    ),
-)
-
-APPS: dict[str, App] = {app.name: app for app in (CAFFEINE,)}
-APP_NAMES = frozenset(APPS)

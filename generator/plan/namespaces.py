@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from posixpath import join as join_path
 from typing import ClassVar
 
-from .catalog import APPS, Placement
+from .apps import app_outputs
 from ..profile.model import Dataplane, Namespace
 from .outputs import ObjectContext, Output, object_output
 
@@ -29,9 +29,18 @@ def namespace_labels(dataplane: Dataplane) -> dict[str, str]:
     return {}
 
 
+def pod_labels(dataplane: Dataplane, ambient: bool | None) -> dict[str, str]:
+    """The dataplane label of an app's pods. In an ambient namespace they carry it too, as in seed
+    000 (`none` when the app opts out with `ambient: false`); elsewhere `ambient: true` enrolls
+    them one workload at a time (checks refuse it in a sidecar namespace)."""
+    if ambient is True or (dataplane is Dataplane.AMBIENT and ambient is None):
+        return {DATAPLANE_MODE_LABEL: "ambient"}
+    if dataplane is Dataplane.AMBIENT:
+        return {DATAPLANE_MODE_LABEL: "none"}
+    return {}
+
+
 def namespace_outputs(namespace: Namespace) -> Iterator[Output]:
-    pod_labels = {DATAPLANE_MODE_LABEL: "ambient"} if namespace.dataplane is Dataplane.AMBIENT else {}
-    placement = Placement(namespace=namespace.name, pod_labels=pod_labels)
     for cluster in namespace.clusters:
         directory = join_path("clusters", cluster, "namespaces", namespace.name)
         yield object_output(
@@ -42,13 +51,5 @@ def namespace_outputs(namespace: Namespace) -> Iterator[Output]:
             (*namespace.path, "name"),
             f"namespace '{namespace.name}'",
         )
-        for index, app_name in enumerate(namespace.apps):
-            for item in APPS[app_name].objects:
-                yield object_output(
-                    directory,
-                    item.api_version,
-                    item.kind,
-                    item.build(placement),
-                    (*namespace.path, "apps", index),
-                    f"app '{app_name}'",
-                )
+        for app in namespace.app_parameters:
+            yield from app_outputs(directory, app, namespace.name, pod_labels(namespace.dataplane, app.ambient))

@@ -230,6 +230,34 @@ class Tenant:
     path: ProfilePath
 
 
+Pairs = tuple[tuple[str, str], ...]  # a mapping as written in the profile, in its order
+
+
+@dataclass(frozen=True)
+class AppResources:
+    """Quantities the profile sets, by resource name (`cpu`, `memory`); each replaces the
+    catalog's quantity of that name in that section."""
+
+    limits: Pairs = ()
+    requests: Pairs = ()
+
+
+@dataclass(frozen=True)
+class AppParameters:
+    """One entry of `namespaces[].apps`: a catalog app and what the profile changes about it.
+    None and empty mean "as the catalog has it"."""
+
+    name: str
+    path: ProfilePath
+    replicas: int | None = None
+    resources: AppResources = AppResources()
+    env: tuple[tuple[str, Pairs], ...] = ()  # container -> variables
+    registry: str | None = None  # the image registry prefix (the app's, else `catalog.registry`)
+    ambient: bool | None = None  # workload-level enrollment: label the pods in or out of ambient
+    labels: Pairs = ()
+    annotations: Pairs = ()
+
+
 @dataclass(frozen=True)
 class Namespace:
     name: str
@@ -237,6 +265,7 @@ class Namespace:
     dataplane: Dataplane
     apps: tuple[str, ...]
     path: ProfilePath
+    app_parameters: tuple[AppParameters, ...] = ()  # one per name in `apps`, in order
 
 
 class DeliveryEngine(StrEnum):

@@ -35,6 +35,7 @@ from .model import (
     WorkspaceSecurity,
 )
 from ..problems import ProfilePath
+from .resolve_apps import app_parameters
 
 DEFAULT_ISTIO_NAMESPACE = "istio-system"
 
@@ -59,7 +60,8 @@ def resolve(data: dict[str, Any], profile_dir: PurePath = PurePath(".")) -> Prof
         clusters=tuple(_cluster(raw, ("clusters", i), profile_dir) for i, raw in enumerate(data["clusters"])),
         tenants=tuple(_tenant(raw, ("tenants", i)) for i, raw in enumerate(data.get("tenants", []))),
         namespaces=tuple(
-            _namespace(raw, ("namespaces", i)) for i, raw in enumerate(data.get("namespaces", []))
+            _namespace(raw, ("namespaces", i), data.get("catalog", {}).get("registry"))
+            for i, raw in enumerate(data.get("namespaces", []))
         ),
         delivery=_delivery(data.get("delivery")),
     )
@@ -190,11 +192,16 @@ def _ref(text: str, own_tenant: str) -> WorkspaceRef:
     return WorkspaceRef(tenant or own_tenant, workspace)
 
 
-def _namespace(raw: dict[str, Any], path: ProfilePath) -> Namespace:
+def _namespace(raw: dict[str, Any], path: ProfilePath, registry: str | None) -> Namespace:
+    apps = tuple(
+        app_parameters(entry, (*path, "apps", i), registry) for i, entry in enumerate(raw.get("apps", []))
+    )
     return Namespace(
         name=raw["name"],
         clusters=tuple(raw["clusters"]),
         dataplane=Dataplane(raw["dataplane"]),
-        apps=tuple(raw.get("apps", [])),
+        apps=tuple(app.name for app in apps),
         path=path,
+        app_parameters=apps,
     )
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..plan.catalog import APP_NAMES
+from .app_schema import app_list, catalog_settings
 from .model import AuthorizationMode, Dataplane, PropagationStrategy
 
 from .schema_controlplane import CLUSTER, MANAGEMENT_PLANE
@@ -93,13 +93,10 @@ PROFILE_SCHEMA: dict[str, Any] = {
                 "schema": {"type": "string", "check_with": "cluster_ref"},
             },
             "dataplane": _enum("dataplane mode", [d.value for d in Dataplane]),
-            "apps": {
-                "type": "list",
-                "unique_items": True,
-                "schema": {"type": "string", "allowed": sorted(APP_NAMES), "meta": {"noun": "app of the catalog"}},
-            },
+            "apps": app_list(),  # catalog apps by name, or with parameters (app_schema.py)
         },
         unique=False,
     )
     | {"unique_per_cluster": True},  # a namespace is one per (cluster, name)
+    "catalog": catalog_settings(),  # defaults for the catalog apps: `registry`
 }

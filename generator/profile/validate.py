@@ -16,6 +16,7 @@ import cerberus
 from cerberus import errors as cerberus_errors
 
 from ..problems import Problem, ProfilePath
+from .app_rules import AppRules, app_problem
 from .schema import PROFILE_SCHEMA, WORKSPACE_REF
 
 DUPLICATE_NAME = cerberus_errors.ErrorDefinition(0x0A, "unique_names")
@@ -39,7 +40,7 @@ def _names(items: Any) -> list[str]:
     return [name for _, name in _names_with_index(items)]
 
 
-class ProfileValidator(cerberus.Validator):  # type: ignore[misc]
+class ProfileValidator(AppRules, cerberus.Validator):  # type: ignore[misc]
     """cerberus with the profile's own rules: unique names and references between objects."""
 
     def _validate_unique_names(self, constraint: bool, field: str, value: Any) -> None:
@@ -181,7 +182,8 @@ def _rules_at(path: ProfilePath) -> dict[str, Any]:
 def _keys_allowed_beside(path: ProfilePath) -> list[str]:
     """The keys of the mapping that holds `path`'s last key."""
     parent = _rules_at(path[:-1])
-    return sorted(parent.get("schema", {})) if parent.get("type") == "dict" else []
+    types = parent.get("type")
+    return sorted(parent.get("schema", {})) if "dict" in (types if isinstance(types, list) else [types]) else []
 
 
 def _closest(word: str, options: Iterable[str]) -> list[str]:
@@ -198,6 +200,9 @@ def _dns_label_suggestion(value: str) -> str:
 
 
 def _problem(error: Any, spelling: Spelling) -> Problem:
+    found = app_problem(error, PROFILE_SCHEMA)
+    if found is not None:
+        return found
     path: ProfilePath = tuple(error.document_path)
     code = error.code
     value = error.value
@@ -214,7 +219,8 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
     if code == cerberus_errors.REQUIRED_FIELD.code:
         return Problem(f"missing required key '{key}'", "required", path, f"add `{key}:` here")
     if code == cerberus_errors.BAD_TYPE.code:
-        expected = {"string": "a string", "dict": "a mapping", "list": "a list", "boolean": "true or false"}
+        expected = {"string": "a string", "dict": "a mapping", "list": "a list", "boolean": "true or false",
+                    "integer": "a whole number"}
         want = expected.get(error.constraint, error.constraint)
         hint = ""
         if error.constraint == "string" and isinstance(value, (int, float, bool)):

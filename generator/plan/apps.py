@@ -1,0 +1,81 @@
+"""A catalog app placed in a namespace, with the profile's parameters applied to its objects.
+
+What each parameter changes (None or empty: the catalog's value stays):
+- replicas: every Deployment's replica count;
+- resources: each quantity the profile names replaces that quantity in every container;
+- env: per container name, a variable the catalog sets keeps its place with the new value, others
+  follow in the profile's order;
+- registry: every container image, pulled from the mirror (see generator/images.py);
+- labels, annotations: added to every object and pod template (an annotation replaces the
+  catalog's of the same key; labels the catalog sets are refused by validation);
+- the dataplane label of the pods, which the namespaces planner decides (`pod_labels`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+
+from ..images import with_registry
+from ..profile.model import AppParameters, AppResources, Pairs
+from .app_contexts import AppObjectContext, Container, DeploymentContext, EnvVar, Resources
+from .catalog import catalog, quantities
+from .outputs import Output, object_output
+
+
+def _with(base: Mapping[str, str], extra: Pairs) -> dict[str, str]:
+    merged = dict(base)
+    merged.update(extra)
+    return merged
+
+
+def resources_with(resources: Resources, changes: AppResources) -> Resources:
+    """The catalog's resources with the profile's quantities in place of theirs."""
+    limits: dict[str, str | int] = {**dict(resources.limits), **dict(changes.limits)}
+    requests: dict[str, str | int] = {**dict(resources.requests), **dict(changes.requests)}
+    return Resources(limits=quantities(limits), requests=quantities(requests))
+
+
+def _env_with(env: tuple[EnvVar, ...], changes: Pairs) -> tuple[EnvVar, ...]:
+    values = dict(changes)
+    kept = tuple(EnvVar(variable.name, values.pop(variable.name, variable.value)) for variable in env)
+    return kept + tuple(EnvVar(name, value) for name, value in values.items())
+
+
+def container_with(container: Container, parameters: AppParameters) -> Container:
+    return replace(
+        container,
+        image=with_registry(container.image, parameters.registry),
+        env=_env_with(container.env, dict(parameters.env).get(container.name, ())),
+        resources=resources_with(container.resources, parameters.resources),
+    )
+
+
+def app_objects(parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]) -> Iterator[AppObjectContext]:
+    """The app's objects in `namespace`, parameters applied; `pod_labels` join every pod template."""
+    for obj in catalog()[parameters.name].objects:
+        placed = replace(
+            obj,
+            namespace=namespace,
+            labels=_with(obj.labels, parameters.labels),
+            annotations=_with(obj.annotations, parameters.annotations),
+        )
+        if isinstance(placed, DeploymentContext):
+            placed = replace(
+                placed,
+                replicas=placed.replicas if parameters.replicas is None else parameters.replicas,
+                pod_labels=_with({**placed.pod_labels, **pod_labels}, parameters.labels),
+                pod_annotations=_with(placed.pod_annotations, parameters.annotations),
+                containers=tuple(container_with(container, parameters) for container in placed.containers),
+            )
+        yield placed
+
+
+def app_outputs(
+    directory: str, parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]
+) -> Iterator[Output]:
+    for context in app_objects(parameters, namespace, pod_labels):
+        yield object_output(
+            directory, context.api_version, context.kind, context, parameters.path, f"app '{parameters.name}'"
+        )
+
