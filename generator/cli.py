@@ -18,6 +18,11 @@ from . import __version__
 from .profile.json_schema import profile_json_schema_text
 from .profile.model import Platform
 from .progress import progress
+from .validation.embedded import shared_validator
+from .validation.export import export_schemas, kubeconform_locations
+from .validation.kubeconform import find_kubeconform, run_kubeconform
+from .validation.kubernetes import KUBERNETES_VERSION
+from .validation.trace import file_problems, manifest_files
 from .starter import invalid_names, starter_profile
 from .report import ReportFormat, format_problems
 from .tree import Mode, Status, render_tree
@@ -128,6 +133,49 @@ def init(
         raise typer.Exit(EXIT_INVALID)
     else:
         output.write_text(text, "utf-8")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Manifest files or folders.", metavar="PATH...")],
+    kubeconform: Annotated[
+        bool, typer.Option("--kubeconform", help="Also run kubeconform (GEN_KUBECONFORM or PATH), offline.")
+    ] = False,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
+    ] = ReportFormat.TEXT,
+) -> None:
+    """Check manifests against the schema pack and Kubernetes' schemas (gen-made or not)."""
+    files = manifest_files(paths)
+    validator = shared_validator()
+    problems = [problem for file in files for problem in file_problems(file, validator)]
+    checked = "embedded validator"
+    if kubeconform:
+        binary = find_kubeconform()
+        if binary is None:
+            sys.stderr.write("gen: kubeconform is not installed (set GEN_KUBECONFORM or put it on PATH)\n")
+            raise typer.Exit(EXIT_INVALID)
+        problems += run_kubeconform(binary, files)
+        checked += " and kubeconform"
+    if problems:
+        sys.stderr.write(format_problems(problems, fmt, outcome=f"{len(files)} files checked"))
+        raise typer.Exit(EXIT_INVALID)
+    typer.echo(f"{len(files)} files valid ({checked})")
+
+
+schemas_app = typer.Typer(help="The schema pack: every kind gen writes, for kubeconform.", no_args_is_help=True)
+app.add_typer(schemas_app, name="schemas")
+
+
+@schemas_app.command("export")
+def schemas_export(
+    directory: Annotated[Path, typer.Argument(help="Where to write the schemas.", metavar="DIR")],
+) -> None:
+    """Write the pack and the Kubernetes schemas in kubeconform's layout, and print how to use them."""
+    written = export_schemas(directory)
+    typer.echo(f"wrote {len(written)} schemas under {directory}; validate with:")
+    locations = " ".join(f"-schema-location '{location}'" for location in kubeconform_locations(directory))
+    typer.echo(f"  kubeconform -strict -summary -kubernetes-version {KUBERNETES_VERSION} {locations} <files>")
 
 
 def main() -> None:

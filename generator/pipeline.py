@@ -16,6 +16,8 @@ from .problems import Problem, ProfileError, has_errors
 from .output.render import RenderedFile, render
 from .profile.resolve import resolve
 from .profile.values import load_values
+from .validation.embedded import shared_validator
+from .validation.trace import rendered_problems
 from .profile.validate import validate
 
 
@@ -62,8 +64,11 @@ def check_profile(path: Path, display_name: str | None = None) -> tuple[LoadedPr
 
 def render_profile(path: Path, display_name: str | None = None) -> RenderResult:
     """Every file the profile renders; raises ProfileError with all problems if it is invalid."""
-    _, planned, problems = check_profile(path, display_name)
+    loaded, planned, problems = check_profile(path, display_name)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
     files = tuple(render(planned))
+    findings = rendered_problems(planned, files, shared_validator())
+    if findings:
+        raise ProfileError([*problems, *_locate(findings, loaded)])
     return RenderResult(planned.profile, planned, files, tuple(problems))

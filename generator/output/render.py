@@ -12,7 +12,7 @@ A profile value therefore cannot add a key, a document or a type change to the o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -102,6 +102,8 @@ def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environm
 class RenderedFile:
     path: str
     text: str
+    # The text parsed back (for the output validator), not part of what the file is.
+    document: Any = field(default=None, compare=False, repr=False)
 
 
 # The parse-back runs on every rendered file: libyaml's C parser when PyYAML has it.
@@ -144,8 +146,8 @@ def render_output(environment: jinja2.Environment, output: Output, profile: str)
     if base is not None:
         header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
         text = merged_values_text(header, base, document)
-        _parse_back(output, text)
-    return RenderedFile(output.path, text)
+        document = _parse_back(output, text)
+    return RenderedFile(output.path, text, document)
 
 
 def render(plan: Plan, environment: jinja2.Environment | None = None) -> list[RenderedFile]:

@@ -1,0 +1,107 @@
+"""The embedded validator: every document against its schema (the pack, or Kubernetes' own),
+schemas compiled once per kind and run. It rejects what `kubeconform -strict` rejects: unknown
+fields, wrong types, enums, missing required fields, and YAML 1.1 readings such as an unquoted `y`
+(a boolean to Kubernetes tooling) where a string belongs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+from .kubernetes import KUBERNETES_VERSION, kubernetes_schema
+from .pack import VALUES_SCHEMAS, resource_schemas
+
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One way a document does not fit its schema."""
+
+    path: JsonPath  # inside the document
+    message: str
+    at_key: bool = False  # the finding is about the key at `path` (an unknown field), not its value
+
+
+def format_json_path(path: JsonPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+class Yaml11Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML as Kubernetes tooling reads it (YAML 1.1): `y`, `n`, `yes`, `off`... are booleans."""
+
+
+_BOOLEAN_WORDS = {"y": True, "yes": True, "true": True, "on": True, "n": False, "no": False, "false": False,
+                  "off": False}
+Yaml11Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"),
+    list("yYnNtTfFoO"),
+)
+Yaml11Loader.add_constructor(
+    "tag:yaml.org,2002:bool", lambda loader, node: _BOOLEAN_WORDS[loader.construct_scalar(node).lower()]
+)
+
+
+class EmbeddedValidator:
+    """Compiles each schema the first time a document needs it."""
+
+    def __init__(self, kubernetes_version: str = KUBERNETES_VERSION) -> None:
+        self.kubernetes_version = kubernetes_version
+        self._compiled: dict[tuple[str, str], Any] = {}
+
+    def _validator(self, key: tuple[str, str]) -> Any:
+        if key not in self._compiled:
+            kind, name = key
+            schema: dict[str, Any] | None
+            if kind == "values":
+                schema = VALUES_SCHEMAS[name]
+            else:
+                schema = resource_schemas().get(key) or kubernetes_schema(*key, version=self.kubernetes_version)
+            self._compiled[key] = jsonschema_rs.validator_for(schema) if schema is not None else None
+        return self._compiled[key]
+
+    def validate_values(self, document: Any, values_kind: str) -> list[Finding]:
+        return self._run(self._validator(("values", values_kind)), document, ())
+
+    def validate(self, document: Any) -> list[Finding]:
+        """Findings for one Kubernetes object (a `v1 List`: each item too)."""
+        if not isinstance(document, dict):
+            return [Finding((), "a manifest must be a mapping")]
+        api_version, kind = document.get("apiVersion"), document.get("kind")
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            return [Finding((), "a manifest needs `apiVersion` and `kind` strings")]
+        validator = self._validator((api_version, kind))
+        if validator is None:
+            return [Finding(("kind",), f"no schema for {kind} ({api_version}): not a kind gen knows")]
+        findings = self._run(validator, document, ())
+        if (api_version, kind) == ("v1", "List"):
+            for index, item in enumerate(document.get("items") or []):
+                findings += [Finding(("items", index, *f.path), f.message, f.at_key) for f in self.validate(item)]
+        return findings
+
+    @staticmethod
+    def _run(validator: Any, document: Any, prefix: JsonPath) -> list[Finding]:
+        findings = []
+        for error in validator.iter_errors(document):
+            path: JsonPath = (*prefix, *error.instance_path)
+            unexpected = getattr(error.kind, "unexpected", None)
+            if isinstance(unexpected, list) and len(unexpected) == 1:  # point at the unknown key itself
+                findings.append(Finding((*path, str(unexpected[0])), error.message, at_key=True))
+            else:
+                findings.append(Finding(path, error.message))
+        return findings
+
+
+@cache
+def shared_validator() -> EmbeddedValidator:
+    """One validator per process: its compiled schemas serve every render and file."""
+    return EmbeddedValidator()

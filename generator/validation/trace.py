@@ -1,0 +1,109 @@
+"""Findings as problems a person can act on: where in which file, and for rendered objects, which
+profile entry made them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..output.render import RenderedFile
+from ..plan import Plan
+from ..problems import Location, Problem
+from .embedded import EmbeddedValidator, Finding, JsonPath, Yaml11Loader, format_json_path
+from .pack import values_kind
+
+RULE = "output-schema"
+
+
+def _node_at(node: Any, path: JsonPath, at_key: bool = False) -> Any:
+    """The deepest node of a composed YAML document that `path` reaches (the key node of the last
+    step, with `at_key`)."""
+    for step, part in enumerate(path):
+        if isinstance(node, yaml.MappingNode):
+            last = at_key and step == len(path) - 1
+            match = next(
+                (key if last else value for key, value in node.value if getattr(key, "value", None) == part), None
+            )
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            match = node.value[part]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+    return node
+
+
+def position_of(text: str, document_index: int, path: JsonPath, at_key: bool = False) -> tuple[int, int]:
+    """1-based line and column of `path` in the document_index-th document of `text`."""
+    nodes = list(yaml.compose_all(text, Loader=Yaml11Loader))
+    if document_index >= len(nodes) or nodes[document_index] is None:
+        return 1, 1
+    node = _node_at(nodes[document_index], path, at_key)
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def findings_of(validator: EmbeddedValidator, file_name: str, document: Any) -> list[Finding]:
+    kind = values_kind(file_name)
+    return validator.validate_values(document, kind) if kind else validator.validate(document)
+
+
+def rendered_problems(plan: Plan, files: Iterable[RenderedFile], validator: EmbeddedValidator) -> list[Problem]:
+    """Every schema finding on the rendered files, pointed at the profile entry that made each."""
+    problems = []
+    for output, file in zip(plan.outputs, files):
+        if output.identity is None and values_kind(file.path) is None:
+            continue
+        for finding in findings_of(validator, file.path, file.document):
+            line, column = position_of(file.text, 0, finding.path, finding.at_key)
+            problems.append(
+                Problem(
+                    f"{file.path}:{line}:{column}: {format_json_path(finding.path)}: {finding.message}",
+                    RULE,
+                    output.source,
+                    f"{output.description} does not fit its schema: check this profile entry, or report a "
+                    "bug in gen",
+                )
+            )
+    return problems
+
+
+def manifest_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files under `paths` (files or directories), gen's own `.gen/` folders left out."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.rglob("*")) if p.suffix in (".yaml", ".yml") and ".gen" not in p.parts
+                and p.is_file()
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def file_problems(file: Path, validator: EmbeddedValidator) -> list[Problem]:
+    """Findings in any manifest file, at their line and column."""
+    try:
+        text = file.read_text("utf-8")
+        documents = list(yaml.load_all(text, Loader=Yaml11Loader))
+    except (OSError, UnicodeDecodeError) as error:
+        return [Problem(f"cannot read: {error}", RULE, location=Location(str(file), 0, 0))]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = Location(str(file), mark.line + 1, mark.column + 1) if mark else Location(str(file), 1, 1)
+        return [Problem(f"not valid YAML: {getattr(error, 'problem', error)}", RULE, location=where)]
+    problems = []
+    for index, document in enumerate(documents):
+        if document is None:
+            continue
+        for finding in findings_of(validator, file.name, document):
+            line, column = position_of(text, index, finding.path, finding.at_key)
+            problems.append(
+                Problem(finding.message, RULE, finding.path, "fix the manifest (or the profile that rendered it)",
+                        location=Location(str(file), line, column))
+            )
+    return problems
