@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from ..profile.model import Profile
 from ..problems import Problem
-from . import dataplane, tenancy, versions
+from . import dataplane, security, tenancy, versions
 
 Check = Callable[[Profile], Iterable[Problem]]
 
@@ -19,6 +19,10 @@ CHECKS: tuple[Check, ...] = (
     dataplane.ambient_namespace_needs_ambient_cluster,
     tenancy.workspaces_own_their_namespaces,
     tenancy.rules_need_rules_mode,
+    tenancy.selectors_name_declared_clusters,
+    tenancy.tenant_details_need_ownership,
+    security.rules_are_unique_and_effective,
+    security.weak_settings_name_what_they_expose,
 )
 
 

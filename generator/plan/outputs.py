@@ -53,6 +53,9 @@ class ObjectIdentity:
     kind: str
     name: str | None
     namespace: str | None = None
+    # A `v1` List: the objects it holds, in order. Its objects are also written one per file, so a
+    # List belongs in no kustomization (that would apply them twice).
+    items: tuple[ObjectIdentity, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def kustomizations(outputs: Iterable[Output]) -> Iterator[Output]:
     """A kustomization.yaml in every directory that holds Kubernetes objects."""
     by_directory: dict[str, list[str]] = defaultdict(list)
     for output in outputs:
-        if output.identity is not None:
+        if output.identity is not None and not output.identity.items:
             directory = dirname(output.path)
             by_directory[directory].append(output.path[len(directory) + 1 :])
     for directory, files in by_directory.items():

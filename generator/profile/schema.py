@@ -10,14 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..plan.catalog import APP_NAMES
-from .model import AuthorizationMode, Dataplane, Platform, PropagationStrategy
+from .model import AuthorizationMode, Dataplane, Platform, PropagationStrategy, TrafficMode, TsbForm
 
 # Patterns end in \Z, not $: `$` also matches before a final newline ("caffeine\n").
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
 VERSION = r"^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z]+([.-][0-9A-Za-z]+)*)?\Z"  # every match parses (model.Version)
 # TSB namespaceSelector.names items: <cluster>/<namespace>, `*` for any, a trailing `*` for a prefix.
 NAMESPACE_SELECTOR = r"^(\*|[^/*\s]+)/(\*|[^/*\s]+\*?)\Z"
-# A workspace in this tenant (`caffeine-ws`) or in another declared tenant (`other-tenant/ws`).
+# What a rule names: a workspace of this tenant or a tenant (`caffeine-ws`, `prod-api`), or a
+# workspace of a declared tenant (`other-tenant/ws`).
 WORKSPACE_REF = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
 
 
@@ -69,6 +70,25 @@ def _rule_list() -> dict[str, Any]:
     return {"type": "list", "schema": {"type": "dict", "schema": {"from": ref, "to": dict(ref)}}}
 
 
+def _security() -> dict[str, Any]:
+    """A `defaultSecuritySetting`: the same keys for a tenant and for a workspace."""
+    return _record(
+        {
+            "settingName": _name(required=False),
+            "trafficMode": _enum("traffic mode", [t.value for t in TrafficMode], required=False),
+            "propagation": _enum("propagation strategy", [s.value for s in PropagationStrategy], required=False),
+            "authorization": _record(
+                {
+                    "mode": _enum("authorization mode", [m.value for m in AuthorizationMode]),
+                    "allow": _rule_list(),
+                    "deny": _rule_list(),
+                    "denyAll": {"type": "boolean"},
+                }
+            ),
+        }
+    )
+
+
 WORKSPACE = {
     "name": _name(),
     "displayName": {"type": "string", "empty": False},
@@ -79,19 +99,16 @@ WORKSPACE = {
         "unique_items": True,
         "schema": {"type": "string", "regex": NAMESPACE_SELECTOR, "meta": {"format": "namespace-selector"}},
     },
-    "security": _record(
-        {
-            "settingName": _name(required=False),
-            "propagation": _enum("propagation strategy", [s.value for s in PropagationStrategy], required=False),
-            "authorization": _record(
-                {
-                    "mode": _enum("authorization mode", [m.value for m in AuthorizationMode]),
-                    "allow": _rule_list(),
-                    "deny": _rule_list(),
-                }
-            ),
-        }
-    ),
+    "security": _security(),
+}
+
+TENANT = {
+    "name": _name(),
+    "owned": {"type": "boolean"},  # true: gen renders the Tenant object; false (default): it exists already
+    "displayName": {"type": "string", "empty": False},
+    "description": {"type": "string", "empty": False},
+    "security": _security(),
+    "workspaces": _named_list(WORKSPACE),
 }
 
 PROFILE_SCHEMA: dict[str, Any] = {
@@ -101,6 +118,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
             "version": _version(),
             "organization": _name(),
             "gitopsNamespace": _name(),
+            "form": _enum("TSB object form", [f.value for f in TsbForm], required=False),
         },
         required=True,
     ),
@@ -118,9 +136,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
         required=True,
         minlength=1,
     ),
-    "tenants": _named_list(
-        {"name": _name(), "workspaces": _named_list(WORKSPACE)},
-    ),
+    "tenants": _named_list(TENANT),
     "namespaces": _named_list(
         {
             "name": _name(),
