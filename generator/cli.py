@@ -14,7 +14,9 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .pipeline import render_profile
+from .matrix import namespace_matrix, workspace_matrix
+from .matrix_report import MatrixFormat, format_matrix
+from .pipeline import checked_model, render_profile
 from .problems import ProfileError
 from .report import NOTHING_WRITTEN, PARTIAL_WRITE, ReportFormat, format_problems
 from .output.write import WriteError, check_output_root, write_tree
@@ -22,6 +24,7 @@ from .output.write import WriteError, check_output_root, write_tree
 EXIT_OK = 0
 EXIT_INVALID = 2
 EXIT_INTERNAL = 3
+NO_MATRIX = "no matrix was computed"
 
 app = typer.Typer(
     add_completion=False,
@@ -80,6 +83,31 @@ def render(
         f"rendered profile '{result.profile}' into {report.root}: {len(result.files)} files "
         f"({len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed)"
     )
+
+
+@app.command()
+def matrix(
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
+    namespaces: Annotated[
+        bool, typer.Option("--namespaces", help="Pairs of namespaces (cluster/namespace) instead of workspaces.")
+    ] = False,
+    fmt: Annotated[
+        MatrixFormat, typer.Option("--format", help="A table, or JSON records.", case_sensitive=False)
+    ] = MatrixFormat.TEXT,
+) -> None:
+    """Who may call whom under PROFILE's TSB security settings, and which rule or default decided it."""
+    problem_format = ReportFormat.JSON if fmt is MatrixFormat.JSON else ReportFormat.TEXT
+    try:
+        model, warnings = checked_model(profile)
+    except ProfileError as error:
+        sys.stderr.write(format_problems(error.problems, problem_format, NO_MATRIX))
+        raise typer.Exit(EXIT_INVALID) from None
+    if warnings:
+        sys.stderr.write(format_problems(warnings, problem_format))
+    entries = namespace_matrix(model) if namespaces else workspace_matrix(model)
+    level = "namespaces" if namespaces else "workspaces"
+    title = f"{level} of profile '{model.name}': who may call whom ({len(entries)} ordered pairs)"
+    typer.echo(format_matrix(entries, fmt, title), nl=False)
 
 
 def main() -> None:

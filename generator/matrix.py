@@ -313,7 +313,7 @@ def namespace_matrix(profile: Profile) -> list[MatrixEntry]:
                 caller = _ref_text(source_workspace) if source_workspace else "no workspace"
                 verdict = Verdict(
                     verdict.decision,
-                    f"{verdict.decided_by} [{caller} -> {_ref_text(target_workspace)}]",
+                    f"{caller} -> {_ref_text(target_workspace)}: {verdict.decided_by}",
                     verdict.path,
                 )
             entries.append(

@@ -106,6 +106,7 @@ class ProfileValidator(cerberus.Validator):  # type: ignore[misc]
                     field,
                     UNDECLARED_WORKSPACE,
                     value,
+                    value,
                     f"workspace of tenant '{own_name}', nor a tenant",
                     [*own_workspaces, *tenant_names],
                     f"workspaces of tenant '{own_name}' and tenants",
@@ -113,12 +114,18 @@ class ProfileValidator(cerberus.Validator):  # type: ignore[misc]
             return
         tenant = next((t for t in tenants if isinstance(t, dict) and t.get("name") == tenant_name), None)
         if tenant is None:
-            self._error(field, UNDECLARED_WORKSPACE, value, "tenant", tenant_names, "tenants")
+            self._error(field, UNDECLARED_WORKSPACE, value, tenant_name, "tenant", tenant_names, "tenants")
             return
         workspaces = _names(tenant.get("workspaces"))
         if workspace not in workspaces:
             self._error(
-                field, UNDECLARED_WORKSPACE, value, f"workspace of tenant '{tenant_name}'", workspaces, "workspaces"
+                field,
+                UNDECLARED_WORKSPACE,
+                value,
+                workspace,
+                f"workspace of tenant '{tenant_name}'",
+                workspaces,
+                "workspaces",
             )
 
 
@@ -299,12 +306,12 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             _reference_hint(name, declared, "clusters"),
         )
     if code == UNDECLARED_WORKSPACE.code:
-        name, what, declared, where = error.info
+        name, looked_up, what, declared, where = error.info
         return Problem(
             f"'{name}' names no declared {what}",
             "undeclared-reference",
             path,
-            _reference_hint(name.rpartition("/")[2], declared, where),
+            _reference_hint(looked_up, declared, where),
         )
     if code == AMBIGUOUS_REFERENCE.code:
         name, tenant = error.info
