@@ -265,3 +265,13 @@ def test_namespace_and_cluster_modes_are_exact_for_namespace_pairs(tmp_path: Pat
     found = decisions(path, namespaces=True)
     assert found[("app-blk-east-0/caffeine", "app-blk-east-0/caffeine")].decision is Decision.ALLOW
     assert found[("app-blk-east-0/caffeine-2", "app-blk-east-0/caffeine")].decision is Decision.DENY
+
+
+def test_the_readme_shows_the_current_matrix_of_the_brownfield_profile() -> None:
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    prompt = "$ gen matrix profiles/brownfield.yaml\n"
+    shown = readme[readme.index(prompt) + len(prompt) :].split("```", 1)[0]
+    result = runner.invoke(cli.app, ["matrix", str(PROFILES / "brownfield.yaml")])
+    assert result.stdout == shown

@@ -101,3 +101,18 @@ def test_two_tenant_settings_of_one_name_collide_in_the_gitops_namespace(tmp_pat
     assert problem.path == ("tenants", 1, "security", "settingName")
     assert_at(problem, path, text, "tenant-settings", occurrence=3)
     assert "tenantsetting-tenant-settings.yaml" in problem.message
+
+
+@pytest.mark.parametrize("form", ["gitops", "tctl"])
+def test_tenant_texts_cannot_change_the_structure_of_either_form(tmp_path: Path, form: str) -> None:
+    hostile = 'x\\n---\\nkind: Secret\\ndata: {a: b}\\n\\"#: yes'  # as written in the YAML profile
+    path, _ = greenfield(
+        tmp_path,
+        ("form: tctl ", f"form: {form} "),
+        ("  displayName: my-tenant\n", f'  displayName: "{hostile}"\n  description: "yes"\n'),
+    )
+    root = render_into(path, tmp_path / "out")
+    expected = {"displayName": 'x\n---\nkind: Secret\ndata: {a: b}\n"#: yes', "description": "yes"}
+    assert load(root / TSB / "tenant-my-tenant.yaml")["spec"] == expected
+    if form == "tctl":
+        assert load(root / "management-plane/tsb-mp/tsb-config.yaml")["items"][0]["spec"] == expected
