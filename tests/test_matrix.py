@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import PROFILES, position_of
+from conftest import PROFILES, REPO, position_of
 from generator import cli
 from generator.matrix import Decision, MatrixEntry, namespace_matrix, workspace_matrix
 from generator.pipeline import checked_model
@@ -268,8 +268,6 @@ def test_namespace_and_cluster_modes_are_exact_for_namespace_pairs(tmp_path: Pat
 
 
 def test_the_readme_shows_the_current_matrix_of_the_brownfield_profile() -> None:
-    from conftest import REPO
-
     readme = (REPO / "README.md").read_text("utf-8")
     prompt = "$ gen matrix profiles/brownfield.yaml\n"
     shown = readme[readme.index(prompt) + len(prompt) :].split("```", 1)[0]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PROFILES
 from generator.pipeline import render_profile
 from generator.problems import Problem, Severity
 from tenancy_helpers import BOOKINFO_WS, CLIENT_WS, HTTPBIN_WS, after, brownfield
@@ -202,7 +203,5 @@ def test_disabled_authorization_names_the_workspaces_it_opens(tmp_path: Path) ->
 
 
 def test_the_example_profiles_render_without_warnings() -> None:
-    from conftest import PROFILES
-
     for name in ("caffeine", "greenfield", "brownfield"):
         assert render_profile(PROFILES / f"{name}.yaml").warnings == ()

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from ..problems import Problem, ProfilePath, format_path
 
 TSB_GITOPS_API = "tsb.tetrate.io/v2"
+TSB_TCTL_API = "api.tsb.tetrate.io/v2"
 KUSTOMIZATION = "kustomization.yaml"
 
 
@@ -116,6 +117,19 @@ def kustomizations(outputs: Iterable[Output]) -> Iterator[Output]:
         )
 
 
+def _collision_hint(identity: ObjectIdentity | None) -> str:
+    api_version = identity.api_version if identity else ""
+    if api_version == TSB_TCTL_API:
+        return (
+            "gen writes each TSB object to <kind>-<name>.yaml, so objects of one kind need distinct names "
+            "even under different tenants or workspaces; rename one"
+        )
+    hint = "objects of one kind need distinct names within a Kubernetes namespace; rename one"
+    if identity and api_version == TSB_GITOPS_API:
+        hint += f" (TSB objects all live in namespace '{identity.namespace}')"
+    return hint
+
+
 def output_collisions(plan: Plan) -> list[Problem]:
     """Two entries of the profile that would write the same file (the same object)."""
     first: dict[str, Output] = {}
@@ -130,9 +144,7 @@ def output_collisions(plan: Plan) -> list[Problem]:
                 f"are the same object: both render {output.path}",
                 "object-collision",
                 output.source,
-                "objects of one kind need distinct names within a Kubernetes namespace; rename one"
-                + (f" (TSB objects all live in namespace '{output.identity.namespace}')"
-                   if output.identity and output.identity.api_version == TSB_GITOPS_API else ""),
+                _collision_hint(output.identity),
             )
         )
     return problems

@@ -24,9 +24,16 @@ from typing import Any, ClassVar
 
 from ..problems import ProfilePath
 from ..profile.model import Profile, Rule, SecuritySettings, Tenant, TsbForm, Workspace
-from .outputs import TSB_GITOPS_API, ObjectContext, ObjectIdentity, Output, TemplateContext, object_output
+from .outputs import (
+    TSB_GITOPS_API,
+    TSB_TCTL_API,
+    ObjectContext,
+    ObjectIdentity,
+    Output,
+    TemplateContext,
+    object_output,
+)
 
-TSB_TCTL_API = "api.tsb.tetrate.io/v2"
 TSB_CONFIG_LIST = "tsb-config.yaml"
 
 
