@@ -26,11 +26,16 @@ from .validation.trace import file_problems, manifest_files
 from .starter import invalid_names, starter_profile
 from .report import ReportFormat, format_problems
 from .tree import Mode, Status, render_tree
+from .matrix import namespace_matrix, workspace_matrix
+from .matrix_report import MatrixFormat, format_matrix
+from .pipeline import checked_model
+from .problems import ProfileError
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
 EXIT_INVALID = 2
 EXIT_INTERNAL = 3
+NO_MATRIX = "no matrix was computed"
 
 app = typer.Typer(
     add_completion=False,
@@ -176,6 +181,31 @@ def schemas_export(
     typer.echo(f"wrote {len(written)} schemas under {directory}; validate with:")
     locations = " ".join(f"-schema-location '{location}'" for location in kubeconform_locations(directory))
     typer.echo(f"  kubeconform -strict -summary -kubernetes-version {KUBERNETES_VERSION} {locations} <files>")
+
+
+@app.command()
+def matrix(
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
+    namespaces: Annotated[
+        bool, typer.Option("--namespaces", help="Pairs of namespaces (cluster/namespace) instead of workspaces.")
+    ] = False,
+    fmt: Annotated[
+        MatrixFormat, typer.Option("--format", help="A table, or JSON records.", case_sensitive=False)
+    ] = MatrixFormat.TEXT,
+) -> None:
+    """Who may call whom under PROFILE's TSB security settings, and which rule or default decided it."""
+    problem_format = ReportFormat.JSON if fmt is MatrixFormat.JSON else ReportFormat.TEXT
+    try:
+        model, warnings = checked_model(profile)
+    except ProfileError as error:
+        sys.stderr.write(format_problems(error.problems, problem_format, NO_MATRIX))
+        raise typer.Exit(EXIT_INVALID) from None
+    if warnings:
+        sys.stderr.write(format_problems(warnings, problem_format))
+    entries = namespace_matrix(model) if namespaces else workspace_matrix(model)
+    level = "namespaces" if namespaces else "workspaces"
+    title = f"{level} of profile '{model.name}': who may call whom ({len(entries)} ordered pairs)"
+    typer.echo(format_matrix(entries, fmt, title), nl=False)
 
 
 def main() -> None:

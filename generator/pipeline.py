@@ -13,6 +13,7 @@ from .checks import run_checks
 from .profile.load import LoadedProfile, load_profile
 from .plan import Plan, output_collisions, plan
 from .problems import Problem, ProfileError, has_errors
+from .profile.model import Profile
 from .output.render import RenderedFile, render
 from .profile.resolve import resolve
 from .profile.values import load_values
@@ -72,3 +73,12 @@ def render_profile(path: Path, display_name: str | None = None) -> RenderResult:
     if findings:
         raise ProfileError([*problems, *_locate(findings, loaded)])
     return RenderResult(planned.profile, planned, files, tuple(problems))
+
+
+def checked_model(path: Path, display_name: str | None = None) -> tuple[Profile, tuple[Problem, ...]]:
+    """The resolved model of a profile that would render, and its warnings; raises ProfileError
+    with every problem, as `render_profile` does, if the profile is invalid."""
+    loaded, planned, problems = check_profile(path, display_name)
+    if planned is None or has_errors(problems):
+        raise ProfileError(problems)
+    return resolve(loaded.data), tuple(problems)

@@ -45,7 +45,17 @@ from generator.plan.delivery import (
 from generator.plan.namespaces import NamespaceContext
 from generator.starter import StarterProfileContext
 from generator.plan.outputs import KustomizationContext
-from generator.plan.tenancy import RuleFqns, WorkspaceContext, WorkspaceSettingContext
+from generator.plan.tenancy import (
+    RuleFqns,
+    SecuritySpec,
+    TenantContext,
+    TenantSettingContext,
+    TsbListContext,
+    TsbObjectContext,
+    TsbPlacement,
+    WorkspaceContext,
+    WorkspaceSettingContext,
+)
 
 TEMPLATES = files("generator") / "templates"
 
@@ -104,7 +114,52 @@ PYTHON = Container(
     resources=Resources(limits=(("cpu", Quantity("50m")),), requests=(("memory", Quantity("64Mi")),)),
 )
 RULE = RuleFqns("organizations/o/tenants/t/workspaces/a", "organizations/o/tenants/t/workspaces/b")
-ANNOTATIONS = {"tsb.tetrate.io/organization": "o", "tsb.tetrate.io/tenant": "t"}
+TENANT_RULE = RuleFqns("organizations/o/tenants/t", "organizations/o/tenants/t/workspaces/b")
+GITOPS = TsbPlacement("tsb.tetrate.io/v2", {"tsb.tetrate.io/organization": "o", "tsb.tetrate.io/tenant": "t"}, {})
+TCTL = TsbPlacement("api.tsb.tetrate.io/v2", {}, {"organization": "o", "tenant": "t"})
+# (placement, namespace) of each form: the GitOps form lives in a namespace, the tctl form in none.
+FORMS = [(GITOPS, "g"), (TCTL, None)]
+
+
+def _security(
+    propagation: str | None = None,
+    traffic_mode: str | None = None,
+    mode: str | None = None,
+    deny_all: bool = False,
+    allow: tuple[RuleFqns, ...] = (),
+    deny: tuple[RuleFqns, ...] = (),
+) -> SecuritySpec:
+    return SecuritySpec(propagation, traffic_mode, mode, deny_all, allow, deny)
+
+
+SECURITY_BRANCHES = [
+    _security(),
+    _security(propagation="STRICTER"),
+    _security(traffic_mode="REQUIRED"),
+    _security(mode="WORKSPACE"),
+    _security(propagation="REPLACE", traffic_mode="OPTIONAL", mode="RULES", allow=(RULE,)),
+    _security(mode="RULES", deny=(RULE,)),
+    _security(mode="RULES", allow=(RULE, TENANT_RULE), deny=(RULE,)),
+    _security(mode="RULES", deny_all=True),
+]
+TSB_OBJECTS: list[TsbObjectContext] = [
+    *(
+        TenantContext(name="t", namespace=namespace, placement=placement, display_name=display, description=description)
+        for placement, namespace in FORMS
+        for display, description in [(None, None), ("T", None), (None, "about t"), ("T", "about t")]
+    ),
+    *(
+        setting(name="s", namespace=namespace, placement=placement, security=security)
+        for setting in (TenantSettingContext, WorkspaceSettingContext)
+        for placement, namespace in FORMS
+        for security in SECURITY_BRANCHES
+    ),
+    *(
+        WorkspaceContext(name="w", namespace=namespace, placement=placement, display_name=display, selectors=selectors)
+        for placement, namespace in FORMS
+        for display, selectors in [(None, ("*/a",)), ("W", ("*/a", "c/b*"))]
+    ),
+]
 
 # (context, apiVersion and kind it must render, or None for a values overlay), one per branch.
 EXAMPLES: list[tuple[TemplateContext, tuple[str, str] | None]] = [
@@ -140,27 +195,9 @@ EXAMPLES: list[tuple[TemplateContext, tuple[str, str] | None]] = [
     (CriticalPodsQuotaContext(name="gcp-critical-pods", namespace="istio-system"), ("v1", "ResourceQuota")),
     (NamespaceContext(name="n", labels={}), ("v1", "Namespace")),
     (NamespaceContext(name="n", labels={"istio.io/dataplane-mode": "ambient"}), ("v1", "Namespace")),
-    (WorkspaceContext(name="w", namespace="g", annotations=ANNOTATIONS, display_name=None, selectors=("*/a",)),
-     ("tsb.tetrate.io/v2", "Workspace")),
-    (WorkspaceContext(name="w", namespace="g", annotations=ANNOTATIONS, display_name="W", selectors=("*/a", "c/b*")),
-     ("tsb.tetrate.io/v2", "Workspace")),
-    *(
-        (
-            WorkspaceSettingContext(
-                name="s", namespace="g", annotations=ANNOTATIONS, propagation=propagation,
-                authorization_mode=mode, allow=allow, deny=deny,
-            ),
-            ("tsb.tetrate.io/v2", "WorkspaceSetting"),
-        )
-        for propagation, mode, allow, deny in [
-            (None, None, (), ()),
-            ("STRICTER", None, (), ()),
-            (None, "WORKSPACE", (), ()),
-            ("REPLACE", "RULES", (RULE,), ()),
-            (None, "RULES", (), (RULE,)),
-            (None, "RULES", (RULE,), (RULE,)),
-        ]
-    ),
+    *((context, (context.placement.api_version, context.kind)) for context in TSB_OBJECTS),
+    (TsbListContext(items=(TSB_OBJECTS[0],)), ("v1", "List")),
+    (TsbListContext(items=tuple(TSB_OBJECTS)), ("v1", "List")),
     (ServiceAccountContext(name="sa", namespace="n"), ("v1", "ServiceAccount")),
     (ApplicationSetContext(name="p", namespace="argocd", project="default", repo_url="https://g/r.git", revision="main",
                            directories=(SyncedDirectory("p-c", "c", "out/p/clusters/c"),)),
@@ -228,20 +265,16 @@ def test_every_branch_renders_the_object_it_claims(context: TemplateContext, kin
     (rendered,) = render(Plan("p", (Output("x.yaml", context, (), "example", identity),)))
     document = YAML(typ="safe").load(rendered.text)
     assert isinstance(document, dict)
-    if isinstance(context, WorkspaceSettingContext):
-        spec = document["spec"]
-        security = spec.get("defaultSecuritySetting", {})
-        assert security.get("propagationStrategy") == context.propagation
-        assert security.get("authorization", {}).get("mode") == context.authorization_mode
-        rules = security.get("authorization", {}).get("rules", {})
-        for key, expected in (("allow", context.allow), ("deny", context.deny)):
-            assert rules.get(key, []) == [{"from": {"fqn": r.source}, "to": {"fqn": r.target}} for r in expected]
+    if isinstance(context, TsbObjectContext):
+        _assert_tsb_object(document, context)
+    if isinstance(context, TsbListContext):
+        assert len(document["items"]) == len(context.items)
+        for item, expected in zip(document["items"], context.items):
+            _assert_tsb_object(item, expected)
     if isinstance(context, NamespaceContext):
         assert document["metadata"].get("labels", {}) == dict(context.labels)
     if isinstance(context, FluxKustomizationContext):
         assert ("kubeConfig" in document["spec"]) is context.remote
-    if isinstance(context, WorkspaceContext):
-        assert document["spec"].get("displayName") == context.display_name
     if isinstance(context, ControlPlaneValuesContext):
         components = document["spec"]["components"]
         assert ("istio" in components) is context.ambient
@@ -291,3 +324,29 @@ def assert_deployment(document: dict[str, Any], context: DeploymentContext) -> N
             assert rendered["configMap"] == {"name": volume.reference, **({} if volume.optional is None else {"optional": volume.optional})}
         else:
             assert rendered["secret"] == {"secretName": volume.reference, **({} if volume.optional is None else {"optional": volume.optional})}
+
+
+def _assert_tsb_object(document: dict[str, Any], context: TsbObjectContext) -> None:
+    """Every value of the context is where TSB reads it, in either form."""
+    metadata = document["metadata"]
+    assert (document["apiVersion"], document["kind"]) == (context.placement.api_version, context.kind)
+    assert metadata.get("namespace") == context.namespace
+    assert metadata.get("annotations", {}) == dict(context.placement.annotations)
+    assert {key: metadata[key] for key in context.placement.parents} == dict(context.placement.parents)
+    spec = document["spec"]
+    if isinstance(context, (TenantSettingContext, WorkspaceSettingContext)):
+        security = spec.get("defaultSecuritySetting", {})
+        expected = context.security
+        assert security.get("propagationStrategy") == expected.propagation
+        assert security.get("authenticationSettings", {}).get("trafficMode") == expected.traffic_mode
+        assert security.get("authorization", {}).get("mode") == expected.authorization_mode
+        rules = security.get("authorization", {}).get("rules", {})
+        assert rules.get("denyAll", False) is expected.deny_all
+        for key, fqns in (("allow", expected.allow), ("deny", expected.deny)):
+            assert rules.get(key, []) == [{"from": {"fqn": r.source}, "to": {"fqn": r.target}} for r in fqns]
+    if isinstance(context, (TenantContext, WorkspaceContext)):
+        assert spec.get("displayName") == context.display_name
+    if isinstance(context, TenantContext):
+        assert spec.get("description") == context.description
+    if isinstance(context, WorkspaceContext):
+        assert spec["namespaceSelector"]["names"] == list(context.selectors)

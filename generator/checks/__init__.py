@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from ..profile.model import Profile
 from ..problems import Problem
-from . import apps, controlplane, dataplane, tenancy, versions
+from . import apps, controlplane, dataplane, security, tenancy, versions
 
 Check = Callable[[Profile], Iterable[Problem]]
 
@@ -27,6 +27,10 @@ CHECKS: tuple[Check, ...] = (
     apps.workload_ambient_fits_the_namespace,
     apps.workload_ambient_needs_ambient_cluster,
     apps.requests_within_limits,
+    tenancy.selectors_name_declared_clusters,
+    tenancy.tenant_details_need_ownership,
+    security.rules_are_unique_and_effective,
+    security.weak_settings_name_what_they_expose,
 )
 
 

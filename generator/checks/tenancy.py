@@ -1,7 +1,9 @@
-"""TSB tenancy rules: a workspace exclusively owns its namespaces; allow/deny rules need RULES."""
+"""TSB tenancy rules: a workspace exclusively owns its namespaces on declared clusters; allow/deny
+rules need RULES; only an owned tenant describes itself."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from ..profile.model import AuthorizationMode, Profile
@@ -52,16 +54,53 @@ def workspaces_own_their_namespaces(profile: Profile) -> Iterator[Problem]:
         seen.extend(mine)
 
 
-def rules_need_rules_mode(profile: Profile) -> Iterator[Problem]:
+def selectors_name_declared_clusters(profile: Profile) -> Iterator[Problem]:
+    declared = [cluster.name for cluster in profile.clusters]
     for workspace in profile.workspaces:
-        security = workspace.security
+        for index, selector in enumerate(workspace.namespace_selectors):
+            cluster = selector.partition("/")[0]
+            if cluster == "*" or cluster in declared:
+                continue
+            close = difflib.get_close_matches(cluster, declared, n=1, cutoff=0.6)
+            yield Problem(
+                f"'{selector}' selects namespaces of cluster '{cluster}', which is not declared",
+                "undeclared-reference",
+                (*workspace.path, "namespaces", index),
+                (f"did you mean '{close[0]}'? " if close else "")
+                + f"declared clusters: {', '.join(sorted(declared))}; or write '*/' for every cluster",
+            )
+
+
+def tenant_details_need_ownership(profile: Profile) -> Iterator[Problem]:
+    for tenant in profile.tenants:
+        if tenant.owned:
+            continue
+        for key, value in (("displayName", tenant.display_name), ("description", tenant.description)):
+            if value is not None:
+                yield Problem(
+                    f"`{key}` describes the Tenant object, which gen renders only for a tenant the profile owns",
+                    "tenant-ownership",
+                    (*tenant.path, key),
+                    "add `owned: true` to render the Tenant (it then replaces one that exists), "
+                    f"or remove `{key}` to leave the existing tenant as it is",
+                    at_key=True,
+                )
+
+
+def rules_need_rules_mode(profile: Profile) -> Iterator[Problem]:
+    settings = [tenant.security for tenant in profile.tenants] + [ws.security for ws in profile.workspaces]
+    for security in settings:
         authorization = security.authorization if security else None
         if authorization is None or authorization.mode is AuthorizationMode.RULES:
             continue
-        for kind, rules in (("allow", authorization.allow), ("deny", authorization.deny)):
-            if rules:
+        for kind, present in (
+            ("allow", bool(authorization.allow)),
+            ("deny", bool(authorization.deny)),
+            ("denyAll", authorization.deny_all),
+        ):
+            if present:
                 yield Problem(
-                    f"`{kind}` rules only apply with `mode: RULES`, this workspace has mode "
+                    f"`{kind}` only applies with `mode: RULES`, this setting has mode "
                     f"{authorization.mode.value}",
                     "rules-mode",
                     (*authorization.path, kind),

@@ -120,15 +120,26 @@ def _parse_back(output: Output, text: str) -> Any:
     return documents[0]
 
 
-def _check_identity(output: Output, document: dict[str, Any], identity: ObjectIdentity) -> None:
+def _identity_of(document: Any, expected: ObjectIdentity) -> ObjectIdentity:
+    """The identity `document` has, in the terms of `expected` (a name only where it has one)."""
+    if not isinstance(document, dict):
+        return ObjectIdentity("", "", None)
     metadata = document.get("metadata")
     metadata = metadata if isinstance(metadata, dict) else {}
-    found = ObjectIdentity(
+    items = document.get("items") if expected.items else None
+    return ObjectIdentity(
         document.get("apiVersion", ""),
         document.get("kind", ""),
-        metadata.get("name") if identity.name is not None else None,
+        metadata.get("name") if expected.name is not None else None,
         metadata.get("namespace"),
+        tuple(_identity_of(item, want) for item, want in zip(items, expected.items))
+        if isinstance(items, list) and len(items) == len(expected.items)
+        else (),
     )
+
+
+def _check_identity(output: Output, document: dict[str, Any], identity: ObjectIdentity) -> None:
+    found = _identity_of(document, identity)
     if found != identity:
         raise RenderError(f"{output.path} ({output.template}) renders {found}, the plan declared {identity}")
 

@@ -4,7 +4,8 @@ This package is the only code that decides output paths, one planner per capabil
 `out/<profile>/`:
 
     management-plane/<mp-cluster>/managementplane-values.yaml   ManagementPlane helm values overlay
-    management-plane/<mp-cluster>/tsb/                          TSB objects, GitOps form, + kustomization
+    management-plane/<mp-cluster>/tsb/                          TSB objects (tsb.form) + kustomization
+    management-plane/<mp-cluster>/tsb-config.yaml               tctl form: the same objects as one v1 List
     clusters/<cluster>/control-plane/controlplane-values.yaml   ControlPlane helm values overlay
     clusters/<cluster>/namespaces/<namespace>/                  Namespace, apps, ... + kustomization
 
@@ -21,7 +22,7 @@ from .delivery import delivery_objects, roll_ups
 from .controlplane import BaseValues, control_plane, management_plane_values
 from .namespaces import namespace_outputs
 from .outputs import ObjectIdentity, Output, Plan, TemplateContext, kustomizations, output_collisions
-from .tenancy import workspace_objects
+from .tenancy import tenancy_objects
 
 __all__ = ["ObjectIdentity", "Output", "Plan", "TemplateContext", "output_collisions", "plan"]
 
@@ -32,7 +33,7 @@ def plan(profile: Profile, base_values: BaseValues | None = None) -> Plan:
     management_plane = join_path("management-plane", profile.management_plane.cluster)
     outputs = [
         *management_plane_values(profile, management_plane, values),
-        *(output for ws in profile.workspaces for output in workspace_objects(profile, ws, join_path(management_plane, "tsb"))),
+        *tenancy_objects(profile, management_plane),
         *(output for cluster in profile.clusters for output in control_plane(cluster, values)),
         *(output for namespace in profile.namespaces for output in namespace_outputs(namespace)),
     ]

@@ -2,8 +2,8 @@
 GitOps engine's objects (one Argo CD ApplicationSet, or a Flux GitRepository with one Kustomization
 per synced directory).
 
-Synced directories: `clusters/<cluster>/` (its namespaces) to each cluster, and
-`management-plane/<cluster>/` (the TSB objects) to the management-plane cluster. Helm values files
+Synced directories: `clusters/<cluster>/` (its namespaces) to each cluster, and, in the GitOps
+form, `management-plane/<cluster>/` (the TSB objects) to the management-plane cluster. Helm values files
 beside them are not Kubernetes objects; the TSB install pipeline applies them.
 """
 
@@ -15,7 +15,7 @@ from posixpath import dirname, relpath
 from posixpath import join as join_path
 from typing import ClassVar
 
-from ..profile.model import Delivery, DeliveryEngine, Profile
+from ..profile.model import Delivery, DeliveryEngine, Profile, TsbForm
 from .outputs import KUSTOMIZATION, KustomizationContext, ObjectContext, ObjectIdentity, Output, object_output
 
 DELIVERY_DIR = "delivery"
@@ -56,12 +56,13 @@ class FluxKustomizationContext(ObjectContext):
 
 
 def synced_roots(profile: Profile) -> list[tuple[str, str]]:
-    """(directory, cluster it is applied to), management plane first."""
+    """(directory, cluster it is applied to), management plane first. In the tctl form the TSB
+    objects are applied with `tctl apply`, not synced: the management plane has no synced folder."""
     management = profile.management_plane.cluster
-    return [
-        (join_path("management-plane", management), management),
-        *((join_path("clusters", cluster.name), cluster.name) for cluster in profile.clusters),
-    ]
+    clusters = [(join_path("clusters", cluster.name), cluster.name) for cluster in profile.clusters]
+    if profile.tsb.form is TsbForm.TCTL:
+        return clusters
+    return [(join_path("management-plane", management), management), *clusters]
 
 
 def roll_ups(profile: Profile, outputs: Iterable[Output]) -> Iterator[Output]:

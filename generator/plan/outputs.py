@@ -18,6 +18,7 @@ from ..problems import Problem, ProfilePath, format_path
 from ..profile.values import LoadedValues
 
 TSB_GITOPS_API = "tsb.tetrate.io/v2"
+TSB_TCTL_API = "api.tsb.tetrate.io/v2"
 KUSTOMIZATION = "kustomization.yaml"
 
 
@@ -58,6 +59,9 @@ class ObjectIdentity:
     kind: str
     name: str | None
     namespace: str | None = None
+    # A `v1` List: the objects it holds, in order. Its objects are also written one per file, so a
+    # List belongs in no kustomization (that would apply them twice).
+    items: tuple[ObjectIdentity, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ def kustomizations(outputs: Iterable[Output]) -> Iterator[Output]:
     """A kustomization.yaml in every directory that holds Kubernetes objects."""
     by_directory: dict[str, list[str]] = defaultdict(list)
     for output in outputs:
-        if output.identity is not None:
+        if output.identity is not None and not output.identity.items:
             directory = dirname(output.path)
             by_directory[directory].append(output.path[len(directory) + 1 :])
     for directory, files in by_directory.items():
@@ -116,6 +120,19 @@ def kustomizations(outputs: Iterable[Output]) -> Iterator[Output]:
             f"kustomization of {directory}",
             ObjectIdentity("kustomize.config.k8s.io/v1beta1", "Kustomization", None),
         )
+
+
+def _collision_hint(identity: ObjectIdentity | None) -> str:
+    api_version = identity.api_version if identity else ""
+    if api_version == TSB_TCTL_API:
+        return (
+            "gen writes each TSB object to <kind>-<name>.yaml, so objects of one kind need distinct names "
+            "even under different tenants or workspaces; rename one"
+        )
+    hint = "objects of one kind need distinct names within a Kubernetes namespace; rename one"
+    if identity and api_version == TSB_GITOPS_API:
+        hint += f" (TSB objects all live in namespace '{identity.namespace}')"
+    return hint
 
 
 def output_collisions(plan: Plan) -> list[Problem]:
@@ -132,9 +149,7 @@ def output_collisions(plan: Plan) -> list[Problem]:
                 f"are the same object: both render {output.path}",
                 "object-collision",
                 output.source,
-                "objects of one kind need distinct names within a Kubernetes namespace; rename one"
-                + (f" (TSB objects all live in namespace '{output.identity.namespace}')"
-                   if output.identity and output.identity.api_version == TSB_GITOPS_API else ""),
+                _collision_hint(output.identity),
             )
         )
     return problems

@@ -58,6 +58,20 @@ class PropagationStrategy(StrEnum):
     STRICTER = "STRICTER"
 
 
+class TrafficMode(StrEnum):
+    UNSET = "UNSET"
+    OPTIONAL = "OPTIONAL"
+    REQUIRED = "REQUIRED"
+
+
+class TsbForm(StrEnum):
+    """How TSB objects are written: `tsb.tetrate.io/v2` + annotations for a GitOps engine, or
+    `api.tsb.tetrate.io/v2` + `metadata.organization/tenant/workspace` for `tctl apply`."""
+
+    GITOPS = "gitops"
+    TCTL = "tctl"
+
+
 def _pep440(text: str) -> str:
     """Vendor builds such as `1.24.3-tetrate0` read as the local version `1.24.3+tetrate0`."""
     try:
@@ -100,6 +114,7 @@ class Tsb:
     gitops_namespace: str
     path: ProfilePath
     canonical_names: bool = False
+    form: TsbForm = TsbForm.GITOPS
 
 
 @dataclass(frozen=True)
@@ -178,18 +193,28 @@ class Cluster:
 
 
 @dataclass(frozen=True)
-class WorkspaceRef:
+class TenancyRef:
+    """What an allow or deny rule names: a tenant (`workspace` is None) or one of its workspaces."""
+
     tenant: str
-    workspace: str
+    workspace: str | None = None
 
     def fqn(self, organization: str) -> str:
-        return f"organizations/{organization}/tenants/{self.tenant}/workspaces/{self.workspace}"
+        tenant = f"organizations/{organization}/tenants/{self.tenant}"
+        return tenant if self.workspace is None else f"{tenant}/workspaces/{self.workspace}"
+
+    def contains(self, other: TenancyRef) -> bool:
+        """Whether everything `other` names is also named by this (a tenant holds its workspaces)."""
+        return self.tenant == other.tenant and self.workspace in (None, other.workspace)
+
+    def __str__(self) -> str:
+        return self.tenant if self.workspace is None else f"{self.tenant}/{self.workspace}"
 
 
 @dataclass(frozen=True)
 class Rule:
-    source: WorkspaceRef
-    target: WorkspaceRef
+    source: TenancyRef
+    target: TenancyRef
     path: ProfilePath
 
 
@@ -199,14 +224,18 @@ class Authorization:
     allow: tuple[Rule, ...]
     deny: tuple[Rule, ...]
     path: ProfilePath
+    deny_all: bool = False
 
 
 @dataclass(frozen=True)
-class WorkspaceSecurity:
+class SecuritySettings:
+    """A `defaultSecuritySetting`, of a tenant (TenantSetting) or a workspace (WorkspaceSetting)."""
+
     setting_name: str
     propagation: PropagationStrategy | None
     authorization: Authorization | None
     path: ProfilePath
+    traffic_mode: TrafficMode | None = None
 
 
 @dataclass(frozen=True)
@@ -215,19 +244,26 @@ class Workspace:
     tenant: str
     display_name: str | None
     namespace_selectors: tuple[str, ...]
-    security: WorkspaceSecurity | None
+    security: SecuritySettings | None
     path: ProfilePath
 
     @property
-    def ref(self) -> WorkspaceRef:
-        return WorkspaceRef(self.tenant, self.name)
+    def ref(self) -> TenancyRef:
+        return TenancyRef(self.tenant, self.name)
 
 
 @dataclass(frozen=True)
 class Tenant:
+    """`owned`: gen renders the Tenant object; otherwise the tenant exists and is only referenced.
+    `security` is None only for a referenced tenant whose settings the profile leaves alone."""
+
     name: str
     workspaces: tuple[Workspace, ...]
     path: ProfilePath
+    owned: bool = False
+    display_name: str | None = None
+    description: str | None = None
+    security: SecuritySettings | None = None
 
 
 Pairs = tuple[tuple[str, str], ...]  # a mapping as written in the profile, in its order

@@ -27,12 +27,14 @@ from .model import (
     Profile,
     PropagationStrategy,
     Rule,
+    SecuritySettings,
+    TenancyRef,
     Tenant,
+    TrafficMode,
     Tsb,
+    TsbForm,
     Version,
     Workspace,
-    WorkspaceRef,
-    WorkspaceSecurity,
 )
 from ..problems import ProfilePath
 from .resolve_apps import app_parameters
@@ -51,6 +53,7 @@ def resolve(data: dict[str, Any], profile_dir: PurePath = PurePath(".")) -> Prof
             gitops_namespace=tsb["gitopsNamespace"],
             path=("tsb",),
             canonical_names=tsb.get("canonicalNames", False),
+            form=TsbForm(tsb.get("form", TsbForm.GITOPS.value)),
         ),
         management_plane=ManagementPlane(
             data["managementPlane"]["cluster"],
@@ -143,53 +146,90 @@ def _cluster(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> C
 
 def _tenant(raw: dict[str, Any], path: ProfilePath) -> Tenant:
     name = raw["name"]
+    own_workspaces = frozenset(ws["name"] for ws in raw.get("workspaces", []))
+    owned = raw.get("owned", False)
+    security = raw.get("security")
+    # Secure by default: a TenantSetting gen renders (the tenant is owned, or the profile gives its
+    # settings) requires mutual TLS unless the profile says otherwise.
     return Tenant(
         name=name,
         workspaces=tuple(
-            _workspace(ws, name, (*path, "workspaces", i)) for i, ws in enumerate(raw.get("workspaces", []))
+            _workspace(ws, name, own_workspaces, (*path, "workspaces", i))
+            for i, ws in enumerate(raw.get("workspaces", []))
         ),
         path=path,
+        owned=owned,
+        display_name=raw.get("displayName"),
+        description=raw.get("description"),
+        security=(
+            _security(security or {}, name, name, own_workspaces, (*path, "security"), TrafficMode.REQUIRED)
+            if owned or security is not None
+            else None
+        ),
     )
 
 
-def _workspace(raw: dict[str, Any], tenant: str, path: ProfilePath) -> Workspace:
+def _workspace(raw: dict[str, Any], tenant: str, own_workspaces: frozenset[str], path: ProfilePath) -> Workspace:
     security = raw.get("security")
     return Workspace(
         name=raw["name"],
         tenant=tenant,
         display_name=raw.get("displayName"),
         namespace_selectors=tuple(raw["namespaces"]),
-        security=_security(security, raw["name"], tenant, (*path, "security")) if security is not None else None,
-        path=path,
-    )
-
-
-def _security(raw: dict[str, Any], workspace: str, tenant: str, path: ProfilePath) -> WorkspaceSecurity:
-    authorization = raw.get("authorization")
-    propagation = raw.get("propagation")
-    return WorkspaceSecurity(
-        setting_name=raw.get("settingName", f"{workspace}-setting"),
-        propagation=PropagationStrategy(propagation) if propagation else None,
-        authorization=(
-            _authorization(authorization, tenant, (*path, "authorization")) if authorization is not None else None
+        security=(
+            _security(security, raw["name"], tenant, own_workspaces, (*path, "security"))
+            if security is not None
+            else None
         ),
         path=path,
     )
 
 
-def _authorization(raw: dict[str, Any], tenant: str, path: ProfilePath) -> Authorization:
+def _security(
+    raw: dict[str, Any],
+    owner: str,
+    tenant: str,
+    own_workspaces: frozenset[str],
+    path: ProfilePath,
+    default_traffic_mode: TrafficMode | None = None,
+) -> SecuritySettings:
+    authorization = raw.get("authorization")
+    propagation = raw.get("propagation")
+    traffic_mode = raw.get("trafficMode")
+    return SecuritySettings(
+        setting_name=raw.get("settingName", f"{owner}-setting"),
+        propagation=PropagationStrategy(propagation) if propagation else None,
+        authorization=(
+            _authorization(authorization, tenant, own_workspaces, (*path, "authorization"))
+            if authorization is not None
+            else None
+        ),
+        path=path,
+        traffic_mode=TrafficMode(traffic_mode) if traffic_mode else default_traffic_mode,
+    )
+
+
+def _authorization(
+    raw: dict[str, Any], tenant: str, own_workspaces: frozenset[str], path: ProfilePath
+) -> Authorization:
     def rules(kind: str) -> tuple[Rule, ...]:
         return tuple(
-            Rule(_ref(rule["from"], tenant), _ref(rule["to"], tenant), (*path, kind, i))
+            Rule(_ref(rule["from"], tenant, own_workspaces), _ref(rule["to"], tenant, own_workspaces), (*path, kind, i))
             for i, rule in enumerate(raw.get(kind, []))
         )
 
-    return Authorization(AuthorizationMode(raw["mode"]), rules("allow"), rules("deny"), path)
+    return Authorization(
+        AuthorizationMode(raw["mode"]), rules("allow"), rules("deny"), path, deny_all=raw.get("denyAll", False)
+    )
 
 
-def _ref(text: str, own_tenant: str) -> WorkspaceRef:
-    tenant, _, workspace = text.rpartition("/")
-    return WorkspaceRef(tenant or own_tenant, workspace)
+def _ref(text: str, own_tenant: str, own_workspaces: frozenset[str]) -> TenancyRef:
+    """`tenant/workspace`; a bare name is a workspace of the rule's own tenant, or else a tenant
+    (validation has refused a bare name that could be both)."""
+    tenant, _, name = text.rpartition("/")
+    if tenant:
+        return TenancyRef(tenant, name)
+    return TenancyRef(own_tenant, name) if name in own_workspaces else TenancyRef(name)
 
 
 def _namespace(raw: dict[str, Any], path: ProfilePath, registry: str | None) -> Namespace:

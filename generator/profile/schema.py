@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .app_schema import app_list, catalog_settings
-from .model import AuthorizationMode, Dataplane, PropagationStrategy
+from .model import AuthorizationMode, Dataplane, PropagationStrategy, TrafficMode, TsbForm
 
 from .schema_controlplane import CLUSTER, MANAGEMENT_PLANE
 from .schema_delivery import DELIVERY
@@ -40,6 +40,25 @@ def _rule_list() -> dict[str, Any]:
     return {"type": "list", "schema": {"type": "dict", "schema": {"from": ref, "to": dict(ref)}}}
 
 
+def _security() -> dict[str, Any]:
+    """A `defaultSecuritySetting`: the same keys for a tenant and for a workspace."""
+    return _record(
+        {
+            "settingName": _name(required=False),
+            "trafficMode": _enum("traffic mode", [t.value for t in TrafficMode], required=False),
+            "propagation": _enum("propagation strategy", [s.value for s in PropagationStrategy], required=False),
+            "authorization": _record(
+                {
+                    "mode": _enum("authorization mode", [m.value for m in AuthorizationMode]),
+                    "allow": _rule_list(),
+                    "deny": _rule_list(),
+                    "denyAll": {"type": "boolean"},
+                }
+            ),
+        }
+    )
+
+
 WORKSPACE = {
     "name": _name(),
     "displayName": {"type": "string", "empty": False},
@@ -50,19 +69,16 @@ WORKSPACE = {
         "unique_items": True,
         "schema": {"type": "string", "regex": NAMESPACE_SELECTOR, "meta": {"format": "namespace-selector"}},
     },
-    "security": _record(
-        {
-            "settingName": _name(required=False),
-            "propagation": _enum("propagation strategy", [s.value for s in PropagationStrategy], required=False),
-            "authorization": _record(
-                {
-                    "mode": _enum("authorization mode", [m.value for m in AuthorizationMode]),
-                    "allow": _rule_list(),
-                    "deny": _rule_list(),
-                }
-            ),
-        }
-    ),
+    "security": _security(),
+}
+
+TENANT = {
+    "name": _name(),
+    "owned": {"type": "boolean"},  # true: gen renders the Tenant object; false (default): it exists already
+    "displayName": {"type": "string", "empty": False},
+    "description": {"type": "string", "empty": False},
+    "security": _security(),
+    "workspaces": _named_list(WORKSPACE),
 }
 
 PROFILE_SCHEMA: dict[str, Any] = {
@@ -73,15 +89,14 @@ PROFILE_SCHEMA: dict[str, Any] = {
             "organization": _name(),
             "gitopsNamespace": _name(),
             "canonicalNames": {"type": "boolean"},  # cross-cluster canonical names: TSB >= 1.13.0 preview
+            "form": _enum("TSB object form", [f.value for f in TsbForm], required=False),
         },
         required=True,
     ),
     "managementPlane": _record(MANAGEMENT_PLANE, required=True),
     "clusters": _named_list(CLUSTER, required=True, minlength=1),
     "delivery": DELIVERY,
-    "tenants": _named_list(
-        {"name": _name(), "workspaces": _named_list(WORKSPACE)},
-    ),
+    "tenants": _named_list(TENANT),
     "namespaces": _named_list(
         {
             "name": _name(),

@@ -24,6 +24,7 @@ DUPLICATE_ITEM = cerberus_errors.ErrorDefinition(0x0B, "unique_items")
 UNDECLARED_CLUSTER = cerberus_errors.ErrorDefinition(0x0C, "check_with")
 UNDECLARED_WORKSPACE = cerberus_errors.ErrorDefinition(0x0D, "check_with")
 DUPLICATE_PLACEMENT = cerberus_errors.ErrorDefinition(0x0E, "unique_per_cluster")
+AMBIGUOUS_REFERENCE = cerberus_errors.ErrorDefinition(0x0F, "check_with")
 
 
 def _names_with_index(items: Any) -> list[tuple[int, str]]:
@@ -89,23 +90,44 @@ class ProfileValidator(AppRules, cerberus.Validator):  # type: ignore[misc]
             return
         tenants = self.root_document.get("tenants")
         tenants = tenants if isinstance(tenants, list) else []
-        # This rule sits in tenants[i].workspaces[j]...: a bare name means a workspace of tenant i.
+        tenant_names = _names(tenants)
+        # This rule sits in tenants[i].security... or tenants[i].workspaces[j].security...: a bare
+        # name means a workspace of tenant i, or else a tenant.
         own_index = self.document_path[1] if len(self.document_path) > 1 else None
         own = tenants[own_index] if isinstance(own_index, int) and own_index < len(tenants) else {}
+        own = own if isinstance(own, dict) else {}
         tenant_name, _, workspace = value.rpartition("/")
-        if tenant_name:
-            tenant = next(
-                (t for t in tenants if isinstance(t, dict) and t.get("name") == tenant_name), None
-            )
-        else:
-            tenant = own
-            tenant_name = own.get("name", "") if isinstance(own, dict) else ""
-        if tenant is None:
-            self._error(field, UNDECLARED_WORKSPACE, value, "tenant", _names(tenants))
+        if not tenant_name:
+            own_name = own.get("name", "")
+            own_workspaces = _names(own.get("workspaces"))
+            if value in own_workspaces and value in tenant_names:
+                self._error(field, AMBIGUOUS_REFERENCE, value, own_name)
+            elif value not in own_workspaces and value not in tenant_names:
+                self._error(
+                    field,
+                    UNDECLARED_WORKSPACE,
+                    value,
+                    value,
+                    f"workspace of tenant '{own_name}', nor a tenant",
+                    [*own_workspaces, *tenant_names],
+                    f"workspaces of tenant '{own_name}' and tenants",
+                )
             return
-        workspaces = _names(tenant.get("workspaces")) if isinstance(tenant, dict) else []
+        tenant = next((t for t in tenants if isinstance(t, dict) and t.get("name") == tenant_name), None)
+        if tenant is None:
+            self._error(field, UNDECLARED_WORKSPACE, value, tenant_name, "tenant", tenant_names, "tenants")
+            return
+        workspaces = _names(tenant.get("workspaces"))
         if workspace not in workspaces:
-            self._error(field, UNDECLARED_WORKSPACE, value, f"workspace of tenant '{tenant_name}'", workspaces)
+            self._error(
+                field,
+                UNDECLARED_WORKSPACE,
+                value,
+                workspace,
+                f"workspace of tenant '{tenant_name}'",
+                workspaces,
+                "workspaces",
+            )
 
 
 Spelling = Callable[[ProfilePath], str]
@@ -142,7 +164,8 @@ _FORMAT_HINTS = {
     "version": "write a version such as \"1.24.3\"",
     "namespace-selector": "write <cluster>/<namespace>; either part may be '*', and the namespace may end "
     "in '*' to match a prefix (\"*/caffeine\", \"east-0/team-*\")",
-    "workspace-ref": "name a workspace of this tenant (\"caffeine-ws\") or <tenant>/<workspace>",
+    "workspace-ref": "name a workspace of this tenant (\"caffeine-ws\"), a tenant (\"prod-api\") or "
+    "<tenant>/<workspace>",
     "revision": "an Istio revision name: lowercase letters, digits and '-', starting and ending with a letter "
     "or digit, at most 56 characters (\"1-24-3\", \"canary\")",
     "absolute-path": "write an absolute path on the node, such as \"/opt/cni/bin\"",
@@ -251,7 +274,7 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             "dns-label": "a DNS-1123 label",
             "version": "a version",
             "namespace-selector": "a namespace selector",
-            "workspace-ref": "a workspace reference",
+            "workspace-ref": "a tenant or workspace reference",
             "revision": "a revision name",
             "absolute-path": "an absolute path",
             "quantity": "a Kubernetes quantity",
@@ -302,12 +325,20 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             _reference_hint(name, declared, "clusters"),
         )
     if code == UNDECLARED_WORKSPACE.code:
-        name, what, declared = error.info
+        name, looked_up, what, declared, where = error.info
         return Problem(
             f"'{name}' names no declared {what}",
             "undeclared-reference",
             path,
-            _reference_hint(name.rpartition("/")[2], declared, "workspaces" if "workspace" in what else "tenants"),
+            _reference_hint(looked_up, declared, where),
+        )
+    if code == AMBIGUOUS_REFERENCE.code:
+        name, tenant = error.info
+        return Problem(
+            f"'{name}' names both a workspace of tenant '{tenant}' and a tenant",
+            "ambiguous-reference",
+            path,
+            f"write '{tenant}/{name}' for the workspace; to name the tenant, rename it or the workspace",
         )
     # Rules the schema uses that have no message of their own above.
     return Problem(f"invalid value {_type_name(value)} ({error.rule}: {error.constraint})", "schema", path)
