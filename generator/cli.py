@@ -14,22 +14,14 @@ from typing import Annotated
 
 import typer
 
+# Only what every command needs is imported here; each command imports the rest, so that a
+# no-change `gen render` starts without loading templates, schemas or validators.
 from . import __version__
-from .profile.json_schema import profile_json_schema_text
+from .matrix_report import MatrixFormat
 from .profile.model import Platform
 from .progress import progress
-from .validation.embedded import shared_validator
-from .validation.export import export_schemas, kubeconform_locations
-from .validation.kubeconform import find_kubeconform, run_kubeconform
-from .validation.kubernetes import KUBERNETES_VERSION
-from .validation.trace import file_problems, manifest_files
-from .starter import invalid_names, starter_profile
 from .report import ReportFormat, format_problems
 from .tree import Mode, Status, render_tree
-from .matrix import namespace_matrix, workspace_matrix
-from .matrix_report import MatrixFormat, format_matrix
-from .pipeline import checked_model
-from .problems import ProfileError
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
@@ -103,6 +95,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the profile's JSON Schema (for yaml-language-server and other validators)."""
+    from .profile.json_schema import profile_json_schema_text
+
     text = profile_json_schema_text()
     if output is None:
         sys.stdout.write(text)
@@ -122,6 +116,8 @@ def init(
     ] = None,
 ) -> None:
     """Print a commented starter profile for PLATFORM that renders as it is."""
+    from .starter import invalid_names, starter_profile
+
     names = clusters or ["cluster-1"]
     bad = invalid_names([name, *names])
     if bad:
@@ -151,6 +147,10 @@ def validate(
     ] = ReportFormat.TEXT,
 ) -> None:
     """Check manifests against the schema pack and Kubernetes' schemas (gen-made or not)."""
+    from .validation.embedded import shared_validator
+    from .validation.kubeconform import find_kubeconform, run_kubeconform
+    from .validation.trace import file_problems, manifest_files
+
     files = manifest_files(paths)
     validator = shared_validator()
     problems = [problem for file in files for problem in file_problems(file, validator)]
@@ -177,6 +177,9 @@ def schemas_export(
     directory: Annotated[Path, typer.Argument(help="Where to write the schemas.", metavar="DIR")],
 ) -> None:
     """Write the pack and the Kubernetes schemas in kubeconform's layout, and print how to use them."""
+    from .validation.export import export_schemas, kubeconform_locations
+    from .validation.kubernetes import KUBERNETES_VERSION
+
     written = export_schemas(directory)
     typer.echo(f"wrote {len(written)} schemas under {directory}; validate with:")
     locations = " ".join(f"-schema-location '{location}'" for location in kubeconform_locations(directory))
@@ -194,6 +197,11 @@ def matrix(
     ] = MatrixFormat.TEXT,
 ) -> None:
     """Who may call whom under PROFILE's TSB security settings, and which rule or default decided it."""
+    from .matrix import namespace_matrix, workspace_matrix
+    from .matrix_report import format_matrix
+    from .pipeline import checked_model
+    from .problems import ProfileError
+
     problem_format = ReportFormat.JSON if fmt is MatrixFormat.JSON else ReportFormat.TEXT
     try:
         model, warnings = checked_model(profile)

@@ -17,8 +17,7 @@ from .profile.model import Profile
 from .output.render import RenderedFile, render
 from .profile.resolve import resolve
 from .profile.values import load_values
-from .validation.embedded import shared_validator
-from .validation.trace import rendered_problems
+from .output.batch import render_checked
 from .profile.validate import validate
 
 
@@ -68,8 +67,8 @@ def render_profile(path: Path, display_name: str | None = None) -> RenderResult:
     loaded, planned, problems = check_profile(path, display_name)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
-    files = tuple(render(planned))
-    findings = rendered_problems(planned, files, shared_validator())
+    rendered, findings = render_checked(planned)
+    files = tuple(rendered)
     if findings:
         raise ProfileError([*problems, *_locate(findings, loaded)])
     return RenderResult(planned.profile, planned, files, tuple(problems))

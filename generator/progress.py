@@ -7,8 +7,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.progress import Progress
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 
 SHOW_AFTER = 0.5  # seconds: a run quicker than this shows nothing
 
@@ -23,6 +26,8 @@ def progress(total: int) -> Iterator[Callable[[str], None]]:
     if total < 2 or not _interactive():
         yield lambda label: None
         return
+    from rich.progress import Progress  # only on a terminal, for a run of several profiles
+
     started = time.monotonic()
     display: Progress | None = None
     task = None

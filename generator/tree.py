@@ -10,12 +10,13 @@ from enum import StrEnum
 from pathlib import Path
 
 from .output.changes import ChangeSet, compute_changes
+from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError, check_output_root, write_warning
-from .output.ledger import source_of
+from .output.ledger import Inputs, source_of
 from .output.write import apply_changes, check_source, conflict_message, refuse_foreign
-from .pipeline import render_profile
-from .problems import Problem, ProfileError
+from .problems import Problem, ProfileError, Severity
 from .report import NOTHING_WRITTEN, PARTIAL_WRITE
+from .unchanged import unchanged_tree, warning_record
 
 
 class Mode(StrEnum):
@@ -37,6 +38,7 @@ class Outcome:
     summary: str = ""  # for stdout
     diff: str = ""
     outcome: str = NOTHING_WRITTEN  # what happened to the tree, when there are errors
+    root: Path | None = None  # the profile's tree, once known
 
 
 def _drift_lines(changes: ChangeSet) -> list[str]:
@@ -64,6 +66,18 @@ def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
 
 
 def render_tree(profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False) -> Outcome:
+    unchanged = unchanged_tree(profile, out)
+    if unchanged is not None:
+        count = len(unchanged.ledger.files)
+        summary = (
+            f"{unchanged.root}: up to date ({count} files)"
+            if mode is not Mode.WRITE
+            else f"rendered profile '{unchanged.ledger.profile}' into {unchanged.root}: {count} files "
+            f"(0 written, {count} unchanged, 0 removed; inputs unchanged)"
+        )
+        return Outcome(Status.OK, unchanged.warnings, summary, root=unchanged.root)
+    from .pipeline import render_profile  # the full path: load everything only when it is needed
+
     unsafe = check_output_root(out)
     try:
         result = render_profile(profile)
@@ -85,7 +99,13 @@ def render_tree(profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool =
             summary = f"{root}: differs from what {profile} renders ({len(lines)} files)\n" + "\n".join(lines)
             return Outcome(Status.DRIFT, warnings, summary, changes.diff() if mode is Mode.DIFF else "")
         refuse_foreign(changes, force)
-        report = apply_changes(changes, source, force)
+        fingerprint = inputs_fingerprint(profile, result.plan.sources)
+        inputs = None if fingerprint is None else Inputs(
+            fingerprint,
+            result.plan.sources,
+            tuple(warning_record(w) for w in warnings if w.severity is Severity.WARNING),
+        )
+        report = apply_changes(changes, source, force, inputs)
     except WriteError as error:
         return Outcome(Status.INVALID, [*warnings, *error.problems],
                        outcome=PARTIAL_WRITE if error.partial else NOTHING_WRITTEN)
@@ -95,4 +115,4 @@ def render_tree(profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool =
         + (f", {len(report.kept)} kept" if report.kept else "")
         + ")"
     )
-    return Outcome(Status.OK, [*warnings, *_notes(changes, report.kept)], summary)
+    return Outcome(Status.OK, [*warnings, *_notes(changes, report.kept)], summary, root=root)

@@ -7,8 +7,7 @@ import subprocess
 from pathlib import Path
 
 from generator.pipeline import render_profile
-from generator.output.ledger import source_of
-from generator.output.write import write_tree
+from generator.tree import Status, render_tree
 
 from conftest import PROFILES
 
@@ -31,9 +30,10 @@ def variant(tmp_path: Path, *replacements: tuple[str, str], name: str = "profile
 
 
 def render_into(profile: Path, out: Path) -> Path:
-    result = render_profile(profile)
-    write_tree(out / result.profile, result.profile, list(result.files), source_of(profile))
-    return out / result.profile
+    """Render as `gen render PROFILE --out OUT` does; the profile's tree."""
+    outcome = render_tree(profile, out)
+    assert outcome.status is Status.OK and outcome.root is not None, outcome.problems
+    return outcome.root
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import GOLDEN, PROFILES
 from generator import cli
-from generator import tree as tree_module
+from generator import pipeline as pipeline_module
 from helpers import run_command, tree, variant
 
 runner = CliRunner()
@@ -69,13 +69,13 @@ def test_usage_errors_exit_2() -> None:
 
 
 def test_a_bug_in_gen_exits_3_without_a_traceback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(tree_module, "render_profile", broken)
-    monkeypatch.setattr(sys, "argv", ["gen", "render", str(PROFILES / "caffeine.yaml")])
+    monkeypatch.setattr(pipeline_module, "render_profile", broken)
+    monkeypatch.setattr(sys, "argv", ["gen", "render", str(PROFILES / "caffeine.yaml"), "--out", str(tmp_path)])
     monkeypatch.delenv("GEN_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exited:
         cli.main()

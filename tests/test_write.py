@@ -27,11 +27,16 @@ def test_ledger_lists_every_file_with_its_hash(tmp_path: Path) -> None:
 def test_second_render_rewrites_nothing(tmp_path: Path) -> None:
     root = render_into(PROFILES / "caffeine.yaml", tmp_path)
     before = {path: path.stat().st_mtime_ns for path in root.rglob("*") if path.is_file()}
-    result = render_profile(PROFILES / "caffeine.yaml")
+    render_into(PROFILES / "caffeine.yaml", tmp_path)  # inputs unchanged: nothing is even rendered
+    assert {path: path.stat().st_mtime_ns for path in root.rglob("*") if path.is_file()} == before
+    result = render_profile(PROFILES / "caffeine.yaml")  # the full path compares every file
+    ledger = (root / LEDGER).read_bytes()
     report = write_tree(root, result.profile, list(result.files))
     assert report.written == () and report.removed == ()
     assert len(report.unchanged) == len(result.files)
-    assert {path: path.stat().st_mtime_ns for path in root.rglob("*") if path.is_file()} == before
+    changed = {path for path in root.rglob("*") if path.is_file() and path.stat().st_mtime_ns != before[path]}
+    assert changed <= {root / LEDGER}, "only the ledger may change (this call records no inputs)"
+    assert json.loads((root / LEDGER).read_bytes())["files"] == json.loads(ledger)["files"]
 
 
 def test_files_the_profile_no_longer_renders_are_removed(tmp_path: Path) -> None:
@@ -81,11 +86,11 @@ def test_a_failed_write_leaves_the_previous_tree_as_it_was(tmp_path: Path, monke
     calls = {"n": 0}
     real_write = write._write_file
 
-    def failing_write(target: Path, data: bytes) -> None:
+    def failing_write(target: Path, data: bytes, made: object = None) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError(28, "No space left on device", str(target))
-        real_write(target, data)
+        real_write(target, data, made)  # type: ignore[arg-type]
 
     monkeypatch.setattr(write, "_write_file", failing_write)
     with pytest.raises(WriteError, match="No space left on device"):
@@ -158,5 +163,8 @@ def test_without_a_directory_swap_files_are_renamed_in_place_and_the_ledger_last
     # The ledger is written last: it still describes the previous run, which the next run repairs.
     monkeypatch.setattr(write.os, "replace", real_replace)
     report = write_tree(root, result.profile, list(result.files))
-    assert tree(root) == tree(render_into(changed, tmp_path / "fresh"))
+    fresh = tree(render_into(changed, tmp_path / "fresh"))
+    repaired = tree(root)
+    assert {k: v for k, v in repaired.items() if k != str(LEDGER)} == {k: v for k, v in fresh.items() if k != str(LEDGER)}
+    assert json.loads(repaired[str(LEDGER)])["files"] == json.loads(fresh[str(LEDGER)])["files"]
     assert len(report.written) == 2  # the third was renamed into place before the failure

@@ -15,10 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .guard import refuse
 from .ledger import LEDGER, Ledger, digest, read_ledger, safe_relative
-from .render import RenderedFile
+
+if TYPE_CHECKING:  # rendering is not loaded on the no-change path
+    from .render import RenderedFile
 
 
 class Conflict(StrEnum):
@@ -62,16 +65,39 @@ class ChangeSet:
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
 
 
-def _inside(root: Path, relative: str) -> Path:
-    """`root/relative`, refused if a symbolic link on the way leads out of `root`."""
-    target = root / safe_relative(relative)
-    if not target.resolve().is_relative_to(root.resolve()):
-        raise refuse(
-            target,
-            f"refusing to write: a symbolic link leads it outside {root}",
-            "replace the symbolic link with a real directory, or render into another --out",
-        )
-    return target
+class _Containment:
+    """Refuses any path that a symbolic link would lead out of the root; each directory is
+    resolved once, however many files it holds."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.resolved_root = root.resolve()
+        self.checked: dict[str, bool] = {}
+
+    def inside(self, relative: str) -> Path:
+        safe = safe_relative(relative)
+        directory = str(safe.parent)
+        if directory not in self.checked:
+            self.checked[directory] = (self.root / directory).resolve().is_relative_to(self.resolved_root)
+        target = self.root / safe
+        if not self.checked[directory] or (target.is_symlink() and not target.resolve().is_relative_to(self.resolved_root)):
+            raise refuse(
+                target,
+                f"refusing to write: a symbolic link leads it outside {self.root}",
+                "replace the symbolic link with a real directory, or render into another --out",
+            )
+        return target
+
+
+def _read(target: Path) -> bytes | None:
+    """The file's bytes; None if nothing is there; b"" marks something that is not a file."""
+    try:
+        with open(target, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None if not target.is_symlink() else b""
+    except (IsADirectoryError, NotADirectoryError):
+        return b"" if target.exists() else None
 
 
 def _files_on_disk(root: Path) -> set[str]:
@@ -88,22 +114,22 @@ def compute_changes(root: Path, profile: str, files: Iterable[RenderedFile]) -> 
     owned = previous.files if previous else {}
     create, update, unchanged, delete = [], [], [], []
     conflicts: dict[str, Conflict] = {}
+    containment = _Containment(root)
     for path, data in desired.items():
-        target = _inside(root, path)
-        if not target.exists() and not target.is_symlink():
+        target = containment.inside(path)
+        current = _read(target)
+        if current is None:
             create.append(path)
-            continue
-        current = target.read_bytes() if target.is_file() else None
-        if current == data:
+        elif current == data:
             unchanged.append(path)
-        elif path not in owned or current is None:
+        elif path not in owned or (current == b"" and not target.is_file()):
             conflicts[path] = Conflict.FOREIGN
         elif digest(current) != owned[path]:
             conflicts[path] = Conflict.EDITED
         else:
             update.append(path)
     for path in sorted(set(owned) - set(desired)):
-        target = _inside(root, path)
+        target = containment.inside(path)
         if not target.is_file():
             continue
         if digest(target.read_bytes()) != owned[path]:

@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path, PurePosixPath
 
 from .guard import refuse
@@ -19,12 +20,26 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def safe_relative(path: str) -> PurePosixPath:
-    """A path that stays inside the output root (ledger entries are read from disk)."""
-    relative = PurePosixPath(path)
-    if relative.is_absolute() or not relative.parts or any(part in ("..", "", ".") for part in relative.parts):
+def safe_name(path: str) -> str:
+    """`path` itself, if it is a plain relative POSIX path that stays inside the output root
+    (ledger entries are read from disk); refused otherwise."""
+    if not path or path.startswith("/") or "\0" in path or any(part in ("..", "", ".") for part in path.split("/")):
         raise refuse(path, "refusing a path outside the output folder", "the ledger was edited by hand; remove it")
-    return relative
+    return path
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    return PurePosixPath(safe_name(path))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the tree was rendered from (output/fingerprint.py), and the warnings that render gave,
+    so that a no-change run can repeat them without rendering."""
+
+    fingerprint: str
+    files: tuple[str, ...]  # the files the profile names, relative to it
+    warnings: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -32,15 +47,22 @@ class Ledger:
     profile: str
     source: str | None  # the profile file's name (None: a ledger of gen 0.1)
     files: Mapping[str, str]  # path -> sha256
+    inputs: Inputs | None = None
 
     def text(self) -> str:
-        body = {
+        body: dict[str, Any] = {
             "format": FORMAT,
             "generator": "gen",
             "profile": self.profile,
             "source": self.source,
             "files": dict(sorted(self.files.items())),
         }
+        if self.inputs is not None:
+            body["inputs"] = {
+                "fingerprint": self.inputs.fingerprint,
+                "files": list(self.inputs.files),
+                "warnings": [dict(warning) for warning in self.inputs.warnings],
+            }
         return json.dumps(body, indent=2, sort_keys=True) + "\n"
 
 
@@ -54,8 +76,14 @@ def read_ledger(root: Path) -> Ledger | None:
         if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
             raise TypeError
         source = body.get("source")
+        raw = body.get("inputs")
+        inputs = (
+            Inputs(str(raw["fingerprint"]), tuple(map(str, raw["files"])), tuple(raw.get("warnings", [])))
+            if isinstance(raw, dict)
+            else None
+        )
         return Ledger(str(body.get("profile", "")), source if isinstance(source, str) else None,
-                      {str(safe_relative(name)): digest for name, digest in files.items()})
+                      {safe_name(name): digest for name, digest in files.items()}, inputs)
     except (ValueError, KeyError, TypeError, AttributeError):
         raise refuse(path, "is not a gen ledger", "remove it to render again") from None
 

@@ -12,6 +12,7 @@ A profile value therefore cannot add a key, a document or a type change to the o
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,17 @@ def _escape(char: str) -> str:
     return char
 
 
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]')
+
+
+@lru_cache(maxsize=65536)
+def _quote_text(value: str) -> YamlScalar:
+    """The scalar token for a string; the same strings recur across an estate, so it is cached."""
+    if _PLAIN.fullmatch(value) and value.lower() not in _KEYWORDS:
+        return YamlScalar(value)
+    return YamlScalar('"' + _NEEDS_ESCAPE.sub(lambda match: _escape(match.group()), value) + '"')
+
+
 def quote(value: Any) -> YamlScalar:
     """One YAML scalar that reads back as exactly `value` (a string stays a string)."""
     if isinstance(value, jinja2.Undefined):
@@ -66,9 +78,7 @@ def quote(value: Any) -> YamlScalar:
     if isinstance(value, Quantity) and value.prints_plain:  # `50m`, `128Mi`: strings in YAML 1.1 and 1.2
         return YamlScalar(value)
     if isinstance(value, str):
-        if _PLAIN.fullmatch(value) and value.lower() not in _KEYWORDS:
-            return YamlScalar(value)
-        return YamlScalar('"' + "".join(_escape(char) for char in value) + '"')
+        return _quote_text(str(value))
     raise RenderError(f"cannot place a {type(value).__name__} as a YAML scalar: {value!r}")
 
 

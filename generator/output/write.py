@@ -18,11 +18,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .changes import ChangeSet, Conflict, compute_changes
 from .guard import WriteError, refuse, write_problem
-from .ledger import LEDGER, Ledger, digest
-from .render import RenderedFile
+from .ledger import LEDGER, Inputs, Ledger, digest
+
+if TYPE_CHECKING:  # rendering is not loaded on the no-change path
+    from .render import RenderedFile
 
 FILE_MODE = 0o644
 STAGING = ".gen-staging-"  # prefix of the sibling folders a render builds in
@@ -62,15 +65,27 @@ def clear_leftovers(root: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _write_file(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as handle:
-        handle.write(data)
-    os.chmod(target, FILE_MODE)
+def _write_file(target: Path, data: bytes, made: set[Path] | None = None) -> None:
+    """Write a new file (mode 0644 whatever the umask); `made` remembers directories made already."""
+    parent = target.parent
+    if made is None or parent not in made:
+        parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(parent)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.fchmod(descriptor, FILE_MODE)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+    finally:
+        os.close(descriptor)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link_or_copy(source: Path, target: Path, made: set[Path]) -> None:
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
     if source.is_symlink():
         os.symlink(os.readlink(source), target)
         return
@@ -95,14 +110,17 @@ def _plan_tree(changes: ChangeSet, force: bool) -> tuple[dict[str, bytes], set[s
     return write, carry, Ledger(changes.profile, None, files), kept
 
 
-def apply_changes(changes: ChangeSet, source: str | None, force: bool = False) -> WriteReport:
+def apply_changes(
+    changes: ChangeSet, source: str | None, force: bool = False, inputs: Inputs | None = None
+) -> WriteReport:
     """Make the tree what `changes` says (conflicts kept unless `force`); `source` names the
-    profile file in the ledger."""
+    profile file in the ledger, `inputs` what it was rendered from (none while a conflict is kept:
+    such a tree is not what the profile renders)."""
     root = changes.root
     write, carry, ledger, kept = _plan_tree(changes, force)
     if source is None and changes.previous is not None:
         source = changes.previous.source
-    ledger = Ledger(ledger.profile, source, ledger.files)
+    ledger = Ledger(ledger.profile, source, ledger.files, None if kept else inputs)
     ledger_data = ledger.text().encode("utf-8")
     removed = tuple(path for path in changes.delete if force or path not in kept)
     if force:
@@ -117,10 +135,11 @@ def apply_changes(changes: ChangeSet, source: str | None, force: bool = False) -
         clear_leftovers(root)
         staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{root.name}-", dir=root.parent))
         try:
+            made: set[Path] = set()
             for path in sorted(carry):
-                _link_or_copy(root / path, staging / path)
+                _link_or_copy(root / path, staging / path, made)
             for path, data in write.items():
-                _write_file(staging / path, data)
+                _write_file(staging / path, data, made)
             _write_file(staging / LEDGER, ledger_data)
             os.chmod(staging, 0o755)
             if not root.exists():

@@ -41,4 +41,5 @@ def plan(profile: Profile, base_values: BaseValues | None = None) -> Plan:
     outputs.extend(roll_ups(profile, outputs))
     delivered = list(delivery_objects(profile, outputs))
     outputs.extend([*delivered, *kustomizations(delivered)])
-    return Plan(profile.name, tuple(sorted(outputs, key=lambda output: output.path)))
+    sources = tuple(ref.written for ref in profile.base_value_refs)
+    return Plan(profile.name, tuple(sorted(outputs, key=lambda output: output.path)), sources)

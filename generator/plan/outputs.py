@@ -81,6 +81,7 @@ class Output:
 class Plan:
     profile: str
     outputs: tuple[Output, ...]
+    sources: tuple[str, ...] = ()  # files the profile names (relative to it), read to make the plan
 
 
 def object_file_name(kind: str, name: str) -> str:

@@ -1,0 +1,119 @@
+"""Speed at estate scale, measured as a user meets it: whole `gen` processes on synthetic estates.
+
+For each size (namespaces, over 4 clusters, with the caffeine app): (a) a full render with
+validation into an empty folder, (b) a re-render with nothing changed, (c) a re-render after one
+namespace changed, (d) `gen render --check`, (e) `gen validate` of the tree; and the floor: plain
+Python writing the same bytes to the same number of files. Wall time is the median of --runs runs;
+peak RSS is the largest of them. Offline; run by hand, never as a timed test:
+
+    python bench/run.py --sizes 100,1000,4000 [--runs 3] [--json bench/results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from estate import estate  # noqa: E402
+
+GEN = [sys.executable, "-m", "generator"]
+FLOOR = """
+import os, sys
+source, target = sys.argv[1], sys.argv[2]
+for directory, _, names in os.walk(source):
+    for name in names:
+        path = os.path.join(directory, name)
+        data = open(path, "rb").read()
+        out = os.path.join(target, os.path.relpath(path, source))
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with open(out, "wb") as handle:
+            handle.write(data)
+"""
+
+
+def _run(command: list[str], cwd: Path) -> tuple[float, int, int]:
+    """(seconds, peak RSS in KiB, exit code) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+
+
+def _files(root: Path) -> int:
+    return sum(1 for path in root.rglob("*") if path.is_file())
+
+
+def measure(size: int, runs: int, work: Path) -> list[dict[str, object]]:
+    profile = work / "estate.yaml"
+    profile.write_text(estate(size), "utf-8")
+    out = work / "out"
+    tree = out / "estate"
+    rows: list[dict[str, object]] = []
+
+    def record(case: str, command: list[str], prepare: object = None, expect: int = 0) -> None:
+        times, peaks = [], []
+        for _ in range(runs):
+            if callable(prepare):
+                prepare()
+            seconds, peak, code = _run(command, work)
+            assert code == expect, f"{case}: exit {code}"
+            times.append(seconds)
+            peaks.append(peak)
+        files = _files(tree) if tree.exists() else 0
+        median = statistics.median(times)
+        rows.append({"namespaces": size, "case": case, "seconds": round(median, 3), "spread": round(max(times) - min(times), 3),
+                     "files": files, "objects_per_second": round(files / median), "peak_rss_mib": round(max(peaks) / 1024, 1)})
+
+    render = [*GEN, "render", str(profile), "--out", str(out)]
+    record("(a) full render + validation, empty folder", render, lambda: shutil.rmtree(out, ignore_errors=True))
+    record("(b) re-render, nothing changed", render)
+    original = profile.read_text()
+    flip = {"state": 0}
+
+    def change_one_namespace() -> None:  # alternate, so that every run has a change to write
+        flip["state"] ^= 1
+        profile.write_text(original.replace("- name: ns-0\n  clusters: [cluster-0]\n  dataplane: ambient\n  apps: [caffeine]",
+                                            "- name: ns-0\n  clusters: [cluster-0]\n  dataplane: ambient\n  apps: [sleep]")
+                           if flip["state"] else original)
+
+    record("(c) re-render, one namespace changed", render, change_one_namespace)
+    profile.write_text(original)
+    subprocess.run(render, cwd=work, check=True, capture_output=True)
+    record("(d) render --check, nothing changed", [*render, "--check"])
+    record("(e) gen validate of the tree", [*GEN, "validate", str(tree)])
+    floor = work / "floor"
+    record("floor: plain Python writing the same files", [sys.executable, "-c", FLOOR, str(tree), str(floor)],
+           lambda: shutil.rmtree(floor, ignore_errors=True))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000", help="namespace counts, comma-separated")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    args = parser.parse_args()
+    rows = []
+    for size in (int(text) for text in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory(prefix=f"gen-bench-{size}-") as directory:
+            rows += measure(size, args.runs, Path(directory))
+    header = f"{'ns':>6}  {'case':<45} {'median s':>9} {'spread':>7} {'files':>7} {'objects/s':>10} {'RSS MiB':>8}"
+    print(header)
+    for row in rows:
+        print(f"{row['namespaces']:>6}  {row['case']:<45} {row['seconds']:>9} {row['spread']:>7} {row['files']:>7} "
+              f"{row['objects_per_second']:>10} {row['peak_rss_mib']:>8}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

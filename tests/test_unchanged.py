@@ -1,0 +1,72 @@
+"""The no-change path: unchanged inputs on an untouched tree skip every stage and write nothing;
+any change of the profile, a file it names, gen itself or the tree takes the full path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import PROFILES
+from generator import cli
+from generator import pipeline as pipeline_module
+from helpers import render_into, tree, write_profile
+
+runner = CliRunner()
+
+
+def _no_render(*_: object) -> None:
+    raise AssertionError("the profile was rendered, though nothing it depends on changed")
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> tuple[Path, Path]:
+    """multi-platform (it names a base values file, and warns) copied beside its values."""
+    shutil.copytree(PROFILES / "values", tmp_path / "values")
+    profile = write_profile(tmp_path, (PROFILES / "multi-platform.yaml").read_text(), "multi-platform.yaml")
+    render_into(profile, tmp_path / "out")
+    return profile, tmp_path / "out"
+
+
+def test_an_unchanged_estate_renders_nothing_and_writes_nothing(
+    estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile, out = estate
+    before = {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()}
+    monkeypatch.setattr(pipeline_module, "render_profile", _no_render)
+    for args in ([], ["--check"]):
+        result = runner.invoke(cli.app, ["render", str(profile), "--out", str(out), *args])
+        assert result.exit_code == 0, result.output
+    assert "inputs unchanged" in runner.invoke(cli.app, ["render", str(profile), "--out", str(out)]).stdout
+    assert {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()} == before
+
+
+def test_the_no_change_path_repeats_the_warnings(estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    profile, out = estate
+    monkeypatch.setattr(pipeline_module, "render_profile", _no_render)
+    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(out)])
+    assert "warning: clusters[0].baseValues: removed secret value 'secrets.elasticsearch.password'" in result.stderr
+
+
+@pytest.mark.parametrize("change", ["profile", "base values", "tree"])
+def test_a_change_anywhere_takes_the_full_path(estate: tuple[Path, Path], change: str) -> None:
+    profile, out = estate
+    root = out / "multi-platform"
+    before = tree(root)
+    if change == "profile":
+        profile.write_text(profile.read_text().replace("ztunnelRevision: \"1-24-3\"", "ztunnelRevision: \"1-24-4\""))
+    elif change == "base values":
+        values = profile.parent / "values" / "gke-prod-west-0.yaml"
+        values.write_text(values.read_text().replace("replicaCount: 1", "replicaCount: 2"))
+    else:
+        edited = root / "clusters/eks-prod-east-0/namespaces/payments/namespace-payments.yaml"
+        edited.write_text(edited.read_text() + "# edited\n")
+    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(out), "--check"])
+    assert result.exit_code == 1, result.output
+    changed = "edited   " if change == "tree" else "changed  "
+    assert changed + "clusters/" in result.stdout
+    if change != "tree":
+        assert runner.invoke(cli.app, ["render", str(profile), "--out", str(out)]).exit_code == 0
+        assert tree(root) != before
