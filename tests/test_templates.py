@@ -43,6 +43,8 @@ from generator.plan.delivery import (
     SyncedDirectory,
 )
 from generator.plan.namespaces import NamespaceContext
+from generator.plan.policies import AuthorizationPolicyContext
+from generator.plan.waypoints import WaypointContext
 from generator.starter import StarterProfileContext
 from generator.plan.outputs import KustomizationContext
 from generator.plan.tenancy import RuleFqns, WorkspaceContext, WorkspaceSettingContext
@@ -140,6 +142,19 @@ EXAMPLES: list[tuple[TemplateContext, tuple[str, str] | None]] = [
     (CriticalPodsQuotaContext(name="gcp-critical-pods", namespace="istio-system"), ("v1", "ResourceQuota")),
     (NamespaceContext(name="n", labels={}), ("v1", "Namespace")),
     (NamespaceContext(name="n", labels={"istio.io/dataplane-mode": "ambient"}), ("v1", "Namespace")),
+    (NamespaceContext(name="n", labels={"istio.io/use-waypoint": "waypoint"}, notes=("TSB owns: #1\nkind: x",)),
+     ("v1", "Namespace")),
+    *((WaypointContext(name="waypoint", namespace="n", traffic=traffic), ("gateway.networking.k8s.io/v1", "Gateway"))
+      for traffic in ("service", "workload", "all")),
+    (AuthorizationPolicyContext(name="p", namespace="n", spec={}), ("security.istio.io/v1", "AuthorizationPolicy")),
+    (AuthorizationPolicyContext(
+        name="p", namespace="n", labels=(("team", "a"),), annotations=(("istio.io/dry-run", "true"),),
+        notes=("moved: why\n# spec: {}", "second line"),
+        spec={"targetRefs": [{"kind": "Service", "group": "", "name": "s"}], "action": "DENY",
+              "rules": [{"from": [{"source": {"principals": ["cluster.local/ns/n/sa/a"], "notIpBlocks": []}}],
+                         "to": [{"operation": {"methods": ["GET"], "ports": ["9080"], "paths": ["*", "/a: b"]}}],
+                         "when": [{"key": "request.headers[x-user]", "values": ["yes", "null", "1"]}]}, {}]},
+    ), ("security.istio.io/v1", "AuthorizationPolicy")),
     (WorkspaceContext(name="w", namespace="g", annotations=ANNOTATIONS, display_name=None, selectors=("*/a",)),
      ("tsb.tetrate.io/v2", "Workspace")),
     (WorkspaceContext(name="w", namespace="g", annotations=ANNOTATIONS, display_name="W", selectors=("*/a", "c/b*")),
@@ -238,6 +253,15 @@ def test_every_branch_renders_the_object_it_claims(context: TemplateContext, kin
             assert rules.get(key, []) == [{"from": {"fqn": r.source}, "to": {"fqn": r.target}} for r in expected]
     if isinstance(context, NamespaceContext):
         assert document["metadata"].get("labels", {}) == dict(context.labels)
+    if isinstance(context, (NamespaceContext, AuthorizationPolicyContext)):
+        comments = [line for line in rendered.text.splitlines() if line.startswith("#")][1:]
+        assert len(comments) == len(context.notes)  # a note never spills out of its comment line
+    if isinstance(context, WaypointContext):
+        assert document["metadata"]["labels"] == {"istio.io/waypoint-for": context.traffic}
+    if isinstance(context, AuthorizationPolicyContext):
+        assert document["spec"] == context.spec
+        assert document["metadata"].get("labels", {}) == dict(context.labels)
+        assert document["metadata"].get("annotations", {}) == dict(context.annotations)
     if isinstance(context, FluxKustomizationContext):
         assert ("kubeConfig" in document["spec"]) is context.remote
     if isinstance(context, WorkspaceContext):

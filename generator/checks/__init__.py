@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from ..profile.model import Profile
 from ..problems import Problem
-from . import apps, controlplane, dataplane, tenancy, versions
+from . import apps, controlplane, dataplane, tenancy, versions, waypoints
 
 Check = Callable[[Profile], Iterable[Problem]]
 
@@ -27,6 +27,10 @@ CHECKS: tuple[Check, ...] = (
     apps.workload_ambient_fits_the_namespace,
     apps.workload_ambient_needs_ambient_cluster,
     apps.requests_within_limits,
+    waypoints.waypoint_fits_the_cluster,
+    waypoints.waypoint_name_is_not_reserved,
+    waypoints.waypoint_users_exist_and_fit,
+    waypoints.use_waypoint_labels_name_a_waypoint,
 )
 
 
