@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from .plan.app_contexts import DeploymentContext, ServiceContext
 from .plan.apps import app_objects
-from .plan.namespaces import namespace_labels, pod_labels
+from .plan.namespaces import DATAPLANE_MODE_LABEL, namespace_labels, pod_labels
 from .problems import ProfilePath
 from .profile.model import AppParameters, Cluster, Dataplane, Namespace, Profile, WaypointMode
 from .profile.model_waypoints import RESERVED_WAYPOINT_NAME, WaypointTraffic
@@ -42,6 +42,11 @@ class MeshWorkload:
     pod_labels: Mapping[str, str]
     service_account: str
     app: AppParameters
+
+    @property
+    def ambient(self) -> bool:
+        """Its pods are in ambient (ztunnel carries their traffic)."""
+        return self.pod_labels.get(DATAPLANE_MODE_LABEL) == "ambient"
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,9 @@ class NamespaceMesh:
 
     @property
     def ambient(self) -> bool:
-        return self.namespace.dataplane is Dataplane.AMBIENT and self.cluster.ambient
+        """The namespace is ambient, or some of its workloads are (enrolled one by one)."""
+        enrolled = self.namespace.dataplane is Dataplane.AMBIENT or any(w.ambient for w in self.workloads)
+        return self.cluster.ambient and enrolled
 
     def selected(self, match_labels: Mapping[str, str]) -> tuple[MeshWorkload, ...]:
         """The workloads a `selector.matchLabels` picks (all of them when it is empty)."""

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from ..mesh import TSB_WAYPOINT_NAME, USE_WAYPOINT, NamespaceMesh, WaypointOwner, meshes, tsb_waypoint_settings
 from ..policies.notes import lines
-from ..profile.model import Profile, WaypointMode
+from ..profile.model import Dataplane, Profile, WaypointMode
 from .app_contexts import DeploymentContext, ServiceContext
 from .namespaces import NamespaceContext
 from .outputs import ObjectContext, Output, object_output
@@ -72,7 +72,8 @@ def _namespace(context: NamespaceContext, mesh: NamespaceMesh) -> NamespaceConte
     labels = dict(context.labels)
     if waypoint is not None and waypoint.label_namespace:
         labels[USE_WAYPOINT] = waypoint.name
-    tsb = mesh.ambient and mesh.cluster.waypoint_mode is WaypointMode.TSB_MANAGED
+    ambient = mesh.namespace.dataplane is Dataplane.AMBIENT and mesh.cluster.ambient  # TSB's waypoints are per namespace
+    tsb = ambient and mesh.cluster.waypoint_mode is WaypointMode.TSB_MANAGED
     return replace(context, labels=labels, notes=_tsb_notes(mesh) if tsb else context.notes)
 
 

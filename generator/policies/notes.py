@@ -46,9 +46,12 @@ def trust_domain_text(mesh: NamespaceMesh) -> str:
             f"{format_path((*mesh.cluster.path, 'istio', 'trustDomain'))} if the mesh uses another")
 
 
-def unchanged(policy: AuthorizationPolicy, mesh: NamespaceMesh) -> tuple[str, ...]:
+def unchanged(policy: AuthorizationPolicy, mesh: NamespaceMesh, outside: str = "") -> tuple[str, ...]:
+    """`outside`: the workloads it selects, none of them in ambient."""
     namespace = mesh.namespace
-    if namespace.dataplane is Dataplane.SIDECAR:
+    if outside:
+        why = f"the workloads it selects ({outside}) are not in ambient; it takes effect as written once they join."
+    elif namespace.dataplane is Dataplane.SIDECAR:
         why = f"namespace {namespace.name} runs sidecars, which enforce it as written."
     elif namespace.dataplane is Dataplane.NONE:
         why = f"namespace {namespace.name} is outside the mesh; it takes effect as written once the namespace joins."

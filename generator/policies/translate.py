@@ -110,7 +110,8 @@ def _ztunnel_part(policy: AuthorizationPolicy, mesh: NamespaceMesh, attributes: 
 
 
 def _selected(policy: AuthorizationPolicy, mesh: NamespaceMesh) -> tuple[MeshWorkload, ...]:
-    return mesh.selected(policy.selector)
+    """The workloads in ambient that the policy selects."""
+    return tuple(workload for workload in mesh.selected(policy.selector) if workload.ambient)
 
 
 def _move(policy: AuthorizationPolicy, mesh: NamespaceMesh, attributes: PolicyAttributes,
@@ -136,6 +137,10 @@ def translate(policy: AuthorizationPolicy, mesh: NamespaceMesh) -> Translation:
     attributes = policy_attributes(policy)
     needs_waypoint = bool(attributes.l7) or policy.action in (Action.CUSTOM, Action.AUDIT)
     selected = _selected(policy, mesh)
+    outside = [workload.name for workload in mesh.selected(policy.selector) if not workload.ambient]
+    if outside and not selected:
+        return Translation(policies=(_rendered(policy, mesh, policy.spec,
+                                               notes.unchanged(policy, mesh, described(outside))),))
     if not selected:
         severity = Severity.ERROR if needs_waypoint else Severity.WARNING
         problem = Problem(

@@ -24,8 +24,8 @@ def _location(policy: AuthorizationPolicy, attributes: PolicyAttributes, client:
 def _waypoint_hint(mesh: NamespaceMesh, routes: str) -> str:
     cluster = mesh.cluster
     if cluster.waypoint_mode is WaypointMode.EXPLICIT:
-        return (f"give namespace {mesh.namespace.name} a waypoint that {routes} use(s) (`waypoint: {{for: service, use: "
-                "namespace}`), or keep only L4 attributes in the policy")
+        return (f"give namespace {mesh.namespace.name} a waypoint and route {routes} through it (`waypoint: {{for: "
+                "service, use: namespace}`), or keep only L4 attributes in the policy")
     if cluster.waypoint_mode is WaypointMode.TSB_MANAGED:
         return (f"let TSB deploy its waypoint in namespace {mesh.namespace.name} ({format_path(cluster.path)}."
                 "ambient.waypoints.namespaces), or keep only L4 attributes in the policy")
