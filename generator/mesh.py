@@ -202,5 +202,7 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace) -> NamespaceMesh:
 def meshes(profile: Profile) -> tuple[NamespaceMesh, ...]:
     """Every (cluster, namespace) of the profile, in profile order."""
     return tuple(
-        namespace_mesh(profile.cluster(name), namespace) for namespace in profile.namespaces for name in namespace.clusters
+        namespace_mesh(profile.cluster(name), namespace)
+        for namespace in profile.namespaces
+        for name in namespace.clusters
     )

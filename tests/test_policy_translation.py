@@ -219,3 +219,20 @@ def test_a_policy_that_selects_nothing_gen_renders_is_kept_with_a_warning(tmp_pa
     assert policies_of(result)["p"]["spec"] == YAML(typ="safe").load(policy("p", spec))["spec"]
     warning = only(list(result.warnings), "policy-selects-nothing")
     assert warning.location is not None and warning.location.file.endswith("p.yaml")
+
+
+def test_hostile_policy_values_stay_the_scalars_they_are(tmp_path: Path) -> None:
+    key = "request.headers[x]\nkind: Secret\n# \u2028 \x85 end"
+    text = policy("hostile", PRODUCTPAGE + "  rules:\n  - when:\n    - key: " + '"request.headers[x]\\nkind: Secret\\n#'
+                  ' \\u2028 \\x85 end"\n      values: ["null", "yes", "*", "&a", "- x", "a: b", "{}"]\n')
+    text = text.replace("  namespace: bookinfo\n", '  namespace: bookinfo\n  annotations: {"a/b": "x\\n---\\nkind: Secret"}\n')
+    path, _ = estate(tmp_path, {"p.yaml": text})
+    result = render_profile(path)
+    rendered_text = texts(result)["authorizationpolicy-hostile.yaml"]
+    documents = list(YAML(typ="safe").load_all(rendered_text))
+    assert len(documents) == 1
+    moved = documents[0]
+    assert moved["metadata"]["annotations"] == {"a/b": "x\n---\nkind: Secret"}
+    assert moved["spec"]["rules"] == [{"when": [{"key": key, "values": ["null", "yes", "*", "&a", "- x", "a: b", "{}"]}]}]
+    # The key is named in the comment, which stays comment lines.
+    assert all(line.startswith("#") for line in rendered_text.split("apiVersion:", 1)[0].splitlines())

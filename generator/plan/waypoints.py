@@ -72,7 +72,8 @@ def _namespace(context: NamespaceContext, mesh: NamespaceMesh) -> NamespaceConte
     labels = dict(context.labels)
     if waypoint is not None and waypoint.label_namespace:
         labels[USE_WAYPOINT] = waypoint.name
-    ambient = mesh.namespace.dataplane is Dataplane.AMBIENT and mesh.cluster.ambient  # TSB's waypoints are per namespace
+    # TSB deploys a waypoint per ambient namespace (not for pods enrolled one by one).
+    ambient = mesh.namespace.dataplane is Dataplane.AMBIENT and mesh.cluster.ambient
     tsb = ambient and mesh.cluster.waypoint_mode is WaypointMode.TSB_MANAGED
     return replace(context, labels=labels, notes=_tsb_notes(mesh) if tsb else context.notes)
 

@@ -64,7 +64,8 @@ def rule_attributes(rule: Mapping[str, Any], index: int) -> RuleAttributes:
     l7, client = _sources(rule, index)
     for t, item in enumerate(rule.get("to") or []):
         operation = item.get("operation") or {}
-        l7 += [Attribute(name, ("rules", index, "to", t, "operation", name)) for name in operation if name in L7_OPERATION]
+        where = ("rules", index, "to", t, "operation")
+        l7 += [Attribute(name, (*where, name)) for name in operation if name in L7_OPERATION]
     for c, condition in enumerate(rule.get("when") or []):
         key = condition.get("key", "")
         where = ("rules", index, "when", c, "key")

@@ -40,10 +40,10 @@ def waypoint_text(mesh: NamespaceMesh) -> str:
 
 
 def trust_domain_text(mesh: NamespaceMesh) -> str:
+    key = format_path((*mesh.cluster.path, "istio", "trustDomain"))
     if mesh.cluster.trust_domain_set:
-        return f"trust domain {mesh.cluster.trust_domain} from {format_path((*mesh.cluster.path, 'istio', 'trustDomain'))}"
-    return (f"trust domain {mesh.cluster.trust_domain}, Istio's default: set "
-            f"{format_path((*mesh.cluster.path, 'istio', 'trustDomain'))} if the mesh uses another")
+        return f"trust domain {mesh.cluster.trust_domain} from {key}"
+    return f"trust domain {mesh.cluster.trust_domain}, Istio's default: set {key} if the mesh uses another"
 
 
 def unchanged(policy: AuthorizationPolicy, mesh: NamespaceMesh, outside: str = "") -> tuple[str, ...]:

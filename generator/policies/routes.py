@@ -85,7 +85,8 @@ def targets(mesh: NamespaceMesh, selected: tuple[MeshWorkload, ...], via: tuple[
         return gateway
     if all(route.service for route in via):
         return _service_targets(mesh, selected, via)
-    outside = [w.name for s in mesh.services if mesh.handles_service(s) for w in mesh.workloads_of(s) if w not in selected]
+    handled = [w for s in mesh.services if mesh.handles_service(s) for w in mesh.workloads_of(s)]
+    outside = [w.name for w in handled if w not in selected]
     outside += [w.name for w in mesh.workloads if mesh.handles_pods(w) and w not in selected]
     if outside:
         return Targets(gateway.refs, gateway.what, f"waypoint '{waypoint.name}' also handles traffic to "

@@ -106,9 +106,12 @@ def _finding(error: Any) -> Finding:
         return path, f"unknown key '{key}' in an AuthorizationPolicy", hint, True
     if error.code == cerberus_errors.REQUIRED_FIELD.code:
         return path, f"missing required key '{key}'", f"add `{key}:` here", False
+    if error.code == cerberus_errors.NOT_NULLABLE.code:
+        return path, f"'{key}' is empty (null)", "give it a value or remove the key", False
     if error.code == cerberus_errors.BAD_TYPE.code:
         want = {"string": "a string", "list": "a list", "dict": "a mapping"}.get(error.constraint, error.constraint)
-        hint = "Istio reads every rule value as a string: quote it (\"9080\")" if isinstance(value, (int, float)) else ""
+        quote = isinstance(value, (int, float))
+        hint = "Istio reads every rule value as a string: quote it (\"9080\")" if quote else ""
         return path, f"expected {want}, got {_type_name(value)}", hint, False
     if error.code == cerberus_errors.UNALLOWED_VALUE.code:
         allowed = ", ".join(str(option) for option in error.constraint)
@@ -116,7 +119,8 @@ def _finding(error: Any) -> Finding:
     if error.code == cerberus_errors.MAX_LENGTH.code and key == "targetRefs":
         return path, f"{len(value)} targetRefs, Istio takes at most {MAX_TARGET_REFS}", "split the policy in two", False
     if error.code in (cerberus_errors.REGEX_MISMATCH.code, cerberus_errors.MAX_LENGTH.code):
-        return path, f"{value!r} is not a valid {key}", "Kubernetes names: lowercase letters, digits, '-' and '.'", False
+        hint = "Kubernetes names: lowercase letters, digits, '-' and '.'"
+        return path, f"{value!r} is not a valid {key}", hint, False
     return path, f"invalid value {_type_name(value)} ({error.rule})", "", False
 
 

@@ -105,7 +105,8 @@ def _ztunnel_part(policy: AuthorizationPolicy, mesh: NamespaceMesh, attributes: 
     if not kept:
         return None
     spec = {**selector, "action": "DENY", "rules": [_exempt_waypoint(rule, principal) for rule in kept]}
-    rest = "Its L4 rules still deny callers that reach the pods directly; the waypoint, which enforces them itself, is exempt."
+    rest = ("Its L4 rules still deny callers that reach the pods directly; the waypoint, which enforces them "
+            "itself, is exempt.")
     return _rendered(policy, mesh, spec, notes.ztunnel_part(policy, mesh, target, rest), name)
 
 
@@ -147,7 +148,8 @@ def translate(policy: AuthorizationPolicy, mesh: NamespaceMesh) -> Translation:
             f"policy {policy.name} selects no workload gen renders in namespace {mesh.namespace.name}",
             "policy-selects-nothing", policy.profile_path,
             "gen places a policy by the workloads it selects: add the app to the namespace, or fix the selector",
-            severity, location=policy.at("selector", at_key=True) if policy.selector else policy.written.at(()),
+            severity,
+            location=policy.at("selector", at_key=True) if policy.selector else policy.written.at(("metadata", "name")),
         )
         kept = _rendered(policy, mesh, policy.spec, notes.kept(policy, mesh, "its workloads", not attributes.client))
         return Translation(policies=() if needs_waypoint else (kept,), problems=(problem,))
@@ -178,7 +180,7 @@ def translate_namespace(policies: Iterable[AuthorizationPolicy], mesh: Namespace
             if item.name != policy.name and (clash is not None or len(item.name) > MAX_NAME):
                 problems.append(Problem(
                     f"gen names the ztunnel part of policy {policy.name} {item.name!r}, "
-                    + ("which policy in " + clash.written.shown + " already uses" if clash else "longer than 253 characters"),
+                    + (f"which policy in {clash.written.shown} already uses" if clash else "longer than 253 characters"),
                     "policy-name", policy.profile_path, "rename one of the policies",
                     location=policy.written.at(("metadata", "name")),
                 ))

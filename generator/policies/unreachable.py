@@ -18,7 +18,7 @@ def _location(policy: AuthorizationPolicy, attributes: PolicyAttributes, client:
         return policy.at(*found[0].spec_path, at_key=True)
     if "action" in policy.spec:
         return policy.at("action", at_key=True)
-    return policy.at("selector", at_key=True) if "selector" in policy.spec else policy.written.at(())
+    return policy.at("selector", at_key=True) if "selector" in policy.spec else policy.written.at(("metadata", "name"))
 
 
 def _waypoint_hint(mesh: NamespaceMesh, routes: str) -> str:
@@ -83,7 +83,7 @@ def no_waypoint_problem(policy: AuthorizationPolicy, mesh: NamespaceMesh, attrib
 def _via(mesh: NamespaceMesh, via: tuple[Route, ...]) -> str:
     name = mesh.waypoint.name if mesh.waypoint else "?"
     owner = " (TSB's)" if mesh.waypoint and mesh.waypoint.owner is WaypointOwner.TSB else ""
-    return f"waypoint '{name}'{owner} through {described([route.describe() for route in via])}"
+    return f"waypoint '{name}'{owner} (via {described([route.describe() for route in via])})"
 
 
 def scope_problem(policy: AuthorizationPolicy, mesh: NamespaceMesh, attributes: PolicyAttributes,
