@@ -6,10 +6,12 @@ load -> validate -> resolve -> check -> plan -> render, all in memory. Writing i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import run_checks
+from .checks.policies import policy_problems
+from .policies.load import load_policies
 from .profile.load import LoadedProfile, load_profile
 from .plan import Plan, output_collisions, plan
 from .problems import Problem, ProfileError, has_errors
@@ -29,11 +31,17 @@ class RenderResult:
     warnings: tuple[Problem, ...]
 
 
+def _locate_one(problem: Problem, loaded: LoadedProfile) -> Problem:
+    if problem.location is None:
+        return problem.located(loaded.source_map.locate(problem.path, problem.at_key))
+    if problem.related is None and problem.path and problem.location.file != loaded.file:
+        # A problem in a file the profile names: say where the profile names it, too.
+        return replace(problem, related=loaded.source_map.locate(problem.path, problem.at_key))
+    return problem
+
+
 def _locate(problems: list[Problem], loaded: LoadedProfile) -> list[Problem]:
-    located = [
-        problem if problem.location else problem.located(loaded.source_map.locate(problem.path, problem.at_key))
-        for problem in problems
-    ]
+    located = [_locate_one(problem, loaded) for problem in problems]
     def order(problem: Problem) -> tuple[bool, str, int, int]:
         where = problem.location
         if where is None:
@@ -51,13 +59,15 @@ def check_profile(path: Path, display_name: str | None = None) -> tuple[LoadedPr
     if not has_errors(problems):
         profile = resolve(loaded.data, path.parent)
         problems += run_checks(profile)
+        policies, found = load_policies(profile)
+        problems += [*found, *policy_problems(profile, policies)]
         base_values = {}
         for ref in profile.base_value_refs:
             values, found = load_values(ref)
             problems += found
             if values is not None:
                 base_values[ref] = values
-        planned = plan(profile, base_values)
+        planned = plan(profile, base_values, policies)
         problems += output_collisions(planned)
     return loaded, planned, _locate(problems, loaded)
 

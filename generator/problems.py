@@ -46,6 +46,9 @@ class Problem:
     # Point at the key of `path` rather than its value (unknown keys, duplicate names).
     at_key: bool = False
     location: Location | None = None
+    # A second position the problem is about: for a problem located in another file (a policy, a
+    # values file), the profile entry that names that file. The pipeline fills it from `path`.
+    related: Location | None = None
 
     def located(self, location: Location) -> Problem:
         return replace(self, location=location)

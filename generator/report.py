@@ -50,6 +50,8 @@ def format_text(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -> 
         lines.append(
             f"{_position(where)}: {problem.severity.value}: {_subject(problem)}{problem.message} [{problem.rule}]"
         )
+        if problem.related:
+            lines.append(f"    named at: {_position(problem.related)}")
         if problem.hint:
             lines.append(f"    hint: {problem.hint}")
     if problems:
@@ -71,6 +73,10 @@ def format_json(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -> 
                 "rule": problem.rule,
                 "message": problem.message,
                 "hint": problem.hint,
+                "related": (
+                    {"file": problem.related.file, "line": problem.related.line, "column": problem.related.column}
+                    if problem.related else None
+                ),
             }
         )
     errors = sum(p.is_error for p in problems)
@@ -95,6 +101,8 @@ def format_github(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -
         level = "error" if problem.is_error else "warning"
         message = f"{_subject(problem)}{problem.message}"
         position = f",line={where.line},col={where.column}" if where.line else ""
+        if problem.related:
+            message += f"\nnamed at: {_position(problem.related)}"
         if problem.hint:
             message += f"\nhint: {problem.hint}"
         lines.append(

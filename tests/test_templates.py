@@ -43,6 +43,8 @@ from generator.plan.delivery import (
     SyncedDirectory,
 )
 from generator.plan.namespaces import NamespaceContext
+from generator.plan.policies import AuthorizationPolicyContext
+from generator.plan.waypoints import WaypointContext
 from generator.starter import StarterProfileContext
 from generator.plan.outputs import KustomizationContext
 from generator.plan.tenancy import (
@@ -198,6 +200,19 @@ EXAMPLES: list[tuple[TemplateContext, tuple[str, str] | None]] = [
     *((context, (context.placement.api_version, context.kind)) for context in TSB_OBJECTS),
     (TsbListContext(items=(TSB_OBJECTS[0],)), ("v1", "List")),
     (TsbListContext(items=tuple(TSB_OBJECTS)), ("v1", "List")),
+    (NamespaceContext(name="n", labels={"istio.io/use-waypoint": "waypoint"}, notes=("TSB owns: #1\nkind: x",)),
+     ("v1", "Namespace")),
+    *((WaypointContext(name="waypoint", namespace="n", traffic=traffic), ("gateway.networking.k8s.io/v1", "Gateway"))
+      for traffic in ("service", "workload", "all")),
+    (AuthorizationPolicyContext(name="p", namespace="n", spec={}), ("security.istio.io/v1", "AuthorizationPolicy")),
+    (AuthorizationPolicyContext(
+        name="p", namespace="n", labels=(("team", "a"),), annotations=(("istio.io/dry-run", "true"),),
+        notes=("moved: why\n# spec: {}", "second line"),
+        spec={"targetRefs": [{"kind": "Service", "group": "", "name": "s"}], "action": "DENY",
+              "rules": [{"from": [{"source": {"principals": ["cluster.local/ns/n/sa/a"], "notIpBlocks": []}}],
+                         "to": [{"operation": {"methods": ["GET"], "ports": ["9080"], "paths": ["*", "/a: b"]}}],
+                         "when": [{"key": "request.headers[x-user]", "values": ["yes", "null", "1"]}]}, {}]},
+    ), ("security.istio.io/v1", "AuthorizationPolicy")),
     (ServiceAccountContext(name="sa", namespace="n"), ("v1", "ServiceAccount")),
     (ApplicationSetContext(name="p", namespace="argocd", project="default", repo_url="https://g/r.git", revision="main",
                            directories=(SyncedDirectory("p-c", "c", "out/p/clusters/c"),)),
@@ -273,6 +288,15 @@ def test_every_branch_renders_the_object_it_claims(context: TemplateContext, kin
             _assert_tsb_object(item, expected)
     if isinstance(context, NamespaceContext):
         assert document["metadata"].get("labels", {}) == dict(context.labels)
+    if isinstance(context, (NamespaceContext, AuthorizationPolicyContext)):
+        comments = [line for line in rendered.text.splitlines() if line.startswith("#")][1:]
+        assert len(comments) == len(context.notes)  # a note never spills out of its comment line
+    if isinstance(context, WaypointContext):
+        assert document["metadata"]["labels"] == {"istio.io/waypoint-for": context.traffic}
+    if isinstance(context, AuthorizationPolicyContext):
+        assert document["spec"] == context.spec
+        assert document["metadata"].get("labels", {}) == dict(context.labels)
+        assert document["metadata"].get("annotations", {}) == dict(context.annotations)
     if isinstance(context, FluxKustomizationContext):
         assert ("kubeConfig" in document["spec"]) is context.remote
     if isinstance(context, ControlPlaneValuesContext):

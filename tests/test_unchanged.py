@@ -70,3 +70,22 @@ def test_a_change_anywhere_takes_the_full_path(estate: tuple[Path, Path], change
     if change != "tree":
         assert runner.invoke(cli.app, ["render", str(profile), "--out", str(out)]).exit_code == 0
         assert tree(root) != before
+
+
+def test_a_file_added_to_a_policy_folder_takes_the_full_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(PROFILES / "policies", tmp_path / "policies")
+    profile = write_profile(tmp_path, (PROFILES / "waypoints.yaml").read_text(), "waypoints.yaml")
+    render_into(profile, tmp_path / "out")
+    calls = {"n": 0}
+    real = pipeline_module.render_profile
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_module, "render_profile", counting)
+    assert runner.invoke(cli.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"]).exit_code == 0
+    assert calls["n"] == 0, "nothing changed: nothing is rendered"
+    (tmp_path / "policies" / "bookinfo" / "zz-notes.yaml").write_text("# nothing yet\n")
+    runner.invoke(cli.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"])
+    assert calls["n"] == 1, "a new file in a policy folder is a changed input"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from ..profile.model import Profile
 from ..problems import Problem
-from . import apps, controlplane, dataplane, security, tenancy, versions
+from . import apps, controlplane, dataplane, security, tenancy, versions, waypoints
 
 Check = Callable[[Profile], Iterable[Problem]]
 
@@ -31,6 +31,10 @@ CHECKS: tuple[Check, ...] = (
     tenancy.tenant_details_need_ownership,
     security.rules_are_unique_and_effective,
     security.weak_settings_name_what_they_expose,
+    waypoints.waypoint_fits_the_cluster,
+    waypoints.waypoint_name_is_not_reserved,
+    waypoints.waypoint_users_exist_and_fit,
+    waypoints.use_waypoint_labels_name_a_waypoint,
 )
 
 

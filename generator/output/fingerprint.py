@@ -41,7 +41,12 @@ def inputs_fingerprint(profile: Path, referenced: tuple[str, ...]) -> str | None
     try:
         sha.update(b"profile\0" + profile.read_bytes() + b"\0")
         for name in referenced:
-            sha.update(name.encode() + b"\0" + (profile.parent / name).read_bytes() + b"\0")
+            path = profile.parent / name
+            # A folder (of policies) counts with every file in it: one added is a change too.
+            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            for file in files:
+                label = f"{name}/{file.relative_to(path).as_posix()}" if path.is_dir() else name
+                sha.update(label.encode() + b"\0" + file.read_bytes() + b"\0")
     except OSError:
         return None
     return sha.hexdigest()

@@ -105,6 +105,10 @@ def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environm
     )
 
     environment.filters["q"] = quote
+    from .blocks import comment, yaml_block  # built on quote(): imported here, after it exists
+
+    environment.filters["yaml_block"] = yaml_block
+    environment.filters["comment"] = comment
     return environment
 
 

@@ -23,23 +23,31 @@ from .controlplane import BaseValues, control_plane, management_plane_values
 from .namespaces import namespace_outputs
 from .outputs import ObjectIdentity, Output, Plan, TemplateContext, kustomizations, output_collisions
 from .tenancy import tenancy_objects
+from .policies import policy_outputs
+from .waypoints import enroll_in_waypoints, waypoint_outputs
+from ..policies.load import LoadedPolicies
 
 __all__ = ["ObjectIdentity", "Output", "Plan", "TemplateContext", "output_collisions", "plan"]
 
 
-def plan(profile: Profile, base_values: BaseValues | None = None) -> Plan:
-    """`base_values`: the live helm values the profile names, loaded (profile/values.py)."""
+def plan(profile: Profile, base_values: BaseValues | None = None, policies: LoadedPolicies | None = None) -> Plan:
+    """`base_values`: the live helm values the profile names, loaded (profile/values.py);
+    `policies`: the AuthorizationPolicies it names, loaded (policies/load.py)."""
     values = base_values or {}
     management_plane = join_path("management-plane", profile.management_plane.cluster)
     outputs = [
         *management_plane_values(profile, management_plane, values),
         *tenancy_objects(profile, management_plane),
         *(output for cluster in profile.clusters for output in control_plane(cluster, values)),
-        *(output for namespace in profile.namespaces for output in namespace_outputs(namespace)),
+        *enroll_in_waypoints(profile, (output for namespace in profile.namespaces for output in namespace_outputs(namespace))),
+        *waypoint_outputs(profile),
+        *policy_outputs(profile, policies or LoadedPolicies()),
     ]
     outputs.extend(kustomizations(outputs))
     outputs.extend(roll_ups(profile, outputs))
     delivered = list(delivery_objects(profile, outputs))
     outputs.extend([*delivered, *kustomizations(delivered)])
-    sources = tuple(ref.written for ref in profile.base_value_refs)
+    named = [ref.written for ref in profile.base_value_refs]
+    named += [namespace.policies.written for namespace in profile.namespaces if namespace.policies]
+    sources = tuple(dict.fromkeys(named))
     return Plan(profile.name, tuple(sorted(outputs, key=lambda output: output.path)), sources)

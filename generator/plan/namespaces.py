@@ -19,6 +19,7 @@ INJECTION_LABEL = "istio-injection"
 class NamespaceContext(ObjectContext):
     template: ClassVar[str] = "k8s/namespace.yaml.j2"
     labels: Mapping[str, str]
+    notes: tuple[str, ...] = ()  # comment lines (who owns the namespace's waypoint)
 
 
 def namespace_labels(dataplane: Dataplane) -> dict[str, str]:

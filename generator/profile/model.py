@@ -15,6 +15,7 @@ from packaging.version import InvalidVersion
 from packaging.version import Version as PackagingVersion
 
 from ..problems import ProfilePath
+from .model_waypoints import DEFAULT_TRUST_DOMAIN, NamespaceWaypoint, PolicySource
 
 
 class Platform(StrEnum):
@@ -186,6 +187,8 @@ class Cluster:
     cni: Mapping[str, str | bool] = field(default_factory=dict)  # the profile's overrides, by TSB field
     base_values: BaseValuesRef | None = None
     acknowledged: frozenset[str] = frozenset()
+    trust_domain: str = DEFAULT_TRUST_DOMAIN  # `istio.trustDomain`: the SPIFFE principals' prefix
+    trust_domain_set: bool = False  # whether the profile says it (rendered policies say which)
 
     @property
     def waypoint_mode(self) -> WaypointMode:
@@ -302,6 +305,8 @@ class Namespace:
     apps: tuple[str, ...]
     path: ProfilePath
     app_parameters: tuple[AppParameters, ...] = ()  # one per name in `apps`, in order
+    waypoint: NamespaceWaypoint | None = None  # explicit waypoint (model_waypoints.py)
+    policies: PolicySource | None = None  # DIRECT-mode AuthorizationPolicies to translate
 
 
 class DeliveryEngine(StrEnum):

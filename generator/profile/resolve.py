@@ -38,6 +38,8 @@ from .model import (
 )
 from ..problems import ProfilePath
 from .resolve_apps import app_parameters
+from .resolve_waypoints import namespace_waypoint, policy_source
+from .model_waypoints import DEFAULT_TRUST_DOMAIN
 
 DEFAULT_ISTIO_NAMESPACE = "istio-system"
 
@@ -63,7 +65,7 @@ def resolve(data: dict[str, Any], profile_dir: PurePath = PurePath(".")) -> Prof
         clusters=tuple(_cluster(raw, ("clusters", i), profile_dir) for i, raw in enumerate(data["clusters"])),
         tenants=tuple(_tenant(raw, ("tenants", i)) for i, raw in enumerate(data.get("tenants", []))),
         namespaces=tuple(
-            _namespace(raw, ("namespaces", i), data.get("catalog", {}).get("registry"))
+            _namespace(raw, ("namespaces", i), data.get("catalog", {}).get("registry"), profile_dir)
             for i, raw in enumerate(data.get("namespaces", []))
         ),
         delivery=_delivery(data.get("delivery")),
@@ -141,6 +143,8 @@ def _cluster(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> C
         cni=dict(raw.get("cni", {})),
         base_values=_base_values(raw, path, profile_dir),
         acknowledged=frozenset(raw.get("acknowledge", [])),
+        trust_domain=istio.get("trustDomain", DEFAULT_TRUST_DOMAIN),
+        trust_domain_set="trustDomain" in istio,
     )
 
 
@@ -232,7 +236,7 @@ def _ref(text: str, own_tenant: str, own_workspaces: frozenset[str]) -> TenancyR
     return TenancyRef(own_tenant, name) if name in own_workspaces else TenancyRef(name)
 
 
-def _namespace(raw: dict[str, Any], path: ProfilePath, registry: str | None) -> Namespace:
+def _namespace(raw: dict[str, Any], path: ProfilePath, registry: str | None, profile_dir: PurePath) -> Namespace:
     apps = tuple(
         app_parameters(entry, (*path, "apps", i), registry) for i, entry in enumerate(raw.get("apps", []))
     )
@@ -243,5 +247,7 @@ def _namespace(raw: dict[str, Any], path: ProfilePath, registry: str | None) -> 
         apps=tuple(app.name for app in apps),
         path=path,
         app_parameters=apps,
+        waypoint=namespace_waypoint(raw.get("waypoint"), (*path, "waypoint")),
+        policies=policy_source(raw.get("policies"), (*path, "policies"), profile_dir),
     )
 

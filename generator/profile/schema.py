@@ -14,6 +14,7 @@ from .model import AuthorizationMode, Dataplane, PropagationStrategy, TrafficMod
 
 from .schema_controlplane import CLUSTER, MANAGEMENT_PLANE
 from .schema_delivery import DELIVERY
+from .schema_waypoints import NAMESPACE_WAYPOINT, POLICIES
 from .schema_types import (
     DNS_LABEL,
     NAMESPACE_SELECTOR,
@@ -109,6 +110,8 @@ PROFILE_SCHEMA: dict[str, Any] = {
             },
             "dataplane": _enum("dataplane mode", [d.value for d in Dataplane]),
             "apps": app_list(),  # catalog apps by name, or with parameters (app_schema.py)
+            "waypoint": NAMESPACE_WAYPOINT,  # an explicit waypoint (schema_waypoints.py)
+            "policies": POLICIES,  # DIRECT-mode AuthorizationPolicy YAML, relative to the profile
         },
         unique=False,
     )

@@ -8,6 +8,7 @@ from typing import Any
 from ..platforms import NOTES
 from .model import Platform, WaypointMode
 from .schema_types import _enum, _name, _pattern, _record, _version
+from .schema_waypoints import TRUST_DOMAIN_RULES
 
 # Istio revision names (ztunnel, waypoints, CNI): DNS-1123 label characters, at most 56 long.
 REVISION = r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\Z"
@@ -75,7 +76,10 @@ BASE_VALUES = {"type": "string", "empty": False}
 CLUSTER: dict[str, Any] = {
     "name": _name(),
     "platform": _enum("platform", [p.value for p in Platform]),
-    "istio": _record({"version": _version(), "namespace": _name(required=False)}, required=True),
+    "istio": _record(
+        {"version": _version(), "namespace": _name(required=False), "trustDomain": TRUST_DOMAIN_RULES},
+        required=True,
+    ),
     "ambient": _record(
         {
             "enabled": {"type": "boolean", "required": True},  # off unless switched on

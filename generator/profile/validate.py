@@ -18,6 +18,7 @@ from cerberus import errors as cerberus_errors
 from ..problems import Problem, ProfilePath
 from .app_rules import AppRules, app_problem
 from .schema import PROFILE_SCHEMA, WORKSPACE_REF
+from .schema_waypoints import waypoint_problem
 
 DUPLICATE_NAME = cerberus_errors.ErrorDefinition(0x0A, "unique_names")
 DUPLICATE_ITEM = cerberus_errors.ErrorDefinition(0x0B, "unique_items")
@@ -223,7 +224,7 @@ def _dns_label_suggestion(value: str) -> str:
 
 
 def _problem(error: Any, spelling: Spelling) -> Problem:
-    found = app_problem(error, PROFILE_SCHEMA)
+    found = app_problem(error, PROFILE_SCHEMA) or waypoint_problem(error, PROFILE_SCHEMA)
     if found is not None:
         return found
     path: ProfilePath = tuple(error.document_path)
