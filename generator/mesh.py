@@ -199,10 +199,20 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace) -> NamespaceMesh:
     return NamespaceMesh(cluster, namespace, tuple(services), tuple(workloads), waypoint)
 
 
+# The meshes of the last profile asked for: checks and planners all ask for the same profile's
+# (a frozen model, compared by identity), and building them means building every app's objects.
+_last: list[tuple[Profile, tuple[NamespaceMesh, ...]]] = []
+
+
 def meshes(profile: Profile) -> tuple[NamespaceMesh, ...]:
     """Every (cluster, namespace) of the profile, in profile order."""
-    return tuple(
+    for seen, found in _last:
+        if seen is profile:
+            return found
+    found = tuple(
         namespace_mesh(profile.cluster(name), namespace)
         for namespace in profile.namespaces
         for name in namespace.clusters
     )
+    _last[:] = [(profile, found)]
+    return found

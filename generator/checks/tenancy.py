@@ -29,17 +29,42 @@ def selectors_overlap(left: str, right: str) -> bool:
     return _parts_overlap(left_cluster, right_cluster) and _parts_overlap(left_namespace, right_namespace)
 
 
+Claim = tuple[str, str, tuple[str | int, ...]]  # (selector, workspace, profile path)
+
+
+class _Claims:
+    """The selectors seen so far, indexed so that an exact namespace name is compared only with the
+    claims on that name and the wildcard ones: linear in the estate, not quadratic."""
+
+    def __init__(self) -> None:
+        self.order: list[Claim] = []
+        self.exact: dict[str, list[int]] = {}  # namespace part -> indexes into `order`
+        self.wild: list[int] = []  # claims whose namespace part has a '*'
+
+    def first_overlap(self, selector: str) -> Claim | None:
+        namespace = selector.partition("/")[2]
+        if "*" in namespace:
+            candidates: list[int] | range = range(len(self.order))
+        else:
+            candidates = sorted([*self.exact.get(namespace, []), *self.wild])
+        return next((self.order[i] for i in candidates if selectors_overlap(selector, self.order[i][0])), None)
+
+    def add(self, claims: list[Claim]) -> None:
+        for claim in claims:
+            namespace = claim[0].partition("/")[2]
+            index = len(self.order)
+            self.order.append(claim)
+            (self.wild if "*" in namespace else self.exact.setdefault(namespace, [])).append(index)
+
+
 def workspaces_own_their_namespaces(profile: Profile) -> Iterator[Problem]:
-    seen: list[tuple[str, str, tuple[str | int, ...]]] = []  # (selector, workspace fqn, path)
+    seen = _Claims()
     for workspace in profile.workspaces:
         owner = f"{workspace.tenant}/{workspace.name}"
-        mine: list[tuple[str, str, tuple[str | int, ...]]] = []
+        mine: list[Claim] = []
         for index, selector in enumerate(workspace.namespace_selectors):
             path = (*workspace.path, "namespaces", index)
-            clash = next(
-                ((other, who, where) for other, who, where in seen if selectors_overlap(selector, other)),
-                None,
-            )
+            clash = seen.first_overlap(selector)
             if clash:
                 other, who, where = clash
                 yield Problem(
@@ -51,7 +76,7 @@ def workspaces_own_their_namespaces(profile: Profile) -> Iterator[Problem]:
                     "matches both",
                 )
             mine.append((selector, owner, path))
-        seen.extend(mine)
+        seen.add(mine)
 
 
 def selectors_name_declared_clusters(profile: Profile) -> Iterator[Problem]:
