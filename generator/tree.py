@@ -12,6 +12,7 @@ from pathlib import Path
 from .output.changes import ChangeSet, compute_changes
 from .output.guard import WriteError, check_output_root, write_warning
 from .output.ledger import source_of
+from .output.nested import in_nested_trees
 from .output.write import apply_changes, check_source, conflict_message, refuse_foreign
 from .pipeline import render_profile
 from .problems import Problem, ProfileError
@@ -55,18 +56,22 @@ def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
                       "render with --force to replace it with what the profile renders", "edited-file")
         for path in kept
     ]
+    nested = in_nested_trees(changes.root, changes.foreign)  # another gen tree's (`gen plan`)
     notes += [
         write_warning(changes.root / path, "was not written by gen; left alone",
                       "gen never removes files it did not write", "foreign-file")
         for path in changes.foreign
+        if path not in nested
     ]
     return notes
 
 
-def render_tree(profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False) -> Outcome:
+def render_tree(
+    profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False, phase: int | None = None
+) -> Outcome:
     unsafe = check_output_root(out)
     try:
-        result = render_profile(profile)
+        result = render_profile(profile, None, phase)
     except ProfileError as error:
         return Outcome(Status.INVALID, [*error.problems, *unsafe])
     warnings = list(result.warnings)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from ..profile.model import Profile
 from ..problems import Problem
-from . import apps, controlplane, dataplane, security, tenancy, versions
+from . import apps, controlplane, dataplane, injection, migration, security, tenancy, versions
 
 Check = Callable[[Profile], Iterable[Problem]]
 
@@ -31,6 +31,8 @@ CHECKS: tuple[Check, ...] = (
     tenancy.tenant_details_need_ownership,
     security.rules_are_unique_and_effective,
     security.weak_settings_name_what_they_expose,
+    injection.ambient_pods_are_never_injected,
+    migration.phases_move_sidecar_namespaces,
 )
 
 

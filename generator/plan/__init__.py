@@ -31,11 +31,12 @@ def plan(profile: Profile, base_values: BaseValues | None = None) -> Plan:
     """`base_values`: the live helm values the profile names, loaded (profile/values.py)."""
     values = base_values or {}
     management_plane = join_path("management-plane", profile.management_plane.cluster)
+    revisions = {cluster.name: cluster.istio_revision for cluster in profile.clusters}
     outputs = [
         *management_plane_values(profile, management_plane, values),
         *tenancy_objects(profile, management_plane),
         *(output for cluster in profile.clusters for output in control_plane(cluster, values)),
-        *(output for namespace in profile.namespaces for output in namespace_outputs(namespace)),
+        *(output for namespace in profile.namespaces for output in namespace_outputs(namespace, revisions)),
     ]
     outputs.extend(kustomizations(outputs))
     outputs.extend(roll_ups(profile, outputs))

@@ -15,6 +15,7 @@ from packaging.version import InvalidVersion
 from packaging.version import Version as PackagingVersion
 
 from ..problems import ProfilePath
+from .model_migration import Migration
 
 
 class Platform(StrEnum):
@@ -186,6 +187,7 @@ class Cluster:
     cni: Mapping[str, str | bool] = field(default_factory=dict)  # the profile's overrides, by TSB field
     base_values: BaseValuesRef | None = None
     acknowledged: frozenset[str] = frozenset()
+    istio_revision: str | None = None  # sidecar namespaces: `istio.io/rev: <revision>`
 
     @property
     def waypoint_mode(self) -> WaypointMode:
@@ -331,6 +333,8 @@ class Profile:
     tenants: tuple[Tenant, ...]
     namespaces: tuple[Namespace, ...]
     delivery: Delivery | None = None
+    # Phases from sidecars to ambient; `namespaces` is the state before them (the baseline).
+    migration: Migration | None = None
 
     def cluster(self, name: str) -> Cluster:
         return next(cluster for cluster in self.clusters if cluster.name == name)

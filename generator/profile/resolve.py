@@ -37,6 +37,7 @@ from .model import (
     Workspace,
 )
 from ..problems import ProfilePath
+from .model_migration import resolve_migration
 from .resolve_apps import app_parameters
 
 DEFAULT_ISTIO_NAMESPACE = "istio-system"
@@ -67,6 +68,7 @@ def resolve(data: dict[str, Any], profile_dir: PurePath = PurePath(".")) -> Prof
             for i, raw in enumerate(data.get("namespaces", []))
         ),
         delivery=_delivery(data.get("delivery")),
+        migration=resolve_migration(data.get("migration")),
     )
 
 
@@ -141,6 +143,7 @@ def _cluster(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> C
         cni=dict(raw.get("cni", {})),
         base_values=_base_values(raw, path, profile_dir),
         acknowledged=frozenset(raw.get("acknowledge", [])),
+        istio_revision=istio.get("revision"),
     )
 
 

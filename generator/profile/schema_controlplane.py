@@ -75,7 +75,10 @@ BASE_VALUES = {"type": "string", "empty": False}
 CLUSTER: dict[str, Any] = {
     "name": _name(),
     "platform": _enum("platform", [p.value for p in Platform]),
-    "istio": _record({"version": _version(), "namespace": _name(required=False)}, required=True),
+    "istio": _record(
+        # revision: sidecar namespaces are labelled `istio.io/rev: <revision>` instead of `istio-injection`
+        {"version": _version(), "namespace": _name(required=False), "revision": _revision()}, required=True
+    ),
     "ambient": _record(
         {
             "enabled": {"type": "boolean", "required": True},  # off unless switched on
