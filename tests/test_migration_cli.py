@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from conftest import PROFILES
+from conftest import PROFILES, REPO
 from generator import cli
 from generator.pipeline import render_profile
 from helpers import CAFFEINE, tree, write_profile
@@ -92,3 +93,18 @@ def test_a_revision_that_is_not_a_revision_name_is_located(tmp_path: Path) -> No
     profile = write_profile(tmp_path, CAFFEINE.replace('    version: "1.24.3"\n', '    version: "1.24.3"\n    revision: "1.24"\n', 1))
     code, _, stderr = invoke("render", str(profile), "--out", str(tmp_path))
     assert code == 2 and "clusters[0].istio.revision: '1.24' is not a revision name" in stderr
+
+
+def test_the_readme_shows_what_a_phase_that_breaks_a_check_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    block = readme[readme.index("\nlegacy.yaml:") + 1 :].split("\n```", 1)[0]
+    text = BROWNFIELD.read_text().replace(
+        "clusters:\n- name: cp-cluster-1\n", 'clusters:\n- name: legacy\n  platform: generic\n  istio: {version: "1.22.0"}\n'
+        "- name: cp-cluster-1\n", 1,
+    ).replace("- name: client\n  clusters: [cp-cluster-1]", "- name: client\n  clusters: [cp-cluster-1, legacy]", 1)
+    write_profile(tmp_path, text, "legacy.yaml")
+    monkeypatch.chdir(tmp_path)
+    code, _, stderr = invoke("render", "legacy.yaml", "--out", "out")
+    assert code == 2 and stderr == block + "\n"
+    fixed = write_profile(tmp_path, text.replace("namespaces: [client]", "namespaces: [cp-cluster-1/client]"), "fixed.yaml")
+    assert invoke("render", str(fixed), "--out", "out")[0] == 0
