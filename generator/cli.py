@@ -70,13 +70,18 @@ def render(
     force: Annotated[
         bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")
     ] = False,
+    phase: Annotated[
+        int | None,
+        typer.Option("--phase", min=0, help="Render the estate as of this migration phase (0: before it); "
+                     "default: after the last one."),
+    ] = None,
 ) -> None:
     """Validate each PROFILE and write what it renders under OUT/<profile>/ (or compare, with --check)."""
     mode = Mode.DIFF if diff else Mode.CHECK if check else Mode.WRITE
     exit_code = EXIT_OK
     with progress(len(profiles)) as advance:
         for profile in profiles:
-            outcome = render_tree(profile, out, mode, force)
+            outcome = render_tree(profile, out, mode, force, phase)
             advance(str(profile))
             if outcome.problems:
                 sys.stderr.write(format_problems(outcome.problems, fmt, outcome.outcome))
@@ -86,6 +91,37 @@ def render(
                 typer.echo(outcome.summary)
             exit_code = max(exit_code, {Status.OK: EXIT_OK, Status.DRIFT: EXIT_DRIFT, Status.INVALID: EXIT_INVALID}[outcome.status])
     raise typer.Exit(exit_code)
+
+
+@app.command("plan")
+def plan_command(
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder; the plan goes to OUT/<profile name>/migration/.")
+    ] = Path("out"),
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
+    ] = ReportFormat.TEXT,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if the plan's tree is not what the profile plans.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")
+    ] = False,
+) -> None:
+    """Write PROFILE's migration, one folder per phase with its namespaces and PHASE.md, under
+    OUT/<profile>/migration/; every phase is checked as a render is."""
+    from .migration.tree import plan_tree
+
+    outcome = plan_tree(profile, out, Mode.DIFF if diff else Mode.CHECK if check else Mode.WRITE, force)
+    if outcome.problems:
+        sys.stderr.write(format_problems(outcome.problems, fmt, outcome.outcome))
+    if outcome.diff:
+        sys.stdout.write(outcome.diff)
+    if outcome.summary:
+        typer.echo(outcome.summary)
+    raise typer.Exit({Status.OK: EXIT_OK, Status.DRIFT: EXIT_DRIFT, Status.INVALID: EXIT_INVALID}[outcome.status])
 
 
 @app.command()

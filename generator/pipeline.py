@@ -7,11 +7,14 @@ load -> validate -> resolve -> check -> plan -> render, all in memory. Writing i
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
-from .checks import run_checks
+from .checks import CHECKS, Check, run_checks
 from .checks.policies import policy_problems
 from .policies.load import load_policies
+from .migration.invariant import phase_problems
+from .migration.state import phase_number_problems, state_at
 from .profile.load import LoadedProfile, load_profile
 from .plan import Plan, output_collisions, plan
 from .problems import Problem, ProfileError, has_errors
@@ -51,8 +54,11 @@ def _locate(problems: list[Problem], loaded: LoadedProfile) -> list[Problem]:
     return sorted(located, key=order)
 
 
-def check_profile(path: Path, display_name: str | None = None) -> tuple[LoadedProfile, Plan | None, list[Problem]]:
-    """Load, validate, resolve, check and plan; problems come back located and sorted."""
+def check_profile(
+    path: Path, display_name: str | None = None, phase: int | None = None
+) -> tuple[LoadedProfile, Plan | None, list[Problem]]:
+    """Load, validate, resolve, check and plan; problems come back located and sorted. With
+    `migration:`, every phase is checked too, and the plan is of `phase` (None: the last one)."""
     loaded = load_profile(path, display_name)
     problems = [*loaded.problems, *validate(loaded.data, loaded.source_map.raw_text)]
     planned = None
@@ -61,20 +67,24 @@ def check_profile(path: Path, display_name: str | None = None) -> tuple[LoadedPr
         problems += run_checks(profile)
         policies, found = load_policies(profile)
         problems += [*found, *policy_problems(profile, policies)]
+        # Every phase passes every check, the policy checks on the policies loaded here included.
+        checks: tuple[Check, ...] = (*CHECKS, partial(policy_problems, policies=policies))
+        problems += phase_problems(profile, checks) + phase_number_problems(profile, phase)
         base_values = {}
         for ref in profile.base_value_refs:
             values, found = load_values(ref)
             problems += found
             if values is not None:
                 base_values[ref] = values
-        planned = plan(profile, base_values, policies)
+        planned = plan(state_at(profile, phase), base_values, policies)
         problems += output_collisions(planned)
     return loaded, planned, _locate(problems, loaded)
 
 
-def render_profile(path: Path, display_name: str | None = None) -> RenderResult:
-    """Every file the profile renders; raises ProfileError with all problems if it is invalid."""
-    loaded, planned, problems = check_profile(path, display_name)
+def render_profile(path: Path, display_name: str | None = None, phase: int | None = None) -> RenderResult:
+    """Every file the profile renders (as of `phase`, default the last); raises ProfileError with
+    all problems if it is invalid."""
+    loaded, planned, problems = check_profile(path, display_name, phase)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
     rendered, findings = render_checked(planned)

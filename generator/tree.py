@@ -13,6 +13,7 @@ from .output.changes import ChangeSet, compute_changes
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError, check_output_root, write_warning
 from .output.ledger import Inputs, source_of
+from .output.nested import in_nested_trees
 from .output.write import apply_changes, check_source, conflict_message, refuse_foreign
 from .problems import Problem, ProfileError, Severity
 from .report import NOTHING_WRITTEN, PARTIAL_WRITE
@@ -57,16 +58,20 @@ def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
                       "render with --force to replace it with what the profile renders", "edited-file")
         for path in kept
     ]
+    nested = in_nested_trees(changes.root, changes.foreign)  # another gen tree's (`gen plan`)
     notes += [
         write_warning(changes.root / path, "was not written by gen; left alone",
                       "gen never removes files it did not write", "foreign-file")
         for path in changes.foreign
+        if path not in nested
     ]
     return notes
 
 
-def render_tree(profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False) -> Outcome:
-    unchanged = unchanged_tree(profile, out)
+def render_tree(
+    profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False, phase: int | None = None
+) -> Outcome:
+    unchanged = unchanged_tree(profile, out, phase)
     if unchanged is not None:
         count = len(unchanged.ledger.files)
         summary = (
@@ -80,7 +85,7 @@ def render_tree(profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool =
 
     unsafe = check_output_root(out)
     try:
-        result = render_profile(profile)
+        result = render_profile(profile, None, phase)
     except ProfileError as error:
         return Outcome(Status.INVALID, [*error.problems, *unsafe])
     warnings = list(result.warnings)
@@ -99,7 +104,7 @@ def render_tree(profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool =
             summary = f"{root}: differs from what {profile} renders ({len(lines)} files)\n" + "\n".join(lines)
             return Outcome(Status.DRIFT, warnings, summary, changes.diff() if mode is Mode.DIFF else "")
         refuse_foreign(changes, force)
-        fingerprint = inputs_fingerprint(profile, result.plan.sources)
+        fingerprint = inputs_fingerprint(profile, result.plan.sources, phase)
         inputs = None if fingerprint is None else Inputs(
             fingerprint,
             result.plan.sources,

@@ -72,8 +72,9 @@ def _files_match(root: Path, files: dict[str, str]) -> bool:
     return _slice_matches(str(root), list(files.items()))
 
 
-def unchanged_tree(profile: Path, out: Path) -> UnchangedTree | None:
-    """The tree under `out` that `profile` rendered and would render again as it is, if any."""
+def unchanged_tree(profile: Path, out: Path, phase: int | None = None) -> UnchangedTree | None:
+    """The tree under `out` that `profile` rendered (as of `phase`) and would render again as it
+    is, if any."""
     name = source_of(profile)
     if not out.is_dir():
         return None
@@ -85,7 +86,24 @@ def unchanged_tree(profile: Path, out: Path) -> UnchangedTree | None:
             continue
         if ledger is None or ledger.source != name or ledger.inputs is None:
             continue
-        if inputs_fingerprint(profile, ledger.inputs.files) != ledger.inputs.fingerprint:
+        if inputs_fingerprint(profile, ledger.inputs.files, phase) != ledger.inputs.fingerprint:
             return None
-        return UnchangedTree(root, ledger) if _files_match(root, dict(ledger.files)) else None
+        files = dict(ledger.files)
+        if not _files_match(root, files) or _anything_else(root, files):
+            return None
+        return UnchangedTree(root, ledger)
     return None
+
+
+def _anything_else(root: Path, files: dict[str, str]) -> bool:
+    """Whether the tree holds a file the ledger does not list (the full path names such files);
+    a nested tree with its own ledger (`gen plan`'s migration/) is its writer's business."""
+    owned = set(files) | {LEDGER.as_posix()}
+    for directory, folders, names in os.walk(root):
+        here = Path(directory)
+        folders[:] = [f for f in folders if not (here / f / LEDGER).is_file()]
+        prefix = here.relative_to(root).as_posix()
+        for name in names:
+            if (name if prefix == "." else f"{prefix}/{name}") not in owned:
+                return True
+    return False

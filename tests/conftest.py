@@ -24,10 +24,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     compares with it (not only the golden test) sees the refreshed tree on the same run."""
     if not session.config.getoption("--update-golden"):
         return
-    from helpers import render_into
+    from helpers import plan_into, render_into
 
     for profile in sorted(PROFILES.glob("*.yaml")):
         render_into(profile, GOLDEN)
+        if "\nmigration:" in profile.read_text("utf-8"):
+            plan_into(profile, GOLDEN)
 
 
 def position_of(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:

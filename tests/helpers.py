@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.pipeline import render_profile
 from generator.tree import Status, render_tree
+from generator.migration.tree import plan_tree
 
 from conftest import PROFILES
 
@@ -36,10 +37,22 @@ def render_into(profile: Path, out: Path) -> Path:
     return outcome.root
 
 
+def plan_into(profile: Path, out: Path) -> Path:
+    """`gen plan`: the migration tree, out/<profile>/migration/."""
+    outcome = plan_tree(profile, out)
+    assert outcome.status is Status.OK, outcome.problems
+    return out / render_profile(profile).profile / "migration"
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()
     }
+
+
+def rendered_part(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A committed tree without `gen plan`'s migration/ tree inside it (it has its own ledger)."""
+    return {name: data for name, data in files.items() if not name.startswith("migration/")}
 
 
 def run_command(command: list[str], cwd: Path, **env: str | None) -> subprocess.CompletedProcess[str]:

@@ -10,9 +10,10 @@ import pytest
 
 from conftest import GOLDEN, PROFILES, REPO
 from generator.pipeline import render_profile
-from helpers import render_into, run_command, tree
+from helpers import plan_into, render_into, rendered_part, run_command, tree
 
 EXAMPLES = sorted(PROFILES.glob("*.yaml"))
+MIGRATIONS = [path for path in EXAMPLES if "\nmigration:" in path.read_text("utf-8")]
 
 
 def _diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
@@ -29,10 +30,26 @@ def _diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
 def test_committed_out_is_what_the_profile_renders(profile: Path, tmp_path: Path) -> None:
     rendered = render_into(profile, tmp_path)
     golden = GOLDEN / rendered.name
-    expected, actual = tree(golden), tree(rendered)
+    # out/<profile>/migration/ is `gen plan`'s tree, with its own ledger (below).
+    expected = rendered_part(tree(golden))
+    actual = tree(rendered)
     assert expected == actual, "out/ differs from the render; run pytest --update-golden if intended\n" + _diff(
         expected, actual
     )
+
+
+@pytest.mark.parametrize("profile", MIGRATIONS, ids=lambda path: path.name)
+def test_committed_migration_is_what_gen_plan_writes(profile: Path, tmp_path: Path) -> None:
+    planned = plan_into(profile, tmp_path)
+    expected, actual = tree(GOLDEN / planned.parent.name / "migration"), tree(planned)
+    assert expected == actual, "out/ differs from the plan; run pytest --update-golden if intended\n" + _diff(
+        expected, actual
+    )
+
+
+def test_only_profiles_with_phases_have_a_migration_tree() -> None:
+    assert [path.name for path in MIGRATIONS] == ["brownfield.yaml"]
+    assert {path.parent.name for path in GOLDEN.glob("*/migration")} == {"brownfield"}
 
 
 def test_every_committed_tree_has_its_profile() -> None:

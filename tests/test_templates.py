@@ -46,6 +46,9 @@ from generator.plan.namespaces import NamespaceContext
 from generator.plan.policies import AuthorizationPolicyContext
 from generator.plan.waypoints import WaypointContext
 from generator.starter import StarterProfileContext
+from generator.migration.document import PhaseDocumentContext
+from generator.migration.markdown import markdown_environment
+from migration_examples import DOCUMENTS
 from generator.plan.outputs import KustomizationContext
 from generator.plan.tenancy import (
     RuleFqns,
@@ -270,7 +273,23 @@ def test_every_template_has_exactly_one_context_class() -> None:
 
 
 def test_every_context_class_has_examples() -> None:
-    assert {type(context) for context, _ in EXAMPLES} == _concrete_contexts()
+    documents = {type(context) for context in DOCUMENTS}  # Markdown, rendered below
+    assert {type(context) for context, _ in EXAMPLES} | documents == _concrete_contexts()
+
+
+@pytest.mark.parametrize("context", DOCUMENTS, ids=lambda context: f"phase-{context.number}")
+def test_every_branch_of_the_phase_document_renders(context: PhaseDocumentContext) -> None:
+    text = markdown_environment().get_template(context.template).render(context.variables())
+    assert text.startswith(f"# Phase {context.number} of {context.count}: ")
+    assert text.count("```") % 2 == 0
+    for part in context.clusters:
+        for step in part.steps:
+            commands = [step.restart, *((step.label, step.rollback) if context.number else ())]
+            assert all(f"\n{' '.join(command)}\n" in text for command in commands if command)
+            assert ("kubectl get gateways -n a" in text) is any(s.waypoint for p in context.clusters for s in p.steps)
+        for call in part.calls:
+            assert f"\n{' '.join(call.command)}\n" in text and f"Expected: `{call.expect}`" in text
+    assert all(f"`{pair.decided_by}`" in text for pair in context.pairs)
 
 
 @pytest.mark.parametrize("context,kind", EXAMPLES, ids=lambda value: type(value).__name__)

@@ -222,6 +222,7 @@ def test_the_ci_examples_run_check_and_kubeconform_with_the_exported_pack() -> N
     script = " ".join(gitlab["gen"]["script"])
     for text in (steps, script):
         assert "gen render" in text and "--check" in text
+        assert "gen plan \"$profile\" --out out --check" in text
         assert "gen schemas export" in text and "kubeconform -strict" in text and "-schema-location" in text
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from ..profile.model import Profile
 from ..problems import Problem
-from . import apps, controlplane, dataplane, security, tenancy, versions, waypoints
+from . import apps, controlplane, dataplane, injection, migration, security, tenancy, versions, waypoints
 
 Check = Callable[[Profile], Iterable[Problem]]
 
@@ -35,6 +35,8 @@ CHECKS: tuple[Check, ...] = (
     waypoints.waypoint_name_is_not_reserved,
     waypoints.waypoint_users_exist_and_fit,
     waypoints.use_waypoint_labels_name_a_waypoint,
+    injection.ambient_pods_are_never_injected,
+    migration.phases_move_sidecar_namespaces,
 )
 
 

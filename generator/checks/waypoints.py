@@ -14,14 +14,21 @@ from ..profile.model_waypoints import RESERVED_WAYPOINT_NAME, NamespaceWaypoint,
 
 
 def waypoint_fits_the_cluster(profile: Profile) -> Iterator[Problem]:
+    from ..migration.state import moved_until, phases_of  # the migration checks import this registry
+
+    # A namespace a migration phase moves to ambient may get its waypoint before it moves (Istio's
+    # order: deploy the waypoint early); sidecar pods ignore it until then.
+    moving = moved_until(profile, len(phases_of(profile)))
     for namespace in profile.namespaces:
         waypoint = namespace.waypoint
         if waypoint is None:
             continue
-        if namespace.dataplane is not Dataplane.AMBIENT:
+        early = namespace.dataplane is Dataplane.SIDECAR and all((c, namespace.name) in moving for c in namespace.clusters)
+        if namespace.dataplane is not Dataplane.AMBIENT and not early:
             yield Problem(
                 f"namespace '{namespace.name}' is {namespace.dataplane.value}, and a waypoint serves ambient pods only",
-                "waypoint-mode", waypoint.path, "give the namespace `dataplane: ambient`, or remove `waypoint:`",
+                "waypoint-mode", waypoint.path,
+                "give the namespace `dataplane: ambient`, move it to ambient in a `migration` phase, or remove `waypoint:`",
                 at_key=True,
             )
             continue

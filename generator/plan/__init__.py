@@ -35,11 +35,12 @@ def plan(profile: Profile, base_values: BaseValues | None = None, policies: Load
     `policies`: the AuthorizationPolicies it names, loaded (policies/load.py)."""
     values = base_values or {}
     management_plane = join_path("management-plane", profile.management_plane.cluster)
+    revisions = {cluster.name: cluster.istio_revision for cluster in profile.clusters}
     outputs = [
         *management_plane_values(profile, management_plane, values),
         *tenancy_objects(profile, management_plane),
         *(output for cluster in profile.clusters for output in control_plane(cluster, values)),
-        *enroll_in_waypoints(profile, (output for namespace in profile.namespaces for output in namespace_outputs(namespace))),
+        *enroll_in_waypoints(profile, (output for namespace in profile.namespaces for output in namespace_outputs(namespace, revisions))),
         *waypoint_outputs(profile),
         *policy_outputs(profile, policies or LoadedPolicies()),
     ]

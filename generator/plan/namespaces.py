@@ -13,6 +13,7 @@ from .outputs import ObjectContext, Output, object_output
 
 DATAPLANE_MODE_LABEL = "istio.io/dataplane-mode"
 INJECTION_LABEL = "istio-injection"
+REVISION_LABEL = "istio.io/rev"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,11 +23,13 @@ class NamespaceContext(ObjectContext):
     notes: tuple[str, ...] = ()  # comment lines (who owns the namespace's waypoint)
 
 
-def namespace_labels(dataplane: Dataplane) -> dict[str, str]:
+def namespace_labels(dataplane: Dataplane, revision: str | None = None) -> dict[str, str]:
+    """Never ambient and injection together. `revision`: the cluster's Istio revision, which
+    sidecar namespaces name instead of the default injector."""
     if dataplane is Dataplane.AMBIENT:
         return {DATAPLANE_MODE_LABEL: "ambient"}
     if dataplane is Dataplane.SIDECAR:
-        return {INJECTION_LABEL: "enabled"}
+        return {REVISION_LABEL: revision} if revision else {INJECTION_LABEL: "enabled"}
     return {}
 
 
@@ -41,14 +44,16 @@ def pod_labels(dataplane: Dataplane, ambient: bool | None) -> dict[str, str]:
     return {}
 
 
-def namespace_outputs(namespace: Namespace) -> Iterator[Output]:
+def namespace_outputs(namespace: Namespace, revisions: Mapping[str, str | None] | None = None) -> Iterator[Output]:
+    """`revisions`: each cluster's Istio revision (none where absent)."""
     for cluster in namespace.clusters:
         directory = join_path("clusters", cluster, "namespaces", namespace.name)
+        labels = namespace_labels(namespace.dataplane, (revisions or {}).get(cluster))
         yield object_output(
             directory,
             "v1",
             "Namespace",
-            NamespaceContext(name=namespace.name, labels=namespace_labels(namespace.dataplane)),
+            NamespaceContext(name=namespace.name, labels=labels),
             (*namespace.path, "name"),
             f"namespace '{namespace.name}'",
         )

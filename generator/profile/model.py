@@ -16,6 +16,7 @@ from packaging.version import Version as PackagingVersion
 
 from ..problems import ProfilePath
 from .model_waypoints import DEFAULT_TRUST_DOMAIN, NamespaceWaypoint, PolicySource
+from .model_migration import Migration
 
 
 class Platform(StrEnum):
@@ -189,6 +190,7 @@ class Cluster:
     acknowledged: frozenset[str] = frozenset()
     trust_domain: str = DEFAULT_TRUST_DOMAIN  # `istio.trustDomain`: the SPIFFE principals' prefix
     trust_domain_set: bool = False  # whether the profile says it (rendered policies say which)
+    istio_revision: str | None = None  # sidecar namespaces: `istio.io/rev: <revision>`
 
     @property
     def waypoint_mode(self) -> WaypointMode:
@@ -336,6 +338,8 @@ class Profile:
     tenants: tuple[Tenant, ...]
     namespaces: tuple[Namespace, ...]
     delivery: Delivery | None = None
+    # Phases from sidecars to ambient; `namespaces` is the state before them (the baseline).
+    migration: Migration | None = None
 
     def cluster(self, name: str) -> Cluster:
         return next(cluster for cluster in self.clusters if cluster.name == name)

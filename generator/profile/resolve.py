@@ -37,6 +37,7 @@ from .model import (
     Workspace,
 )
 from ..problems import ProfilePath
+from .model_migration import resolve_migration
 from .resolve_apps import app_parameters
 from .resolve_waypoints import namespace_waypoint, policy_source
 from .model_waypoints import DEFAULT_TRUST_DOMAIN
@@ -69,6 +70,7 @@ def resolve(data: dict[str, Any], profile_dir: PurePath = PurePath(".")) -> Prof
             for i, raw in enumerate(data.get("namespaces", []))
         ),
         delivery=_delivery(data.get("delivery")),
+        migration=resolve_migration(data.get("migration")),
     )
 
 
@@ -145,6 +147,7 @@ def _cluster(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> C
         acknowledged=frozenset(raw.get("acknowledge", [])),
         trust_domain=istio.get("trustDomain", DEFAULT_TRUST_DOMAIN),
         trust_domain_set="trustDomain" in istio,
+        istio_revision=istio.get("revision"),
     )
 
 

@@ -15,6 +15,7 @@ from .model import AuthorizationMode, Dataplane, PropagationStrategy, TrafficMod
 from .schema_controlplane import CLUSTER, MANAGEMENT_PLANE
 from .schema_delivery import DELIVERY
 from .schema_waypoints import NAMESPACE_WAYPOINT, POLICIES
+from .schema_migration import MIGRATION
 from .schema_types import (
     DNS_LABEL,
     NAMESPACE_SELECTOR,
@@ -117,4 +118,5 @@ PROFILE_SCHEMA: dict[str, Any] = {
     )
     | {"unique_per_cluster": True},  # a namespace is one per (cluster, name)
     "catalog": catalog_settings(),  # defaults for the catalog apps: `registry`
+    "migration": MIGRATION,  # ordered phases from sidecars to ambient (schema_migration.py)
 }

@@ -77,7 +77,9 @@ CLUSTER: dict[str, Any] = {
     "name": _name(),
     "platform": _enum("platform", [p.value for p in Platform]),
     "istio": _record(
-        {"version": _version(), "namespace": _name(required=False), "trustDomain": TRUST_DOMAIN_RULES},
+        {"version": _version(), "namespace": _name(required=False), "trustDomain": TRUST_DOMAIN_RULES,
+         # revision: sidecar namespaces are labelled `istio.io/rev: <revision>` instead of `istio-injection`
+         "revision": _revision()},
         required=True,
     ),
     "ambient": _record(

@@ -173,6 +173,7 @@ _FORMAT_HINTS = {
     "quantity": "write a Kubernetes quantity such as \"100m\", \"1\", \"128Mi\" or \"1Gi\"",
     "repo-url": "write the Git URL the engine clones: https://..., ssh://... or git@host:org/repo.git",
     "repo-path": "write the output folder's path inside the repository, without a leading '/' (\"out\")",
+    "namespace-ref": "write a declared namespace (\"client\"), or <cluster>/<namespace> for one cluster's",
 }
 
 
@@ -281,6 +282,7 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             "quantity": "a Kubernetes quantity",
             "repo-url": "a Git repository URL",
             "repo-path": "a path inside the repository",
+            "namespace-ref": "a namespace reference",
         }[fmt]
         hint = _FORMAT_HINTS[fmt]
         if fmt == "dns-label" and isinstance(value, str):

@@ -1,0 +1,82 @@
+"""The Jinja environment for Markdown (PHASE.md), with its own quoting.
+
+YAML templates print values through `q` (output/render.py); in Markdown a value lands in a shell
+command, an inline code span or a line of a fenced block, and the environment refuses any other
+printed value, as the YAML one does:
+
+- `sh`: shell words, joined by spaces. A word is printed only if it consists of characters no
+  POSIX shell gives a meaning to (`A-Z a-z 0-9 _ . / : = @ % + , -`), so it never needs quoting.
+  The words gen prints are names the profile validated as DNS-1123 labels (namespaces, clusters,
+  Istio revisions), label keys and values gen itself sets, and URLs built from them; anything else
+  is refused (a bug in gen, exit 3), never quoted: a command in PHASE.md is copied as it is.
+- `code`: an inline code span, `` `text` `` (`codes`: several, separated by commas); `line`: one
+  line of a fenced block. Inside either,
+  Markdown reads text literally; only a backquote or a line break could end them, and both are
+  refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import jinja2
+
+from ..output.render import RenderError
+
+SHELL_SAFE = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
+
+
+class MarkdownText(str):
+    """Text a filter made safe for where the template puts it."""
+
+
+def shell(words: str | int | Sequence[str]) -> MarkdownText:
+    items = [words] if isinstance(words, (str, int)) else list(words)
+    for word in items:
+        if isinstance(word, bool) or not isinstance(word, (str, int)) or not SHELL_SAFE.fullmatch(str(word)):
+            raise RenderError(f"refusing to print {word!r} in a shell command: it would need quoting")
+    return MarkdownText(" ".join(str(word) for word in items))
+
+
+def _literal(text: Any) -> str:
+    if isinstance(text, bool) or not isinstance(text, (str, int)):
+        raise RenderError(f"cannot print a {type(text).__name__} in Markdown: {text!r}")
+    value = str(text)
+    if any(char in value for char in "`\n\r"):
+        raise RenderError(f"refusing to print {value!r} in Markdown: a backquote or line break would end its span")
+    return value
+
+
+def code(text: Any) -> MarkdownText:
+    return MarkdownText(f"`{_literal(text)}`")
+
+
+def codes(items: Sequence[Any]) -> MarkdownText:
+    """Code spans, separated by commas."""
+    return MarkdownText(", ".join(code(item) for item in items))
+
+
+def line(text: Any) -> MarkdownText:
+    return MarkdownText(_literal(text))
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, MarkdownText):
+        return value
+    raise RenderError(f"template prints {value!r} without `sh`, `code` or `line`")
+
+
+def markdown_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=loader or jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(sh=shell, code=code, codes=codes, line=line)
+    return environment

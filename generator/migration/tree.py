@@ -1,0 +1,122 @@
+"""`gen plan`: the migration as a tree of its own, `out/<profile>/migration/`, one folder per phase
+(`00-baseline`, `01-<name>`, ...). Each holds the namespaces' folders as `gen render --phase N`
+writes them under `clusters/<cluster>/namespaces/`, and its PHASE.md.
+
+The tree has its own ledger (`migration/.gen/manifest.json`) and is written by the same writer as
+every tree (output/: ledger, staged writes, `--check`, `--diff`); `gen render` carries it over
+untouched (output/nested.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from ..checks import CHECKS
+from ..matrix import namespace_matrix, workspace_matrix
+from ..output.changes import compute_changes
+from ..output.guard import WriteError, check_output_root
+from ..output.ledger import source_of
+from ..output.render import RenderedFile, render
+from ..output.write import apply_changes, check_source, refuse_foreign
+from ..pipeline import checked_model
+from ..plan import Plan, plan
+from ..problems import Location, Problem, ProfileError
+from ..profile.model import Profile
+from ..report import NOTHING_WRITTEN, PARTIAL_WRITE
+from ..tree import Mode, Outcome, Status, _drift_lines, _notes
+from ..validation.embedded import shared_validator
+from ..validation.trace import rendered_problems
+from .document import phase_document
+from .markdown import markdown_environment
+from .state import phase_folder, phase_moves, phases_of, state_at
+
+MIGRATION = "migration"
+DOCUMENT = "PHASE.md"
+
+
+def _namespace_file(path: str) -> bool:
+    """`clusters/<cluster>/namespaces/<namespace>/...`: a namespace's folder."""
+    parts = PurePosixPath(path).parts
+    return len(parts) > 4 and parts[0] == "clusters" and parts[2] == "namespaces"
+
+
+def phase_files(profile: Profile, number: int) -> list[RenderedFile]:
+    """The namespaces' files as of phase `number`, as `gen render --phase N` renders them."""
+    outputs = tuple(output for output in plan(state_at(profile, number)).outputs if _namespace_file(output.path))
+    phase_plan = Plan(profile.name, outputs)
+    files = render(phase_plan)
+    findings = rendered_problems(phase_plan, files, shared_validator())
+    if findings:
+        raise ProfileError(findings)
+    return files
+
+
+def migration_files(profile: Profile, profile_file: str) -> list[RenderedFile]:
+    environment = markdown_environment()
+    files = []
+    for number in range(len(phases_of(profile)) + 1):
+        folder = phase_folder(number, profile)
+        files += [RenderedFile(f"{folder}/{file.path}", file.text, file.document) for file in phase_files(profile, number)]
+        context = phase_document(profile, number, profile_file)
+        text = environment.get_template(context.template).render(context.variables())
+        files.append(RenderedFile(f"{folder}/{DOCUMENT}", text))
+    return files
+
+
+def _no_migration(profile_path: Path) -> Problem:
+    return Problem(
+        "the profile has no `migration:`: there is nothing to plan",
+        "no-migration",
+        hint="add `migration.phases`: ordered groups of sidecar namespaces to move to ambient (see README, Migration)",
+        location=Location(str(profile_path), 1, 1),
+    )
+
+
+def plan_tree(profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False) -> Outcome:
+    unsafe = check_output_root(out)
+    try:
+        profile, warnings = checked_model(profile_path)
+        if profile.migration is None:
+            raise ProfileError([*warnings, _no_migration(profile_path)])
+        files = migration_files(profile, source_of(profile_path))
+    except ProfileError as error:
+        return Outcome(Status.INVALID, [*error.problems, *unsafe])
+    root = out / profile.name / MIGRATION
+    unsafe = unsafe or check_output_root(root, profile_path)
+    if unsafe:
+        return Outcome(Status.INVALID, [*warnings, *unsafe])
+    source = source_of(profile_path)
+    try:
+        changes = compute_changes(root, profile.name, files)
+        check_source(changes, source, force)
+        if mode is not Mode.WRITE:
+            lines = _drift_lines(changes)
+            if not changes.drift:
+                return Outcome(Status.OK, list(warnings), f"{root}: up to date ({len(files)} files)")
+            summary = f"{root}: differs from the plan of {profile_path} ({len(lines)} files)\n" + "\n".join(lines)
+            return Outcome(Status.DRIFT, list(warnings), summary, changes.diff() if mode is Mode.DIFF else "")
+        refuse_foreign(changes, force)
+        report = apply_changes(changes, source, force)
+    except WriteError as error:
+        return Outcome(Status.INVALID, [*warnings, *error.problems],
+                       outcome=PARTIAL_WRITE if error.partial else NOTHING_WRITTEN)
+    summary = (
+        f"planned the migration of profile '{profile.name}' into {root}: {len(files)} files "
+        f"({len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
+        + (f", {len(report.kept)} kept" if report.kept else "") + ")\n" + _overview(profile)
+    )
+    return Outcome(Status.OK, [*warnings, *_notes(changes, report.kept)], summary)
+
+
+def _overview(profile: Profile) -> str:
+    """One line per phase, and what was proven at each."""
+    phases = phases_of(profile)
+    lines = [f"  {phase_folder(0, profile):<16} the profile as written"]
+    for number, phase in enumerate(phases, 1):
+        moved = ", ".join(f"{cluster}/{name}" for _, (cluster, name) in phase_moves(profile, phase))
+        lines.append(f"  {phase_folder(number, profile):<16} to ambient: {moved}")
+    lines.append(
+        f"every phase passes the {len(CHECKS)} checks of the render and keeps the decision of each of "
+        f"{len(workspace_matrix(profile))} workspace pairs and {len(namespace_matrix(profile))} namespace pairs"
+    )
+    return "\n".join(lines)
