@@ -108,7 +108,7 @@ def render_tree(
         inputs = None if fingerprint is None else Inputs(
             fingerprint,
             result.plan.sources,
-            tuple(warning_record(w) for w in warnings if w.severity is Severity.WARNING),
+            tuple(warning_record(w, profile) for w in warnings if w.severity is Severity.WARNING),
         )
         report = apply_changes(changes, source, force, inputs)
     except WriteError as error:

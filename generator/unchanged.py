@@ -24,14 +24,17 @@ from .problems import Location, Problem, Severity
 class UnchangedTree:
     root: Path
     ledger: Ledger
+    profile: Path
 
     @property
     def warnings(self) -> list[Problem]:
-        return [warning_from_record(record) for record in (self.ledger.inputs.warnings if self.ledger.inputs else ())]
+        records = self.ledger.inputs.warnings if self.ledger.inputs else ()
+        return [warning_from_record(record, self.profile) for record in records]
 
 
-def warning_record(problem: Problem) -> dict[str, Any]:
-    """A warning as the ledger keeps it."""
+def warning_record(problem: Problem, profile: Path) -> dict[str, Any]:
+    """A warning as the ledger keeps it: its file relative to the profile's folder, so that the
+    ledger's bytes do not depend on where the repository lies."""
     where = problem.location
     return {
         "message": problem.message,
@@ -39,12 +42,16 @@ def warning_record(problem: Problem) -> dict[str, Any]:
         "path": list(problem.path),
         "hint": problem.hint,
         "at_key": problem.at_key,
-        "location": [where.file, where.line, where.column] if where else None,
+        "location": [Path(os.path.relpath(where.file, profile.parent)).as_posix(), where.line, where.column]
+        if where
+        else None,
     }
 
 
-def warning_from_record(record: Any) -> Problem:
+def warning_from_record(record: Any, profile: Path) -> Problem:
     location = record.get("location")
+    if location:
+        location = [str(profile.parent / location[0]), *location[1:]]
     return Problem(
         str(record.get("message", "")),
         str(record.get("rule", "")),
@@ -91,7 +98,7 @@ def unchanged_tree(profile: Path, out: Path, phase: int | None = None) -> Unchan
         files = dict(ledger.files)
         if not _files_match(root, files) or _anything_else(root, files):
             return None
-        return UnchangedTree(root, ledger)
+        return UnchangedTree(root, ledger, profile)
     return None
 
 
