@@ -21,7 +21,7 @@ from .matrix_report import MatrixFormat
 from .profile.model import Platform
 from .progress import progress
 from .report import ReportFormat, format_problems
-from .tree import Mode, Status, render_tree
+from .tree import Mode, Outcome, Status, render_tree
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
@@ -77,20 +77,28 @@ def render(
     ] = None,
 ) -> None:
     """Validate each PROFILE and write what it renders under OUT/<profile>/ (or compare, with --check)."""
-    mode = Mode.DIFF if diff else Mode.CHECK if check else Mode.WRITE
     exit_code = EXIT_OK
     with progress(len(profiles)) as advance:
         for profile in profiles:
-            outcome = render_tree(profile, out, mode, force, phase)
+            outcome = render_tree(profile, out, _mode(check, diff), force, phase)
             advance(str(profile))
-            if outcome.problems:
-                sys.stderr.write(format_problems(outcome.problems, fmt, outcome.outcome))
-            if outcome.diff:
-                sys.stdout.write(outcome.diff)
-            if outcome.summary:
-                typer.echo(outcome.summary)
-            exit_code = max(exit_code, {Status.OK: EXIT_OK, Status.DRIFT: EXIT_DRIFT, Status.INVALID: EXIT_INVALID}[outcome.status])
+            exit_code = max(exit_code, _report(outcome, fmt))
     raise typer.Exit(exit_code)
+
+
+def _mode(check: bool, diff: bool) -> Mode:
+    return Mode.DIFF if diff else Mode.CHECK if check else Mode.WRITE
+
+
+def _report(outcome: Outcome, fmt: ReportFormat) -> int:
+    """Print what a tree's render or plan says; its exit code."""
+    if outcome.problems:
+        sys.stderr.write(format_problems(outcome.problems, fmt, outcome.outcome))
+    if outcome.diff:
+        sys.stdout.write(outcome.diff)
+    if outcome.summary:
+        typer.echo(outcome.summary)
+    return {Status.OK: EXIT_OK, Status.DRIFT: EXIT_DRIFT, Status.INVALID: EXIT_INVALID}[outcome.status]
 
 
 @app.command("plan")
@@ -114,14 +122,7 @@ def plan_command(
     OUT/<profile>/migration/; every phase is checked as a render is."""
     from .migration.tree import plan_tree
 
-    outcome = plan_tree(profile, out, Mode.DIFF if diff else Mode.CHECK if check else Mode.WRITE, force)
-    if outcome.problems:
-        sys.stderr.write(format_problems(outcome.problems, fmt, outcome.outcome))
-    if outcome.diff:
-        sys.stdout.write(outcome.diff)
-    if outcome.summary:
-        typer.echo(outcome.summary)
-    raise typer.Exit({Status.OK: EXIT_OK, Status.DRIFT: EXIT_DRIFT, Status.INVALID: EXIT_INVALID}[outcome.status])
+    raise typer.Exit(_report(plan_tree(profile, out, _mode(check, diff), force), fmt))
 
 
 @app.command()

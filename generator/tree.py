@@ -42,7 +42,7 @@ class Outcome:
     root: Path | None = None  # the profile's tree, once known
 
 
-def _drift_lines(changes: ChangeSet) -> list[str]:
+def drift_lines(changes: ChangeSet) -> list[str]:
     rows = [
         *(("missing", path) for path in changes.create),
         *(("changed", path) for path in changes.update),
@@ -52,7 +52,7 @@ def _drift_lines(changes: ChangeSet) -> list[str]:
     return [f"  {label:<8} {path}" for label, path in sorted(rows, key=lambda row: row[1])]
 
 
-def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
+def tree_notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
     notes = [
         write_warning(changes.root / path, conflict_message(changes.conflicts[path]),
                       "render with --force to replace it with what the profile renders", "edited-file")
@@ -98,7 +98,7 @@ def render_tree(
         changes = compute_changes(root, result.profile, result.files)
         check_source(changes, source, force)
         if mode is not Mode.WRITE:
-            lines = _drift_lines(changes)
+            lines = drift_lines(changes)
             if not changes.drift:
                 return Outcome(Status.OK, warnings, f"{root}: up to date ({len(result.files)} files)")
             summary = f"{root}: differs from what {profile} renders ({len(lines)} files)\n" + "\n".join(lines)
@@ -120,4 +120,4 @@ def render_tree(
         + (f", {len(report.kept)} kept" if report.kept else "")
         + ")"
     )
-    return Outcome(Status.OK, [*warnings, *_notes(changes, report.kept)], summary, root=root)
+    return Outcome(Status.OK, [*warnings, *tree_notes(changes, report.kept)], summary, root=root)

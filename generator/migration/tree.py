@@ -23,7 +23,7 @@ from ..plan import Plan, plan
 from ..problems import Location, Problem, ProfileError
 from ..profile.model import Profile
 from ..report import NOTHING_WRITTEN, PARTIAL_WRITE
-from ..tree import Mode, Outcome, Status, _drift_lines, _notes
+from ..tree import Mode, Outcome, Status, drift_lines, tree_notes
 from ..validation.embedded import shared_validator
 from ..validation.trace import rendered_problems
 from .document import phase_document
@@ -90,7 +90,7 @@ def plan_tree(profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: boo
         changes = compute_changes(root, profile.name, files)
         check_source(changes, source, force)
         if mode is not Mode.WRITE:
-            lines = _drift_lines(changes)
+            lines = drift_lines(changes)
             if not changes.drift:
                 return Outcome(Status.OK, list(warnings), f"{root}: up to date ({len(files)} files)")
             summary = f"{root}: differs from the plan of {profile_path} ({len(lines)} files)\n" + "\n".join(lines)
@@ -105,7 +105,7 @@ def plan_tree(profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: boo
         f"({len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
         + (f", {len(report.kept)} kept" if report.kept else "") + ")\n" + _overview(profile)
     )
-    return Outcome(Status.OK, [*warnings, *_notes(changes, report.kept)], summary)
+    return Outcome(Status.OK, [*warnings, *tree_notes(changes, report.kept)], summary)
 
 
 def _overview(profile: Profile) -> str:

@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..problems import Location, Problem, Severity
-from ..profile.load import _CONSTRUCTION_ERRORS, SourceMap, _SourceMapBuilder, _TooLarge
+from ..profile.load import CONSTRUCTION_ERRORS, SourceMap, SourceMapBuilder, TooLarge
 from ..profile.model import Namespace, Profile
 from ..profile.model_waypoints import PolicySource
 from .model import AuthorizationPolicy, PolicyFile
@@ -69,7 +69,7 @@ def _documents(path: Path, shown: str, source: PolicySource) -> tuple[list[tuple
     documents = []
     try:
         for index, document in enumerate(yaml.load_all(text)):
-            builder = _SourceMapBuilder(name)
+            builder = SourceMapBuilder(name)
             plain = builder.walk(document, ())
             if builder.problems:
                 return [], [_problem(source, p.message, p.hint, p.location or Location(name, 1, 1))
@@ -79,8 +79,8 @@ def _documents(path: Path, shown: str, source: PolicySource) -> tuple[list[tuple
         mark = error.problem_mark or error.context_mark
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 1, 1)
         return [], [_problem(source, f"policy file is not valid YAML: {error.problem}", "fix the YAML syntax", where)]
-    except (YAMLError, RecursionError, _TooLarge, *_CONSTRUCTION_ERRORS) as error:
-        reason = "it nests or expands too far" if isinstance(error, (RecursionError, _TooLarge)) else str(error)
+    except (YAMLError, RecursionError, TooLarge, *CONSTRUCTION_ERRORS) as error:
+        reason = "it nests or expands too far" if isinstance(error, (RecursionError, TooLarge)) else str(error)
         return [], [_problem(source, f"policy file is not valid YAML: {reason}", "fix the file", Location(name, 1, 1))]
     return [(plain, where) for plain, where in documents if plain is not None], []
 

@@ -41,7 +41,7 @@ _OPENING = (BlockMappingStartToken, BlockSequenceStartToken, FlowMappingStartTok
 _CLOSING = (BlockEndToken, FlowMappingEndToken, FlowSequenceEndToken)
 # What ruamel's constructor raises, besides its own errors, for scalars such as `2025-02-30`,
 # `!!int abc` or an integer of 5,000 digits.
-_CONSTRUCTION_ERRORS = (ValueError, KeyError, TypeError, OverflowError, IndexError)
+CONSTRUCTION_ERRORS = (ValueError, KeyError, TypeError, OverflowError, IndexError)
 
 
 @dataclass(frozen=True)
@@ -95,11 +95,11 @@ def _key_positions(node: CommentedMap, key: Any) -> tuple[Position | None, Posit
     return None, None
 
 
-class _TooLarge(Exception):
+class TooLarge(Exception):
     pass
 
 
-class _SourceMapBuilder:
+class SourceMapBuilder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.keys: dict[ProfilePath, Position] = {}
@@ -111,7 +111,7 @@ class _SourceMapBuilder:
         """Record positions below `node` and return it as plain dicts, lists and scalars."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _TooLarge
+            raise TooLarge
         if isinstance(node, CommentedMap):
             return self._mapping(node, path)
         if isinstance(node, CommentedSeq):
@@ -225,7 +225,7 @@ def _unconstructible_scalar(yaml: YAML, root: Node) -> tuple[Position, str] | No
         if isinstance(node, ScalarNode):
             try:
                 yaml.constructor.construct_object(node, deep=True)
-            except _CONSTRUCTION_ERRORS as error:
+            except CONSTRUCTION_ERRORS as error:
                 failures.append((_mark(node), str(error)))
         elif isinstance(node, MappingNode):
             stack.extend(part for pair in node.value for part in pair)
@@ -286,7 +286,7 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
         )
     except YAMLError as error:
         raise fail(f"invalid YAML: {error}", "fix the YAML syntax", rule="yaml")
-    except _CONSTRUCTION_ERRORS as error:
+    except CONSTRUCTION_ERRORS as error:
         found = _unconstructible_scalar(YAML(typ="rt"), root) if root is not None else None
         position, reason = found if found else ((1, 1), str(error))
         raise fail(
@@ -295,10 +295,10 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
             *position,
         )
 
-    builder = _SourceMapBuilder(name)
+    builder = SourceMapBuilder(name)
     try:
         data = builder.walk(document, ())
-    except (_TooLarge, RecursionError):
+    except (TooLarge, RecursionError):
         raise fail(
             f"the profile expands to more than {MAX_NODES} YAML nodes",
             "avoid nested aliases (&anchor/*alias); write the profile out plainly",
