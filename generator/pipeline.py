@@ -6,7 +6,8 @@ load -> validate -> resolve -> check -> plan -> render, all in memory. Writing i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -22,7 +23,10 @@ from .profile.model import Profile
 from .output.render import RenderedFile, render
 from .profile.resolve import resolve
 from .profile.values import load_values
-from .output.batch import render_checked
+from .output.batch import render_all
+from .output.cache import RenderCache
+from .output.guard import WriteError
+from .output.ledger import read_ledger
 from .profile.validate import validate
 
 
@@ -32,6 +36,7 @@ class RenderResult:
     plan: Plan
     files: tuple[RenderedFile, ...]
     warnings: tuple[Problem, ...]
+    keys: Mapping[str, str] = field(default_factory=dict)  # path -> render cache key
 
 
 def _locate_one(problem: Problem, loaded: LoadedProfile) -> Problem:
@@ -81,17 +86,27 @@ def check_profile(
     return loaded, planned, _locate(problems, loaded)
 
 
-def render_profile(path: Path, display_name: str | None = None, phase: int | None = None) -> RenderResult:
+def render_profile(
+    path: Path, display_name: str | None = None, phase: int | None = None, out: Path | None = None
+) -> RenderResult:
     """Every file the profile renders (as of `phase`, default the last); raises ProfileError with
-    all problems if it is invalid."""
+    all problems if it is invalid. With `out`, files the tree there provably holds already are
+    read back instead of rendered (output/cache.py)."""
     loaded, planned, problems = check_profile(path, display_name, phase)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
-    rendered, findings = render_checked(planned)
-    files = tuple(rendered)
-    if findings:
-        raise ProfileError([*problems, *_locate(findings, loaded)])
-    return RenderResult(planned.profile, planned, files, tuple(problems))
+    rendered = render_all(planned, _cache(out / planned.profile) if out is not None else None)
+    if rendered.problems:
+        raise ProfileError([*problems, *_locate(rendered.problems, loaded)])
+    return RenderResult(planned.profile, planned, tuple(rendered.files), tuple(problems), rendered.keys)
+
+
+def _cache(root: Path) -> RenderCache | None:
+    try:
+        ledger = read_ledger(root)
+    except WriteError:
+        return None  # not a ledger gen can read: the writer reports it
+    return RenderCache(root, ledger.keys, ledger.files) if ledger is not None and ledger.keys else None
 
 
 def checked_model(path: Path, display_name: str | None = None) -> tuple[Profile, tuple[Problem, ...]]:

@@ -85,7 +85,7 @@ def render_tree(
 
     unsafe = check_output_root(out)
     try:
-        result = render_profile(profile, None, phase)
+        result = render_profile(profile, None, phase, out)
     except ProfileError as error:
         return Outcome(Status.INVALID, [*error.problems, *unsafe])
     warnings = list(result.warnings)
@@ -110,7 +110,7 @@ def render_tree(
             result.plan.sources,
             tuple(warning_record(w, profile) for w in warnings if w.severity is Severity.WARNING),
         )
-        report = apply_changes(changes, source, force, inputs)
+        report = apply_changes(changes, source, force, inputs, result.keys)
     except WriteError as error:
         return Outcome(Status.INVALID, [*warnings, *error.problems],
                        outcome=PARTIAL_WRITE if error.partial else NOTHING_WRITTEN)

@@ -89,3 +89,41 @@ def test_a_file_added_to_a_policy_folder_takes_the_full_path(tmp_path: Path, mon
     (tmp_path / "policies" / "bookinfo" / "zz-notes.yaml").write_text("# nothing yet\n")
     runner.invoke(cli.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"])
     assert calls["n"] == 1, "a new file in a policy folder is a changed input"
+
+
+def test_after_a_one_namespace_change_only_that_namespace_is_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outputs whose cache key and file are the ledger's are read back, not rendered again."""
+    from generator.output import batch
+
+    extra = "- name: extra\n  clusters: [app-blk-east-0]\n  dataplane: ambient\n  apps: [sleep]\n"
+    base = (PROFILES / "caffeine.yaml").read_text().replace("  apps: [caffeine]\n", "  apps: [caffeine]\n" + extra, 1)
+    profile = write_profile(tmp_path, base, "caffeine.yaml")
+    root = render_into(profile, tmp_path / "out")
+    rendered: list[str] = []
+    real = batch.render
+
+    def counting(plan: object, *args: object) -> object:
+        rendered.extend(output.path for output in plan.outputs)  # type: ignore[attr-defined]
+        return real(plan, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "render", counting)
+    profile.write_text(base.replace("  apps: [sleep]\n", "  apps: [httpbin]\n"))
+    before = {p: p.stat().st_mtime_ns for p in (root / "clusters/app-blk-east-0/namespaces/caffeine").iterdir()}
+    render_into(profile, tmp_path / "out")
+    assert rendered and all(path.startswith("clusters/app-blk-east-0/namespaces/extra/") for path in rendered), rendered
+    assert {p: p.stat().st_mtime_ns for p in (root / "clusters/app-blk-east-0/namespaces/caffeine").iterdir()} == before
+    fresh = render_into(profile, tmp_path / "fresh")
+    assert tree(root) == tree(fresh), "reading back gives the bytes a full render gives"
+
+
+def test_a_hand_edited_file_is_never_read_back_as_rendered(tmp_path: Path) -> None:
+    profile = write_profile(tmp_path, (PROFILES / "caffeine.yaml").read_text(), "caffeine.yaml")
+    root = render_into(profile, tmp_path / "out")
+    edited = root / "clusters/app-blk-east-0/namespaces/caffeine/service-barista.yaml"
+    edited.write_text(edited.read_text().replace("port: 8000", "port: 9000"))
+    profile.write_text(profile.read_text().replace("organization: tetrate", "organization: acme"))
+    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"])
+    assert result.exit_code == 1
+    assert "edited   clusters/app-blk-east-0/namespaces/caffeine/service-barista.yaml" in result.stdout

@@ -12,12 +12,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..plan import Plan
 from ..problems import Problem
 from ..validation.embedded import shared_validator
 from ..validation.trace import rendered_problems
+from .cache import RenderCache, output_key
 from .render import RenderedFile, render
 
 PARALLEL_FROM = 1500  # outputs: below this, starting workers costs more than it saves
@@ -39,6 +40,31 @@ def _workers(outputs: int) -> int:
     if outputs < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return min(os.cpu_count() or 1, 8)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    files: list[RenderedFile]  # in plan order
+    problems: list[Problem]  # schema findings
+    keys: dict[str, str]  # path -> cache key, for the ledger
+    reused: int  # files read back from the tree instead of rendered
+
+
+def render_all(plan: Plan, cache: RenderCache | None = None) -> Rendered:
+    """Every file of the plan: read back where the cache proves it unchanged, rendered, proven and
+    validated otherwise."""
+    keys = {output.path: output_key(plan.profile, output) for output in plan.outputs}
+    reused = {}
+    if cache is not None:
+        for output in plan.outputs:
+            found = cache.reuse(output.path, keys[output.path])
+            if found is not None:
+                reused[output.path] = found
+    fresh = replace(plan, outputs=tuple(output for output in plan.outputs if output.path not in reused))
+    files, problems = render_checked(fresh)
+    by_path = {file.path: file for file in files}
+    ordered = [reused.get(output.path) or by_path[output.path] for output in plan.outputs]
+    return Rendered(ordered, problems, {path: key for path, key in keys.items() if key is not None}, len(reused))
 
 
 def render_checked(plan: Plan) -> tuple[list[RenderedFile], list[Problem]]:

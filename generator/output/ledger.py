@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from pathlib import Path, PurePosixPath
 
@@ -48,6 +48,7 @@ class Ledger:
     source: str | None  # the profile file's name (None: a ledger of gen 0.1)
     files: Mapping[str, str]  # path -> sha256
     inputs: Inputs | None = None
+    keys: Mapping[str, str] = field(default_factory=dict)  # path -> render cache key (output/cache.py)
 
     def text(self) -> str:
         body: dict[str, Any] = {
@@ -57,6 +58,8 @@ class Ledger:
             "source": self.source,
             "files": dict(sorted(self.files.items())),
         }
+        if self.keys:
+            body["keys"] = dict(sorted(self.keys.items()))
         if self.inputs is not None:
             body["inputs"] = {
                 "fingerprint": self.inputs.fingerprint,
@@ -82,8 +85,10 @@ def read_ledger(root: Path) -> Ledger | None:
             if isinstance(raw, dict)
             else None
         )
+        keys = body.get("keys")
         return Ledger(str(body.get("profile", "")), source if isinstance(source, str) else None,
-                      {safe_name(name): digest for name, digest in files.items()}, inputs)
+                      {safe_name(name): digest for name, digest in files.items()}, inputs,
+                      {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {})
     except (ValueError, KeyError, TypeError, AttributeError):
         raise refuse(path, "is not a gen ledger", "remove it to render again") from None
 

@@ -16,6 +16,7 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,7 +112,11 @@ def _plan_tree(changes: ChangeSet, force: bool) -> tuple[dict[str, bytes], set[s
 
 
 def apply_changes(
-    changes: ChangeSet, source: str | None, force: bool = False, inputs: Inputs | None = None
+    changes: ChangeSet,
+    source: str | None,
+    force: bool = False,
+    inputs: Inputs | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> WriteReport:
     """Make the tree what `changes` says (conflicts kept unless `force`); `source` names the
     profile file in the ledger, `inputs` what it was rendered from (none while a conflict is kept:
@@ -120,7 +125,9 @@ def apply_changes(
     write, carry, ledger, kept = _plan_tree(changes, force)
     if source is None and changes.previous is not None:
         source = changes.previous.source
-    ledger = Ledger(ledger.profile, source, ledger.files, None if kept else inputs)
+    # A kept conflict is not what the profile renders: no fingerprint, and no cache key for it.
+    cache_keys = {path: key for path, key in (keys or {}).items() if path not in kept}
+    ledger = Ledger(ledger.profile, source, ledger.files, None if kept else inputs, cache_keys)
     ledger_data = ledger.text().encode("utf-8")
     removed = tuple(path for path in changes.delete if force or path not in kept)
     if force:

@@ -1,0 +1,48 @@
+"""Outputs that need no rendering: an output whose key (gen's code and templates, the profile's
+name, the output's path, template, typed context and declared identity) is the one the ledger
+recorded for its file, and whose file still has the ledger's hash, would render to exactly that
+file (rendering is deterministic). Its bytes are read back instead of rendered, proven and
+validated again. Helm values merged into live values are always rendered: their base is a file,
+not part of the context's key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..plan import Output
+from .fingerprint import code_digest
+from .render import RenderedFile
+
+
+def output_key(profile: str, output: Output) -> str | None:
+    """The cache key of an output; None for one that is always rendered."""
+    if output.context.merge_base() is not None:
+        return None
+    text = f"{code_digest()}\0{profile}\0{output.path}\0{output.template}\0{output.context!r}\0{output.identity!r}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class RenderCache:
+    root: Path
+    keys: Mapping[str, str]  # path -> key, as the ledger recorded them
+    hashes: Mapping[str, str]  # path -> sha256, as the ledger recorded them
+
+    def reuse(self, path: str, key: str | None) -> RenderedFile | None:
+        """The file as it stands, if it is provably what rendering would give."""
+        if key is None or self.keys.get(path) != key:
+            return None
+        try:
+            data = (self.root / path).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != self.hashes.get(path):
+            return None
+        try:
+            return RenderedFile(path, data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
