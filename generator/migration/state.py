@@ -65,6 +65,8 @@ def state_at(profile: Profile, number: int | None = None) -> Profile:
     """The profile as of phase `number` (None: after the last one), without migration: a plain
     profile in that state, which checks and planners take as they take any."""
     count = len(phases_of(profile))
+    if count == 0:
+        return profile  # nothing moves: the same model (and whatever was derived from it already)
     moved = moved_until(profile, count if number is None else number)
     namespaces = tuple(entry for namespace in profile.namespaces for entry in _split(namespace, moved))
     return replace(profile, namespaces=namespaces, migration=None)

@@ -101,10 +101,11 @@ def _read(target: Path) -> bytes | None:
 
 
 def _files_on_disk(root: Path) -> set[str]:
-    found = set()
+    found: set[str] = set()
+    base = str(root)
     for directory, _, names in os.walk(root):
-        for name in names:
-            found.add(Path(directory, name).relative_to(root).as_posix())
+        prefix = os.path.relpath(directory, base).replace(os.sep, "/")
+        found.update(names if prefix == "." else (f"{prefix}/{name}" for name in names))
     return found
 
 
