@@ -43,6 +43,6 @@ class RenderCache:
         if hashlib.sha256(data).hexdigest() != self.hashes.get(path):
             return None
         try:
-            return RenderedFile(path, data.decode("utf-8"))
+            return RenderedFile(path, data.decode("utf-8"), on_disk=True)
         except UnicodeDecodeError:
             return None

@@ -110,7 +110,9 @@ def _files_on_disk(root: Path) -> set[str]:
 
 
 def compute_changes(root: Path, profile: str, files: Iterable[RenderedFile]) -> ChangeSet:
+    files = list(files)
     desired = {file.path: file.text.encode("utf-8") for file in files}
+    proven = {file.path for file in files if file.on_disk}  # read from this tree a moment ago
     previous = read_ledger(root)
     owned = previous.files if previous else {}
     create, update, unchanged, delete = [], [], [], []
@@ -118,6 +120,9 @@ def compute_changes(root: Path, profile: str, files: Iterable[RenderedFile]) -> 
     containment = _Containment(root)
     for path, data in desired.items():
         target = containment.inside(path)
+        if path in proven:
+            unchanged.append(path)
+            continue
         current = _read(target)
         if current is None:
             create.append(path)

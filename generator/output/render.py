@@ -118,6 +118,8 @@ class RenderedFile:
     text: str
     # The text parsed back (for the output validator), not part of what the file is.
     document: Any = field(default=None, compare=False, repr=False)
+    # Read back from the tree, whose file was just proven to hold exactly these bytes (output/cache.py).
+    on_disk: bool = field(default=False, compare=False)
 
 
 # The parse-back runs on every rendered file, so it uses a compiled parser: ryaml (Rust,
