@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Literal
 
 from .checks import CHECKS, Check, run_checks
 from .checks.policies import policy_problems
@@ -26,7 +27,7 @@ from .profile.values import load_values
 from .output.batch import render_all
 from .output.cache import RenderCache
 from .output.guard import WriteError
-from .output.ledger import read_ledger
+from .output.ledger import Ledger, read_ledger
 from .profile.validate import validate
 
 
@@ -37,6 +38,8 @@ class RenderResult:
     files: tuple[RenderedFile, ...]
     warnings: tuple[Problem, ...]
     keys: Mapping[str, str] = field(default_factory=dict)  # path -> render cache key
+    # The tree's ledger as rendering found it, for the change set ("unread": not read yet).
+    previous: Ledger | None | Literal["unread"] = "unread"
 
 
 def _locate_one(problem: Problem, loaded: LoadedProfile) -> Problem:
@@ -95,10 +98,12 @@ def render_profile(
     loaded, planned, problems = check_profile(path, display_name, phase)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
-    rendered = render_all(planned, _cache(out / planned.profile) if out is not None else None)
+    cache = _cache(out / planned.profile) if out is not None else None
+    rendered = render_all(planned, cache)
     if rendered.problems:
         raise ProfileError([*problems, *_locate(rendered.problems, loaded)])
-    return RenderResult(planned.profile, planned, tuple(rendered.files), tuple(problems), rendered.keys)
+    previous: Ledger | None | Literal["unread"] = cache.ledger if cache is not None else "unread"
+    return RenderResult(planned.profile, planned, tuple(rendered.files), tuple(problems), rendered.keys, previous)
 
 
 def _cache(root: Path) -> RenderCache | None:
@@ -106,7 +111,7 @@ def _cache(root: Path) -> RenderCache | None:
         ledger = read_ledger(root)
     except WriteError:
         return None  # not a ledger gen can read: the writer reports it
-    return RenderCache(root, ledger.keys, ledger.files) if ledger is not None and ledger.keys else None
+    return RenderCache(root, ledger) if ledger is not None else None
 
 
 def checked_model(path: Path, display_name: str | None = None) -> tuple[Profile, tuple[Problem, ...]]:

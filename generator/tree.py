@@ -5,19 +5,24 @@ Pure orchestration of the stages; the CLI prints what comes back and maps it to 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from .output.changes import ChangeSet, compute_changes
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError, check_output_root, write_warning
-from .output.ledger import Inputs, source_of
+from .output.ledger import Inputs, Ledger, source_of
 from .output.nested import in_nested_trees
 from .output.write import apply_changes, check_source, conflict_message, refuse_foreign
 from .problems import Problem, ProfileError, Severity
 from .report import NOTHING_WRITTEN, PARTIAL_WRITE
 from .unchanged import unchanged_tree, warning_record
+
+if TYPE_CHECKING:  # rendering is not loaded on the no-change path
+    from .output.render import RenderedFile
 
 
 class Mode(StrEnum):
@@ -42,7 +47,7 @@ class Outcome:
     root: Path | None = None  # the profile's tree, once known
 
 
-def drift_lines(changes: ChangeSet) -> list[str]:
+def _drift_lines(changes: ChangeSet) -> list[str]:
     rows = [
         *(("missing", path) for path in changes.create),
         *(("changed", path) for path in changes.update),
@@ -52,7 +57,7 @@ def drift_lines(changes: ChangeSet) -> list[str]:
     return [f"  {label:<8} {path}" for label, path in sorted(rows, key=lambda row: row[1])]
 
 
-def tree_notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
+def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
     notes = [
         write_warning(changes.root / path, conflict_message(changes.conflicts[path]),
                       "render with --force to replace it with what the profile renders", "edited-file")
@@ -93,31 +98,52 @@ def render_tree(
     unsafe = unsafe or check_output_root(root, profile)
     if unsafe:
         return Outcome(Status.INVALID, [*warnings, *unsafe])
-    source = source_of(profile)
+    def inputs() -> Inputs | None:
+        fingerprint = inputs_fingerprint(profile, result.plan.sources, phase)
+        records = tuple(warning_record(w, profile) for w in warnings if w.severity is Severity.WARNING)
+        return None if fingerprint is None else Inputs(fingerprint, result.plan.sources, records)
+
+    return settle(
+        root, result.profile, list(result.files), source_of(profile), mode, force, warnings,
+        differs=f"differs from what {profile} renders", done=f"rendered profile '{result.profile}'",
+        inputs=inputs, keys=result.keys, previous=result.previous,
+    )
+
+
+def settle(
+    root: Path,
+    name: str,
+    files: list[RenderedFile],
+    source: str,
+    mode: Mode,
+    force: bool,
+    warnings: list[Problem],
+    *,
+    differs: str,
+    done: str,
+    inputs: Callable[[], Inputs | None] = lambda: None,
+    keys: Mapping[str, str] | None = None,
+    previous: Ledger | None | Literal["unread"] = "unread",
+) -> Outcome:
+    """Write `files` as the tree at `root` (a render's, or `gen plan`'s), or compare them with it."""
     try:
-        changes = compute_changes(root, result.profile, result.files)
+        changes = compute_changes(root, name, files, previous)
         check_source(changes, source, force)
         if mode is not Mode.WRITE:
-            lines = drift_lines(changes)
+            lines = _drift_lines(changes)
             if not changes.drift:
-                return Outcome(Status.OK, warnings, f"{root}: up to date ({len(result.files)} files)")
-            summary = f"{root}: differs from what {profile} renders ({len(lines)} files)\n" + "\n".join(lines)
-            return Outcome(Status.DRIFT, warnings, summary, changes.diff() if mode is Mode.DIFF else "")
+                return Outcome(Status.OK, warnings, f"{root}: up to date ({len(files)} files)", root=root)
+            summary = f"{root}: {differs} ({len(lines)} files)\n" + "\n".join(lines)
+            return Outcome(Status.DRIFT, warnings, summary, changes.diff() if mode is Mode.DIFF else "", root=root)
         refuse_foreign(changes, force)
-        fingerprint = inputs_fingerprint(profile, result.plan.sources, phase)
-        inputs = None if fingerprint is None else Inputs(
-            fingerprint,
-            result.plan.sources,
-            tuple(warning_record(w, profile) for w in warnings if w.severity is Severity.WARNING),
-        )
-        report = apply_changes(changes, source, force, inputs, result.keys)
+        report = apply_changes(changes, source, force, inputs(), keys)
     except WriteError as error:
         return Outcome(Status.INVALID, [*warnings, *error.problems],
                        outcome=PARTIAL_WRITE if error.partial else NOTHING_WRITTEN)
     summary = (
-        f"rendered profile '{result.profile}' into {root}: {len(result.files)} files "
+        f"{done} into {root}: {len(files)} files "
         f"({len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
         + (f", {len(report.kept)} kept" if report.kept else "")
         + ")"
     )
-    return Outcome(Status.OK, [*warnings, *tree_notes(changes, report.kept)], summary, root=root)
+    return Outcome(Status.OK, [*warnings, *_notes(changes, report.kept)], summary, root=root)

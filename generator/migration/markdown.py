@@ -23,7 +23,7 @@ from typing import Any
 
 import jinja2
 
-from ..output.render import RenderError
+from ..output.render import RenderError, strict_environment
 
 SHELL_SAFE = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
 
@@ -69,14 +69,6 @@ def _finalize(value: Any) -> Any:
 
 
 def markdown_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=loader or jinja2.PackageLoader("generator", "templates"),
-        undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    environment = strict_environment(_finalize, loader)
     environment.filters.update(sh=shell, code=code, codes=codes, line=line)
     return environment

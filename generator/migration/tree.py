@@ -9,21 +9,19 @@ untouched (output/nested.py).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ..checks import CHECKS
 from ..matrix import namespace_matrix, workspace_matrix
-from ..output.changes import compute_changes
-from ..output.guard import WriteError, check_output_root
+from ..output.guard import check_output_root
 from ..output.ledger import source_of
 from ..output.render import RenderedFile, render
-from ..output.write import apply_changes, check_source, refuse_foreign
 from ..pipeline import checked_model
 from ..plan import Plan, plan
 from ..problems import Location, Problem, ProfileError
 from ..profile.model import Profile
-from ..report import NOTHING_WRITTEN, PARTIAL_WRITE
-from ..tree import Mode, Outcome, Status, drift_lines, tree_notes
+from ..tree import Mode, Outcome, Status, settle
 from ..validation.embedded import shared_validator
 from ..validation.trace import rendered_problems
 from .document import phase_document
@@ -85,27 +83,13 @@ def plan_tree(profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: boo
     unsafe = unsafe or check_output_root(root, profile_path)
     if unsafe:
         return Outcome(Status.INVALID, [*warnings, *unsafe])
-    source = source_of(profile_path)
-    try:
-        changes = compute_changes(root, profile.name, files)
-        check_source(changes, source, force)
-        if mode is not Mode.WRITE:
-            lines = drift_lines(changes)
-            if not changes.drift:
-                return Outcome(Status.OK, list(warnings), f"{root}: up to date ({len(files)} files)")
-            summary = f"{root}: differs from the plan of {profile_path} ({len(lines)} files)\n" + "\n".join(lines)
-            return Outcome(Status.DRIFT, list(warnings), summary, changes.diff() if mode is Mode.DIFF else "")
-        refuse_foreign(changes, force)
-        report = apply_changes(changes, source, force)
-    except WriteError as error:
-        return Outcome(Status.INVALID, [*warnings, *error.problems],
-                       outcome=PARTIAL_WRITE if error.partial else NOTHING_WRITTEN)
-    summary = (
-        f"planned the migration of profile '{profile.name}' into {root}: {len(files)} files "
-        f"({len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
-        + (f", {len(report.kept)} kept" if report.kept else "") + ")\n" + _overview(profile)
+    outcome = settle(
+        root, profile.name, files, source_of(profile_path), mode, force, list(warnings),
+        differs=f"differs from the plan of {profile_path}", done=f"planned the migration of profile '{profile.name}'",
     )
-    return Outcome(Status.OK, [*warnings, *tree_notes(changes, report.kept)], summary)
+    if outcome.status is Status.OK and mode is Mode.WRITE:
+        return replace(outcome, summary=f"{outcome.summary}\n{_overview(profile)}")
+    return outcome
 
 
 def _overview(profile: Profile) -> str:

@@ -9,12 +9,12 @@ not part of the context's key.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..plan import Output
 from .fingerprint import code_digest
+from .ledger import Ledger
 from .render import RenderedFile
 
 
@@ -29,18 +29,17 @@ def output_key(profile: str, output: Output) -> str | None:
 @dataclass(frozen=True)
 class RenderCache:
     root: Path
-    keys: Mapping[str, str]  # path -> key, as the ledger recorded them
-    hashes: Mapping[str, str]  # path -> sha256, as the ledger recorded them
+    ledger: Ledger  # the tree's, read once: it also serves the change set (output/changes.py)
 
     def reuse(self, path: str, key: str | None) -> RenderedFile | None:
         """The file as it stands, if it is provably what rendering would give."""
-        if key is None or self.keys.get(path) != key:
+        if key is None or self.ledger.keys.get(path) != key:
             return None
         try:
             data = (self.root / path).read_bytes()
         except OSError:
             return None
-        if hashlib.sha256(data).hexdigest() != self.hashes.get(path):
+        if hashlib.sha256(data).hexdigest() != self.ledger.files.get(path):
             return None
         try:
             return RenderedFile(path, data.decode("utf-8"), on_disk=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .guard import refuse
 from .ledger import LEDGER, Ledger, digest, read_ledger, safe_relative
@@ -109,11 +109,15 @@ def _files_on_disk(root: Path) -> set[str]:
     return found
 
 
-def compute_changes(root: Path, profile: str, files: Iterable[RenderedFile]) -> ChangeSet:
+def compute_changes(
+    root: Path, profile: str, files: Iterable[RenderedFile], previous: Ledger | None | Literal["unread"] = "unread"
+) -> ChangeSet:
+    """`previous`: the tree's ledger, when the caller has read it already."""
     files = list(files)
     desired = {file.path: file.text.encode("utf-8") for file in files}
     proven = {file.path for file in files if file.on_disk}  # read from this tree a moment ago
-    previous = read_ledger(root)
+    if previous == "unread":
+        previous = read_ledger(root)
     owned = previous.files if previous else {}
     create, update, unchanged, delete = [], [], [], []
     conflicts: dict[str, Conflict] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,19 +91,24 @@ def _finalize(value: Any) -> Any:
     )
 
 
-def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
-    """Templates ship inside the package and are read only from there (never from a folder that
-    happens to exist beside the code); tests may hand in a loader of their own."""
-    loader = loader or jinja2.PackageLoader("generator", "templates")
-    environment = jinja2.Environment(
-        loader=loader,
+def strict_environment(finalize: Callable[[Any], Any], loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    """gen's Jinja settings: templates read only from inside the package (never from a folder that
+    happens to exist beside the code; tests may hand in a loader of their own), undefined names
+    are errors, and `finalize` decides what a template may print."""
+    return jinja2.Environment(
+        loader=loader or jinja2.PackageLoader("generator", "templates"),
         undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
+        finalize=finalize,
         autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    """The environment of the YAML templates: every printed value goes through `q`."""
+    environment = strict_environment(_finalize, loader)
 
     environment.filters["q"] = quote
     from .blocks import comment, yaml_block  # built on quote(): imported here, after it exists

@@ -17,6 +17,7 @@ import cerberus
 from cerberus import errors as cerberus_errors
 
 from ..kubernetes import LABEL_VALUE, QUALIFIED_NAME
+from ..problems import type_name
 from .model import API_VERSIONS, ATTACHMENT_KEYS, GATEWAY_GROUP, KIND, MAX_TARGET_REFS, SERVICE_ENTRY_GROUP, Action
 
 SOURCE_FIELDS = (
@@ -75,18 +76,6 @@ DOCUMENT = {
 Finding = tuple[tuple[str | int, ...], str, str, bool]  # document path, message, hint, at the key
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"a string ({value!r})"
-    return "a list" if isinstance(value, list) else "a mapping"
-
-
 def _rules_at(path: tuple[str | int, ...]) -> Mapping[str, Any]:
     rules: Mapping[str, Any] = {"type": "dict", "schema": DOCUMENT}
     for part in path:
@@ -112,7 +101,7 @@ def _finding(error: Any) -> Finding:
         want = {"string": "a string", "list": "a list", "dict": "a mapping"}.get(error.constraint, error.constraint)
         quote = isinstance(value, (int, float))
         hint = "Istio reads every rule value as a string: quote it (\"9080\")" if quote else ""
-        return path, f"expected {want}, got {_type_name(value)}", hint, False
+        return path, f"expected {want}, got {type_name(value)}", hint, False
     if error.code == cerberus_errors.UNALLOWED_VALUE.code:
         allowed = ", ".join(str(option) for option in error.constraint)
         return path, f"{value!r} is not allowed here", f"allowed: {allowed}", False
@@ -121,7 +110,7 @@ def _finding(error: Any) -> Finding:
     if error.code in (cerberus_errors.REGEX_MISMATCH.code, cerberus_errors.MAX_LENGTH.code):
         hint = "Kubernetes names: lowercase letters, digits, '-' and '.'"
         return path, f"{value!r} is not a valid {key}", hint, False
-    return path, f"invalid value {_type_name(value)} ({error.rule})", "", False
+    return path, f"invalid value {type_name(value)} ({error.rule})", "", False
 
 
 def _leaves(errors: Any) -> Iterator[Any]:
@@ -135,7 +124,7 @@ def _leaves(errors: Any) -> Iterator[Any]:
 def shape_findings(document: Any) -> list[Finding]:
     """Every way the document does not fit the API's shape; a document of another kind gets only that."""
     if not isinstance(document, dict):
-        return [((), f"expected an AuthorizationPolicy mapping, got {_type_name(document)}", "", False)]
+        return [((), f"expected an AuthorizationPolicy mapping, got {type_name(document)}", "", False)]
     if document.get("kind") != KIND:
         return [(("kind",), f"gen reads AuthorizationPolicies only, this document is {document.get('kind')!r}",
                  "keep other objects out of the files `policies:` names", False)]

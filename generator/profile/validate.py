@@ -15,7 +15,7 @@ from typing import Any
 import cerberus
 from cerberus import errors as cerberus_errors
 
-from ..problems import Problem, ProfilePath
+from ..problems import Problem, ProfilePath, type_name
 from .app_rules import AppRules, app_problem
 from .schema import PROFILE_SCHEMA, WORKSPACE_REF
 from .schema_waypoints import waypoint_problem
@@ -138,7 +138,7 @@ def validate(data: Any, spelling: Spelling = lambda path: "") -> list[Problem]:
     """Every way in which `data` does not fit the profile schema. `spelling` gives a value as the
     user wrote it (`1.20`, where YAML read the float 1.2), for hints."""
     if not isinstance(data, dict):
-        kind = _type_name(data)
+        kind = type_name(data)
         return [
             Problem(
                 f"a profile is a YAML mapping, this file holds {kind}",
@@ -175,22 +175,6 @@ _FORMAT_HINTS = {
     "repo-path": "write the output folder's path inside the repository, without a leading '/' (\"out\")",
     "namespace-ref": "write a declared namespace (\"client\"), or <cluster>/<namespace> for one cluster's",
 }
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"a string ({value!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def _rules_at(path: ProfilePath) -> dict[str, Any]:
@@ -259,7 +243,7 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             hint = "write a list: one `- item` per line, or [a, b]"
         elif error.constraint == "dict":
             hint = "write a mapping of `key: value` lines"
-        return Problem(f"expected {want}, got {_type_name(value)}", "type", path, hint)
+        return Problem(f"expected {want}, got {type_name(value)}", "type", path, hint)
     if code == cerberus_errors.NOT_NULLABLE.code:
         return Problem("value is empty (null)", "type", path, "give a value or remove the key")
     if code == cerberus_errors.EMPTY_NOT_ALLOWED.code:
@@ -344,7 +328,7 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             f"write '{tenant}/{name}' for the workspace; to name the tenant, rename it or the workspace",
         )
     # Rules the schema uses that have no message of their own above.
-    return Problem(f"invalid value {_type_name(value)} ({error.rule}: {error.constraint})", "schema", path)
+    return Problem(f"invalid value {type_name(value)} ({error.rule}: {error.constraint})", "schema", path)
 
 
 def _reference_hint(name: str, declared: list[str], where: str) -> str:
