@@ -40,3 +40,28 @@ def position_of(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
     return line, column
+
+
+@pytest.fixture(autouse=True)
+def _fast_reader_agrees_with_ruamel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every profile a test loads in-process is read by both readers: wherever the fast one answers,
+    it must answer exactly what ruamel reads (data, positions, spellings, problems)."""
+    from generator.profile import fast_load as module
+    from generator.profile.load import read_with_ruamel
+
+    fast = module.fast_load
+
+    def checked(text: str, name: str):  # type: ignore[no-untyped-def]
+        loaded = fast(text, name)
+        if loaded is not None:
+            reference = read_with_ruamel(text, name)
+            assert (loaded.data, loaded.source_map, loaded.problems) == (
+                reference.data, reference.source_map, reference.problems
+            ), f"the fast reader and ruamel disagree on {name}"
+            FAST_READS.append(name)
+        return loaded
+
+    monkeypatch.setattr(module, "fast_load", checked)
+
+
+FAST_READS: list[str] = []  # profiles the fast reader answered for, across the session

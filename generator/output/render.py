@@ -103,6 +103,7 @@ def strict_environment(finalize: Callable[[Any], Any], loader: jinja2.BaseLoader
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship in the package: no stat() per get_template and include
     )
 
 

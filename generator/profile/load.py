@@ -202,7 +202,9 @@ def _node_facts(root: Node | None, text: str) -> _NodeFacts:
             continue
         seen.add(id(node))
         if isinstance(node, ScalarNode):
-            facts.spellings[_mark(node)] = text[node.start_mark.index : node.end_mark.index]
+            spelling = text[node.start_mark.index : node.end_mark.index]
+            if spelling:  # an empty value is marked where the next token starts: it would hide that one
+                facts.spellings[_mark(node)] = spelling
         elif isinstance(node, MappingNode):
             keys: set[str] = set()
             for key, value in node.value:
@@ -253,6 +255,17 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise fail("the profile is not UTF-8 text", "save the file as UTF-8", line, column, rule="file")
+    from .fast_load import fast_load  # built on this module's types
+
+    fast = fast_load(text, name)
+    return fast if fast is not None else read_with_ruamel(text, name)
+
+
+def read_with_ruamel(text: str, name: str) -> LoadedProfile:
+    """The reference reader: any YAML 1.2, every error worded and placed."""
+
+    def fail(message: str, hint: str, line: int = 1, column: int = 1, rule: str = "yaml") -> ProfileError:
+        return ProfileError([Problem(message, rule, hint=hint, location=Location(name, line, column))])
 
     # Parse once into nodes (their marks give positions and source text), then construct.
     yaml = YAML(typ="rt")
