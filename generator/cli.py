@@ -1,7 +1,11 @@
-"""`gen`: parse arguments, run the pipeline, map the outcome to an exit code.
+"""`gen`'s entry point: the one place where unexpected exceptions become exit code 3, and the fast
+path of the command CI runs on every pull request.
 
-Exit codes: 0 ok; 1 a tree differs from its profile (--check, --diff); 2 invalid profile, output
-folder or usage; 3 internal error (a bug in gen: please report it).
+A plain `gen render PROFILE... [--out DIR] [--check] [--force]` is parsed here, without loading the
+command-line library (typer and what it imports take about a tenth of a second, a third of a
+no-change render). Any other form, any other option, and every mistake go to the commands
+(commands.py), which parse, explain and refuse as usual; tests/test_cli_fast.py checks that both
+read the forms taken here the same way.
 """
 
 from __future__ import annotations
@@ -10,248 +14,58 @@ import gc
 import os
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-# Only what every command needs is imported here; each command imports the rest, so that a
-# no-change `gen render` starts without loading templates, schemas or validators.
-from . import __version__
-from .matrix_report import MatrixFormat
-from .profile.model import Platform
-from .progress import progress
-from .report import ReportFormat, format_problems
-from .tree import Mode, Outcome, Status, render_tree
-
-EXIT_OK = 0
-EXIT_DRIFT = 1
-EXIT_INVALID = 2
-EXIT_INTERNAL = 3
-NO_MATRIX = "no matrix was computed"
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="Render GitOps manifests for Istio ambient mode under Tetrate Service Bridge from one profile.",
-)
+EXIT_INTERNAL = 3  # as run.EXIT_INTERNAL, without importing it before it is needed
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"gen {__version__}")
-        raise typer.Exit()
+@dataclass(frozen=True)
+class PlainRender:
+    profiles: tuple[Path, ...]
+    out: Path = Path("out")
+    check: bool = False
+    force: bool = False
 
 
-@app.callback()
-def _main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-) -> None:
-    """gen: one reviewed profile in, a GitOps tree out."""
+def plain_render(argv: list[str]) -> PlainRender | None:
+    """The render `argv` asks for, if it is in the plain form; None for anything else."""
+    if not argv or argv[0] != "render":
+        return None
+    profiles: list[Path] = []
+    out, check, force = Path("out"), False, False
+    words = iter(argv[1:])
+    for word in words:
+        if word == "--check":
+            check = True
+        elif word == "--force":
+            force = True
+        elif word == "--out":
+            value = next(words, None)
+            if value is None or value.startswith("-"):
+                return None
+            out = Path(value)
+        elif word.startswith("--out=") and len(word) > len("--out="):
+            out = Path(word[len("--out=") :])
+        elif word and not word.startswith("-"):
+            profiles.append(Path(word))
+        else:
+            return None
+    return PlainRender(tuple(profiles), out, check, force) if profiles else None
 
 
-@app.command()
-def render(
-    profiles: Annotated[
-        list[Path], typer.Argument(help="Profile YAML files.", metavar="PROFILE...", show_default=False)
-    ],
-    out: Annotated[
-        Path, typer.Option("--out", help="Output folder; each tree goes to OUT/<profile name>/.")
-    ] = Path("out"),
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
-    ] = ReportFormat.TEXT,
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if a tree is not what its profile renders.")
-    ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")
-    ] = False,
-    phase: Annotated[
-        int | None,
-        typer.Option("--phase", min=0, help="Render the estate as of this migration phase (0: before it); "
-                     "default: after the last one."),
-    ] = None,
-) -> None:
-    """Validate each PROFILE and write what it renders under OUT/<profile>/ (or compare, with --check)."""
-    exit_code = EXIT_OK
-    with progress(len(profiles)) as advance:
-        for profile in profiles:
-            outcome = render_tree(profile, out, _mode(check, diff), force, phase)
-            advance(str(profile))
-            exit_code = max(exit_code, _report(outcome, fmt))
-    raise typer.Exit(exit_code)
+def _run(argv: list[str]) -> None:
+    plain = plain_render(argv)
+    if plain is None:
+        from .commands import app
 
+        app(argv)
+        return
+    from .report import ReportFormat
+    from .run import mode_of, render_profiles
 
-def _mode(check: bool, diff: bool) -> Mode:
-    return Mode.DIFF if diff else Mode.CHECK if check else Mode.WRITE
-
-
-def _report(outcome: Outcome, fmt: ReportFormat) -> int:
-    """Print what a tree's render or plan says; its exit code."""
-    if outcome.problems:
-        sys.stderr.write(format_problems(outcome.problems, fmt, outcome.outcome))
-    if outcome.diff:
-        sys.stdout.write(outcome.diff)
-    if outcome.summary:
-        typer.echo(outcome.summary)
-    return {Status.OK: EXIT_OK, Status.DRIFT: EXIT_DRIFT, Status.INVALID: EXIT_INVALID}[outcome.status]
-
-
-@app.command("plan")
-def plan_command(
-    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
-    out: Annotated[
-        Path, typer.Option("--out", help="Output folder; the plan goes to OUT/<profile name>/migration/.")
-    ] = Path("out"),
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
-    ] = ReportFormat.TEXT,
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if the plan's tree is not what the profile plans.")
-    ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")
-    ] = False,
-) -> None:
-    """Write PROFILE's migration, one folder per phase with its namespaces and PHASE.md, under
-    OUT/<profile>/migration/; every phase is checked as a render is."""
-    from .migration.tree import plan_tree
-
-    raise typer.Exit(_report(plan_tree(profile, out, _mode(check, diff), force), fmt))
-
-
-@app.command()
-def schema(
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the schema to this file instead of stdout.")
-    ] = None,
-) -> None:
-    """Print the profile's JSON Schema (for yaml-language-server and other validators)."""
-    from .profile.json_schema import profile_json_schema_text
-
-    text = profile_json_schema_text()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, "utf-8")
-
-
-@app.command()
-def init(
-    platform: Annotated[Platform, typer.Argument(help="The clusters' platform.", case_sensitive=False)],
-    clusters: Annotated[
-        list[str] | None, typer.Option("--cluster", help="A cluster name (repeat for several).")
-    ] = None,
-    name: Annotated[str, typer.Option("--name", help="The profile's name.")] = "my-estate",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the profile to this file instead of stdout.")
-    ] = None,
-) -> None:
-    """Print a commented starter profile for PLATFORM that renders as it is."""
-    from .starter import invalid_names, starter_profile
-
-    names = clusters or ["cluster-1"]
-    bad = invalid_names([name, *names])
-    if bad:
-        sys.stderr.write(
-            f"gen: not DNS-1123 labels: {', '.join(repr(b) for b in bad)} "
-            "(lowercase letters, digits and '-', at most 63 characters)\n"
-        )
-        raise typer.Exit(EXIT_INVALID)
-    text = starter_profile(platform, names, name)
-    if output is None:
-        sys.stdout.write(text)
-    elif output.exists():
-        sys.stderr.write(f"gen: {output} exists; refusing to overwrite it\n")
-        raise typer.Exit(EXIT_INVALID)
-    else:
-        output.write_text(text, "utf-8")
-
-
-@app.command()
-def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Manifest files or folders.", metavar="PATH...")],
-    kubeconform: Annotated[
-        bool, typer.Option("--kubeconform", help="Also run kubeconform (GEN_KUBECONFORM or PATH), offline.")
-    ] = False,
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
-    ] = ReportFormat.TEXT,
-) -> None:
-    """Check manifests against the schema pack and Kubernetes' schemas (gen-made or not)."""
-    from .validation.embedded import shared_validator
-    from .validation.kubeconform import find_kubeconform, run_kubeconform
-    from .validation.trace import file_problems, manifest_files
-
-    files = manifest_files(paths)
-    validator = shared_validator()
-    problems = [problem for file in files for problem in file_problems(file, validator)]
-    checked = "embedded validator"
-    if kubeconform:
-        binary = find_kubeconform()
-        if binary is None:
-            sys.stderr.write("gen: kubeconform is not installed (set GEN_KUBECONFORM or put it on PATH)\n")
-            raise typer.Exit(EXIT_INVALID)
-        problems += run_kubeconform(binary, files)
-        checked += " and kubeconform"
-    if problems:
-        sys.stderr.write(format_problems(problems, fmt, outcome=f"{len(files)} files checked"))
-        raise typer.Exit(EXIT_INVALID)
-    typer.echo(f"{len(files)} files valid ({checked})")
-
-
-schemas_app = typer.Typer(help="The schema pack: every kind gen writes, for kubeconform.", no_args_is_help=True)
-app.add_typer(schemas_app, name="schemas")
-
-
-@schemas_app.command("export")
-def schemas_export(
-    directory: Annotated[Path, typer.Argument(help="Where to write the schemas.", metavar="DIR")],
-) -> None:
-    """Write the pack and the Kubernetes schemas in kubeconform's layout, and print how to use them."""
-    from .validation.export import export_schemas, kubeconform_locations
-    from .validation.kubernetes import KUBERNETES_VERSION
-
-    written = export_schemas(directory)
-    typer.echo(f"wrote {len(written)} schemas under {directory}; validate with:")
-    locations = " ".join(f"-schema-location '{location}'" for location in kubeconform_locations(directory))
-    typer.echo(f"  kubeconform -strict -summary -kubernetes-version {KUBERNETES_VERSION} {locations} <files>")
-
-
-@app.command()
-def matrix(
-    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
-    namespaces: Annotated[
-        bool, typer.Option("--namespaces", help="Pairs of namespaces (cluster/namespace) instead of workspaces.")
-    ] = False,
-    fmt: Annotated[
-        MatrixFormat, typer.Option("--format", help="A table, or JSON records.", case_sensitive=False)
-    ] = MatrixFormat.TEXT,
-) -> None:
-    """Who may call whom under PROFILE's TSB security settings, and which rule or default decided it."""
-    from .matrix import namespace_matrix, workspace_matrix
-    from .matrix_report import format_matrix
-    from .pipeline import checked_model
-    from .problems import ProfileError
-
-    problem_format = ReportFormat.JSON if fmt is MatrixFormat.JSON else ReportFormat.TEXT
-    try:
-        model, warnings = checked_model(profile)
-    except ProfileError as error:
-        sys.stderr.write(format_problems(error.problems, problem_format, NO_MATRIX))
-        raise typer.Exit(EXIT_INVALID) from None
-    if warnings:
-        sys.stderr.write(format_problems(warnings, problem_format))
-    entries = namespace_matrix(model) if namespaces else workspace_matrix(model)
-    level = "namespaces" if namespaces else "workspaces"
-    title = f"{level} of profile '{model.name}': who may call whom ({len(entries)} ordered pairs)"
-    typer.echo(format_matrix(entries, fmt, title), nl=False)
+    sys.exit(render_profiles(list(plain.profiles), plain.out, ReportFormat.TEXT, mode_of(plain.check, False),
+                             plain.force, None))
 
 
 def main() -> None:
@@ -261,7 +75,7 @@ def main() -> None:
     # estate. Collect rarely instead: same memory at 1,000 namespaces, about 10% less time.
     gc.set_threshold(50_000, 20, 100)
     try:
-        app()
+        _run(sys.argv[1:])
     except KeyboardInterrupt:
         sys.stderr.write("gen: interrupted\n")
         sys.exit(130)

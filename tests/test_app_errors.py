@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import position_of
-from generator import cli
+from generator import commands
 from generator.problems import Problem, Severity
 from helpers import variant
 from test_errors import assert_at, only, problems_of
@@ -194,7 +194,7 @@ def test_every_problem_at_once_exit_2_nothing_written(tmp_path: Path) -> None:
         "    env: {curl: {A: b}}\n    registry: nohost\n",
     )
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli.app, ["render", str(path), "--out", str(out)])
+    result = CliRunner().invoke(commands.app, ["render", str(path), "--out", str(out)])
     assert result.exit_code == 2
     for needle, key in [("cafeine", "apps[0].name"), ("-2", "apps[1].replicas"), ("lots", "apps[1].resources.limits.cpu"),
                         ("curl", "apps[1].env.curl"), ("nohost", "apps[1].registry")]:
@@ -207,7 +207,7 @@ def test_every_problem_at_once_exit_2_nothing_written(tmp_path: Path) -> None:
 
 def test_a_redundant_enrollment_is_a_warning_and_renders(tmp_path: Path) -> None:
     path, _ = with_apps(tmp_path, "  - name: caffeine\n    ambient: true\n")
-    result = CliRunner().invoke(cli.app, ["render", str(path), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(commands.app, ["render", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "warning: namespaces[0].apps[0].ambient: app 'caffeine': `ambient: true` changes nothing" in result.stderr
     assert Severity.WARNING.value in result.stderr

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import GOLDEN, PROFILES
-from generator import cli
+from generator import cli, commands
 from generator import pipeline as pipeline_module
 from helpers import run_command, tree, variant
 
@@ -18,7 +18,7 @@ runner = CliRunner()
 
 
 def test_render_writes_the_tree_and_says_what_it_did(tmp_path: Path) -> None:
-    result = runner.invoke(cli.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(tmp_path)])
+    result = runner.invoke(commands.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "rendered profile 'caffeine'" in result.stdout
     assert f"{len(tree(GOLDEN / 'caffeine')) - 1} written" in result.stdout  # every file but the ledger
@@ -28,7 +28,7 @@ def test_render_writes_the_tree_and_says_what_it_did(tmp_path: Path) -> None:
 def test_invalid_profile_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     profile, _ = variant(tmp_path, ("platform: aks", "platform: ask"))
     out = tmp_path / "out"
-    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(out)])
+    result = runner.invoke(commands.app, ["render", str(profile), "--out", str(out)])
     assert result.exit_code == 2
     assert f"{profile}:" in result.stderr and "clusters[0].platform" in result.stderr
     assert "hint: did you mean 'aks'?" in result.stderr
@@ -38,16 +38,16 @@ def test_invalid_profile_exits_2_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_invalid_profile_leaves_an_existing_tree_untouched(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    runner.invoke(cli.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(out)])
+    runner.invoke(commands.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(out)])
     before = tree(out)
     broken, _ = variant(tmp_path, ("apps: [caffeine]", "apps: [caffeine, nope]"))
-    assert runner.invoke(cli.app, ["render", str(broken), "--out", str(out)]).exit_code == 2
+    assert runner.invoke(commands.app, ["render", str(broken), "--out", str(out)]).exit_code == 2
     assert tree(out) == before
 
 
 def test_json_report(tmp_path: Path) -> None:
     profile, _ = variant(tmp_path, ("dataplane: ambient", "dataplane: ambiant"))
-    result = runner.invoke(cli.app, ["render", str(profile), "--format", "json", "--out", str(tmp_path)])
+    result = runner.invoke(commands.app, ["render", str(profile), "--format", "json", "--out", str(tmp_path)])
     assert result.exit_code == 2
     report = json.loads(result.stderr)
     assert report["errors"] == 1
@@ -58,14 +58,14 @@ def test_json_report(tmp_path: Path) -> None:
 
 def test_github_annotations(tmp_path: Path) -> None:
     profile, _ = variant(tmp_path, ("dataplane: ambient", "dataplane: ambiant"))
-    result = runner.invoke(cli.app, ["render", str(profile), "--format", "github", "--out", str(tmp_path)])
+    result = runner.invoke(commands.app, ["render", str(profile), "--format", "github", "--out", str(tmp_path)])
     assert result.stderr.startswith(f"::error file={profile},line=")
     assert "namespaces[0].dataplane" in result.stderr
 
 
 def test_usage_errors_exit_2() -> None:
-    assert runner.invoke(cli.app, ["render"]).exit_code == 2
-    assert runner.invoke(cli.app, ["render", "x.yaml", "--format", "xml"]).exit_code == 2
+    assert runner.invoke(commands.app, ["render"]).exit_code == 2
+    assert runner.invoke(commands.app, ["render", "x.yaml", "--format", "xml"]).exit_code == 2
 
 
 def test_a_bug_in_gen_exits_3_without_a_traceback(

@@ -378,10 +378,10 @@ def test_revision_names_are_checked(tmp_path: Path, revision: str, message: str)
 def test_an_invalid_profile_exits_2_with_the_located_message(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from generator import cli
+    from generator import commands
 
     path, text = variant(tmp_path, (AMBIENT, AMBIENT + "    ztunnelRevision: Canary\n"))
-    result = CliRunner().invoke(cli.app, ["render", str(path), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(commands.app, ["render", str(path), "--out", str(tmp_path / "out")])
     line, column = text.splitlines().index("    ztunnelRevision: Canary") + 1, 22
     assert result.exit_code == 2
     assert f"{path}:{line}:{column}: error: clusters[0].ambient.ztunnelRevision: 'Canary' is not a revision" in result.stderr

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from conftest import GOLDEN, PROFILES, REPO
-from generator import cli
+from generator import commands
 from helpers import CAFFEINE, render_into, rendered_part, tree, variant, write_profile
 
 runner = CliRunner()
@@ -28,7 +28,7 @@ NETSHOOT = "clusters/app-blk-east-0/namespaces/caffeine/deployment-netshoot.yaml
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(cli.app, list(args))
+    result = runner.invoke(commands.app, list(args))
     return result.exit_code, result.stdout, result.stderr
 
 

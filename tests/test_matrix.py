@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PROFILES, REPO, position_of
-from generator import cli
+from generator import commands
 from generator.matrix import Decision, MatrixEntry, namespace_matrix, workspace_matrix
 from generator.pipeline import checked_model
 from helpers import variant, write_profile
@@ -25,7 +25,7 @@ def decisions(path: Path, namespaces: bool = False) -> dict[tuple[str, str], Mat
 
 
 def matrix_json(*arguments: str) -> list[dict[str, str]]:
-    result = runner.invoke(cli.app, ["matrix", *arguments, "--format", "json"])
+    result = runner.invoke(commands.app, ["matrix", *arguments, "--format", "json"])
     assert result.exit_code == 0, result.output
     records: list[dict[str, str]] = json.loads(result.stdout)
     return records
@@ -67,7 +67,7 @@ def test_caffeine_cnp_nginx_reaches_caffeine_through_the_workspace_setting_rule(
 
 
 def test_text_table_for_people() -> None:
-    result = runner.invoke(cli.app, ["matrix", str(PROFILES / "brownfield.yaml")])
+    result = runner.invoke(commands.app, ["matrix", str(PROFILES / "brownfield.yaml")])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "workspaces of profile 'brownfield': who may call whom (9 ordered pairs)"
@@ -104,21 +104,21 @@ def test_a_namespace_outside_every_workspace_has_no_tsb_authorization(tmp_path: 
 
 def test_an_invalid_profile_gets_the_render_report_and_exit_2(tmp_path: Path) -> None:
     path, text = brownfield(tmp_path, ("{from: client-ws, to: httpbin-ws}", "{from: client-ws, to: httpbn-ws}"))
-    result = runner.invoke(cli.app, ["matrix", str(path)])
+    result = runner.invoke(commands.app, ["matrix", str(path)])
     assert result.exit_code == 2
     line, column = position_of(text, "httpbn-ws")
     assert f"{path}:{line}:{column}: error: tenants[0].security.authorization.deny[0].to:" in result.stderr
     assert "hint: did you mean 'httpbin-ws'?" in result.stderr
     assert result.stdout == "" and "Traceback" not in result.output
 
-    as_json = runner.invoke(cli.app, ["matrix", str(path), "--format", "json"])
+    as_json = runner.invoke(commands.app, ["matrix", str(path), "--format", "json"])
     assert as_json.exit_code == 2
     assert json.loads(as_json.stderr)["problems"][0]["line"] == line
 
 
 def test_warnings_are_printed_and_the_matrix_still_comes(tmp_path: Path) -> None:
     path, _ = brownfield(tmp_path, ("    trafficMode: REQUIRED", "    trafficMode: OPTIONAL"))
-    result = runner.invoke(cli.app, ["matrix", str(path)])
+    result = runner.invoke(commands.app, ["matrix", str(path)])
     assert result.exit_code == 0
     assert "warning: tenants[0].security.trafficMode: trafficMode OPTIONAL" in result.stderr
     assert "4 allow, 5 deny" in result.stdout
@@ -271,5 +271,5 @@ def test_the_readme_shows_the_current_matrix_of_the_brownfield_profile() -> None
     readme = (REPO / "README.md").read_text("utf-8")
     prompt = "$ gen matrix profiles/brownfield.yaml\n"
     shown = readme[readme.index(prompt) + len(prompt) :].split("```", 1)[0]
-    result = runner.invoke(cli.app, ["matrix", str(PROFILES / "brownfield.yaml")])
+    result = runner.invoke(commands.app, ["matrix", str(PROFILES / "brownfield.yaml")])
     assert result.stdout == shown

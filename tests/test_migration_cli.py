@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PROFILES, REPO
-from generator import cli
+from generator import commands
 from generator.pipeline import render_profile
 from helpers import CAFFEINE, tree, write_profile
 from test_migration_seed import apply_label_commands, namespace_labels, section
@@ -20,7 +20,7 @@ runner = CliRunner()
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(cli.app, list(args))
+    result = runner.invoke(commands.app, list(args))
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from conftest import FIXTURES, PROFILES
-from generator import cli
+from generator import commands
 from helpers import plan_into, tree
 
 BROWNFIELD = PROFILES / "brownfield.yaml"
@@ -155,7 +155,7 @@ def test_phase_0_says_to_restart_the_sidecars_once_ambient_is_enabled(plan: Path
 
 @pytest.mark.parametrize("number", range(len(FOLDERS)), ids=FOLDERS)
 def test_render_at_each_phase_matches_the_phase_folder(plan: Path, tmp_path: Path, number: int) -> None:
-    result = CliRunner().invoke(cli.app, ["render", str(BROWNFIELD), "--phase", str(number), "--out", str(tmp_path)])
+    result = CliRunner().invoke(commands.app, ["render", str(BROWNFIELD), "--phase", str(number), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     rendered = {name: data for name, data in tree(tmp_path / "brownfield").items() if "/namespaces/" in name}
     planned = {name: data for name, data in tree(plan / FOLDERS[number]).items() if name != "PHASE.md"}
@@ -163,7 +163,7 @@ def test_render_at_each_phase_matches_the_phase_folder(plan: Path, tmp_path: Pat
 
 
 def test_default_render_is_the_state_after_the_last_phase(plan: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli.app, ["render", str(BROWNFIELD), "--out", str(tmp_path)])
+    result = CliRunner().invoke(commands.app, ["render", str(BROWNFIELD), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     rendered = {name: data for name, data in tree(tmp_path / "brownfield").items() if "/namespaces/" in name}
     assert rendered == {name: data for name, data in tree(plan / FOLDERS[-1]).items() if name != "PHASE.md"}

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import GOLDEN, PROFILES, REPO
-from generator import cli
+from generator import commands
 from generator.output import write
 from helpers import run_command, tree, variant
 
@@ -22,7 +22,7 @@ runner = CliRunner()
 def test_a_profile_named_templates_cannot_render_into_the_package(tmp_path: Path) -> None:
     profile, _ = variant(tmp_path, ("profile: caffeine", "profile: templates"))
     before = tree(REPO / "generator")
-    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(REPO / "generator")])
+    result = runner.invoke(commands.app, ["render", str(profile), "--out", str(REPO / "generator")])
     assert result.exit_code == 2, result.output
     assert "refusing to write into gen's own package" in result.stderr
     assert "Traceback" not in result.output
@@ -70,7 +70,7 @@ def test_out_naming_a_file_is_one_json_problem_naming_it(tmp_path: Path) -> None
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file\n")
     result = runner.invoke(
-        cli.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(blocker), "--format", "json"]
+        commands.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(blocker), "--format", "json"]
     )
     assert result.exit_code == 2
     report = json.loads(result.stderr)
@@ -87,7 +87,7 @@ def test_out_below_a_file_in_github_format(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = runner.invoke(
-        cli.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(blocker / "deeper"), "--format", "github"]
+        commands.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(blocker / "deeper"), "--format", "github"]
     )
     assert result.exit_code == 2
     assert result.stderr.startswith(f"::error file={blocker},title=gen write::")
@@ -98,7 +98,7 @@ def test_a_profile_inside_its_own_output_tree_is_refused(tmp_path: Path) -> None
     root.mkdir(parents=True)
     profile = root / "profile.yaml"
     profile.write_text((PROFILES / "caffeine.yaml").read_text())
-    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(tmp_path / "out")])
+    result = runner.invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "refusing to write over the profile" in result.stderr
     assert sorted(path.name for path in root.iterdir()) == ["profile.yaml"]
@@ -110,7 +110,7 @@ def test_a_failed_write_is_a_problem_that_says_what_happened(
 ) -> None:
     """With the directory swap a failure changes nothing; renaming file by file, it can be partial."""
     out = tmp_path / "out"
-    assert runner.invoke(cli.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(out)]).exit_code == 0
+    assert runner.invoke(commands.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(out)]).exit_code == 0
     changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"), name="caffeine.yaml")
     if swap:
         def failing(target: Path, data: bytes, made: object = None) -> None:
@@ -129,7 +129,7 @@ def test_a_failed_write_is_a_problem_that_says_what_happened(
 
         monkeypatch.setattr(write, "_exchange", lambda first, second: False)
         monkeypatch.setattr(write.os, "replace", failing_replace)
-    result = runner.invoke(cli.app, ["render", str(changed), "--out", str(out), "--format", "json"])
+    result = runner.invoke(commands.app, ["render", str(changed), "--out", str(out), "--format", "json"])
     assert result.exit_code == 2
     report = json.loads(result.stderr)
     (problem,) = report["problems"]

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PROFILES
-from generator import cli
+from generator import commands
 from generator import pipeline as pipeline_module
 from helpers import render_into, tree, write_profile
 
@@ -37,16 +37,16 @@ def test_an_unchanged_estate_renders_nothing_and_writes_nothing(
     before = {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()}
     monkeypatch.setattr(pipeline_module, "render_profile", _no_render)
     for args in ([], ["--check"]):
-        result = runner.invoke(cli.app, ["render", str(profile), "--out", str(out), *args])
+        result = runner.invoke(commands.app, ["render", str(profile), "--out", str(out), *args])
         assert result.exit_code == 0, result.output
-    assert "inputs unchanged" in runner.invoke(cli.app, ["render", str(profile), "--out", str(out)]).stdout
+    assert "inputs unchanged" in runner.invoke(commands.app, ["render", str(profile), "--out", str(out)]).stdout
     assert {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()} == before
 
 
 def test_the_no_change_path_repeats_the_warnings(estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     profile, out = estate
     monkeypatch.setattr(pipeline_module, "render_profile", _no_render)
-    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(out)])
+    result = runner.invoke(commands.app, ["render", str(profile), "--out", str(out)])
     assert "warning: clusters[0].baseValues: removed secret value 'secrets.elasticsearch.password'" in result.stderr
 
 
@@ -63,12 +63,12 @@ def test_a_change_anywhere_takes_the_full_path(estate: tuple[Path, Path], change
     else:
         edited = root / "clusters/eks-prod-east-0/namespaces/payments/namespace-payments.yaml"
         edited.write_text(edited.read_text() + "# edited\n")
-    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(out), "--check"])
+    result = runner.invoke(commands.app, ["render", str(profile), "--out", str(out), "--check"])
     assert result.exit_code == 1, result.output
     changed = "edited   " if change == "tree" else "changed  "
     assert changed + "clusters/" in result.stdout
     if change != "tree":
-        assert runner.invoke(cli.app, ["render", str(profile), "--out", str(out)]).exit_code == 0
+        assert runner.invoke(commands.app, ["render", str(profile), "--out", str(out)]).exit_code == 0
         assert tree(root) != before
 
 
@@ -84,10 +84,10 @@ def test_a_file_added_to_a_policy_folder_takes_the_full_path(tmp_path: Path, mon
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline_module, "render_profile", counting)
-    assert runner.invoke(cli.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"]).exit_code == 0
+    assert runner.invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"]).exit_code == 0
     assert calls["n"] == 0, "nothing changed: nothing is rendered"
     (tmp_path / "policies" / "bookinfo" / "zz-notes.yaml").write_text("# nothing yet\n")
-    runner.invoke(cli.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"])
+    runner.invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"])
     assert calls["n"] == 1, "a new file in a policy folder is a changed input"
 
 
@@ -124,6 +124,6 @@ def test_a_hand_edited_file_is_never_read_back_as_rendered(tmp_path: Path) -> No
     edited = root / "clusters/app-blk-east-0/namespaces/caffeine/service-barista.yaml"
     edited.write_text(edited.read_text().replace("port: 8000", "port: 9000"))
     profile.write_text(profile.read_text().replace("organization: tetrate", "organization: acme"))
-    result = runner.invoke(cli.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"])
+    result = runner.invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"])
     assert result.exit_code == 1
     assert "edited   clusters/app-blk-east-0/namespaces/caffeine/service-barista.yaml" in result.stdout

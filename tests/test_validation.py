@@ -17,7 +17,7 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import GOLDEN, PROFILES, REPO
-from generator import cli
+from generator import commands
 from generator.output.render import RenderedFile, render
 from generator.pipeline import _locate, check_profile
 from generator.problems import Problem
@@ -68,7 +68,7 @@ def _mutated(files: list[RenderedFile], name: str, old: str, new: str) -> list[R
 
 
 def test_every_committed_file_passes_the_embedded_validator() -> None:
-    result = runner.invoke(cli.app, ["validate", str(GOLDEN)])
+    result = runner.invoke(commands.app, ["validate", str(GOLDEN)])
     assert result.exit_code == 0, result.stderr
     count = len([p for p in GOLDEN.rglob("*.yaml") if ".gen" not in p.parts])
     assert result.stdout.strip() == f"{count} files valid (embedded validator)"
@@ -78,7 +78,7 @@ def test_every_committed_file_passes_kubeconform_with_the_exported_pack() -> Non
     binary = find_kubeconform()
     if binary is None:
         pytest.skip("kubeconform is not installed (no package registry here has it; set GEN_KUBECONFORM)")
-    result = runner.invoke(cli.app, ["validate", str(GOLDEN), "--kubeconform"])
+    result = runner.invoke(commands.app, ["validate", str(GOLDEN), "--kubeconform"])
     assert result.exit_code == 0, result.stderr
 
 
@@ -106,7 +106,7 @@ def test_gen_validate_rejects_the_mutated_file_at_its_line(
     target.write_text(target.read_text().replace(old, new, 1))
     changed_line = target.read_text().splitlines().index(new.splitlines()[-1].rstrip("\n")) + 1 if "\n" in new \
         else next(i for i, line in enumerate(target.read_text().splitlines(), 1) if new.strip() in line)
-    result = runner.invoke(cli.app, ["validate", str(tree), "--format", "json"])
+    result = runner.invoke(commands.app, ["validate", str(tree), "--format", "json"])
     assert result.exit_code == 2
     report = json.loads(result.stderr)
     findings = [p for p in report["problems"] if p["file"] == str(target)]
@@ -130,7 +130,7 @@ def test_gen_validate_on_a_folder_gen_did_not_write(tmp_path: Path) -> None:
         "        portz: []\n"
     )
     (tmp_path / "team" / "ns.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels:\n    enabled: y\n")
-    result = runner.invoke(cli.app, ["validate", str(tmp_path)])
+    result = runner.invoke(commands.app, ["validate", str(tmp_path)])
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     text = manifest.read_text()
@@ -175,12 +175,12 @@ def test_kubeconform_adapter_runs_offline_with_the_exported_pack(tmp_path: Path)
 
 def test_gen_validate_kubeconform_without_the_binary_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GEN_KUBECONFORM", "/nonexistent/kubeconform")
-    result = runner.invoke(cli.app, ["validate", str(GOLDEN), "--kubeconform"])
+    result = runner.invoke(commands.app, ["validate", str(GOLDEN), "--kubeconform"])
     assert result.exit_code == 2 and "kubeconform is not installed" in result.stderr
 
 
 def test_schemas_export_writes_kubeconforms_layout(tmp_path: Path) -> None:
-    result = runner.invoke(cli.app, ["schemas", "export", str(tmp_path)])
+    result = runner.invoke(commands.app, ["schemas", "export", str(tmp_path)])
     assert result.exit_code == 0
     for name in ("pack/tsb.tetrate.io/workspacesetting_v2.json", "pack/api.tsb.tetrate.io/tenant_v2.json",
                  "pack/security.istio.io/authorizationpolicy_v1.json", "pack/gateway.networking.k8s.io/gateway_v1.json",
@@ -207,7 +207,7 @@ def test_a_render_whose_output_breaks_its_schema_writes_nothing(
     try:
         profile = tmp_path / "p.yaml"
         profile.write_text(CAFFEINE.read_text().replace("  - name: caffeine-ws\n", "  - name: caffeine-ws\n    displayName: Caffeine\n"))
-        result = runner.invoke(cli.app, ["render", str(profile), "--out", str(tmp_path / "out")])
+        result = runner.invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out")])
     finally:
         embedded.shared_validator.cache_clear()
     assert result.exit_code == 2

@@ -23,17 +23,50 @@ from .render import RenderedFile, render
 
 PARALLEL_FROM = 1500  # outputs: below this, starting workers costs more than it saves
 
-# The plan a forked worker renders from: set just before the workers fork, read only by them.
-_forked: list[Plan] = []
+# What a forked worker renders from (the plan, the tree's cache): set just before the workers
+# fork, read only by them.
+_forked: list[tuple[Plan, RenderCache | None]] = []
+
+_Slice = tuple[list[RenderedFile], list[Problem], list[str | None]]
 
 
-def _slice(bounds: tuple[int, int]) -> tuple[list[tuple[str, str]], list[Problem]]:
-    start, end = bounds
-    plan = _forked[0]
-    part = replace(plan, outputs=plan.outputs[start:end])
-    files = render(part)
-    problems = rendered_problems(part, files, shared_validator())
-    return [(file.path, file.text) for file in files], problems
+def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int) -> _Slice:
+    """Outputs [start, end) of the plan: their files in plan order, the schema findings on what was
+    rendered, and every output's cache key."""
+    outputs = plan.outputs[start:end]
+    keys = [output_key(plan.profile, output) for output in outputs]
+    reused: dict[str, RenderedFile] = {}
+    if cache is not None:
+        for output, key in zip(outputs, keys):
+            found = cache.reuse(output.path, key)
+            if found is not None:
+                reused[output.path] = found
+    fresh = replace(plan, outputs=tuple(output for output in outputs if output.path not in reused))
+    files = render(fresh)
+    problems = rendered_problems(fresh, files, shared_validator())
+    by_path = {file.path: file for file in files}
+    ordered = [reused.get(output.path) or by_path[output.path] for output in outputs]
+    return ordered, problems, keys
+
+
+_Travelling = tuple[list[tuple[str, str, bool]], list[Problem], list[str | None]]
+
+
+def _travelling(part: _Slice) -> _Travelling:
+    """A slice as it travels back from a worker: the parsed documents stay behind (in this process
+    too, so that a large plan does not hold half of them)."""
+    files, problems, keys = part
+    return [(file.path, file.text, file.on_disk) for file in files], problems, keys
+
+
+def _forked_slice(bounds: tuple[int, int]) -> _Travelling:
+    plan, cache = _forked[0]
+    return _travelling(_render_slice(plan, cache, *bounds))
+
+
+def _arrived(part: _Travelling) -> _Slice:
+    texts, problems, keys = part
+    return [RenderedFile(path, text, on_disk=on_disk) for path, text, on_disk in texts], problems, keys
 
 
 def _workers(outputs: int) -> int:
@@ -52,34 +85,26 @@ class Rendered:
 
 def render_all(plan: Plan, cache: RenderCache | None = None) -> Rendered:
     """Every file of the plan: read back where the cache proves it unchanged, rendered, proven and
-    validated otherwise."""
-    keys = {output.path: output_key(plan.profile, output) for output in plan.outputs}
-    reused = {}
-    if cache is not None:
-        for output in plan.outputs:
-            found = cache.reuse(output.path, keys[output.path])
-            if found is not None:
-                reused[output.path] = found
-    fresh = replace(plan, outputs=tuple(output for output in plan.outputs if output.path not in reused))
-    files, problems = render_checked(fresh)
-    by_path = {file.path: file for file in files}
-    ordered = [reused.get(output.path) or by_path[output.path] for output in plan.outputs]
-    return Rendered(ordered, problems, {path: key for path, key in keys.items() if key is not None}, len(reused))
+    validated otherwise. On several cores, this process takes the first slice and forked workers
+    the others (keys, cache look-ups, rendering and validation all run in the slices)."""
+    count = len(plan.outputs)
+    workers = _workers(count)
+    size = -(-count // workers) if count else 0
+    bounds = [(start, min(start + size, count)) for start in range(0, count, size or 1)]
+    if len(bounds) <= 1:
+        slices = [_render_slice(plan, cache, 0, count)]
+    else:
+        _forked[:] = [(plan, cache)]
+        try:
+            with ProcessPoolExecutor(len(bounds) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+                pending = [pool.submit(_forked_slice, part) for part in bounds[1:]]
+                own = _render_slice(plan, cache, *bounds[0])
+                slices = [_arrived(_travelling(own)), *(_arrived(future.result()) for future in pending)]
+        finally:
+            _forked.clear()
+    files = [file for part, _, _ in slices for file in part]
+    keys = {output.path: key for output, key in zip(plan.outputs, (key for _, _, part in slices for key in part))
+            if key is not None}
+    problems = [problem for _, found, _ in slices for problem in found]
+    return Rendered(files, problems, keys, sum(file.on_disk for file in files))
 
-
-def render_checked(plan: Plan) -> tuple[list[RenderedFile], list[Problem]]:
-    """Every file of the plan, rendered and proven, and the schema findings on them."""
-    workers = _workers(len(plan.outputs))
-    if workers == 1:
-        files = render(plan)
-        return files, rendered_problems(plan, files, shared_validator())
-    size = -(-len(plan.outputs) // workers)
-    bounds = [(start, min(start + size, len(plan.outputs))) for start in range(0, len(plan.outputs), size)]
-    _forked[:] = [plan]
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_slice, bounds))
-    finally:
-        _forked.clear()
-    files = [RenderedFile(path, text) for texts, _ in results for path, text in texts]
-    return files, [problem for _, problems in results for problem in problems]

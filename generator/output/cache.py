@@ -9,12 +9,13 @@ not part of the context's key.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..plan import Output
 from .fingerprint import code_digest
-from .ledger import Ledger
+from .ledger import Ledger, file_bytes
 from .render import RenderedFile
 
 
@@ -31,12 +32,16 @@ class RenderCache:
     root: Path
     ledger: Ledger  # the tree's, read once: it also serves the change set (output/changes.py)
 
+    @property
+    def base(self) -> str:
+        return str(self.root)
+
     def reuse(self, path: str, key: str | None) -> RenderedFile | None:
         """The file as it stands, if it is provably what rendering would give."""
         if key is None or self.ledger.keys.get(path) != key:
             return None
         try:
-            data = (self.root / path).read_bytes()
+            data = file_bytes(os.path.join(self.base, path))
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != self.ledger.files.get(path):

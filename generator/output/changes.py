@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .guard import refuse
-from .ledger import LEDGER, Ledger, digest, read_ledger, safe_relative
+from .ledger import LEDGER, Ledger, digest, file_bytes, read_ledger, safe_name
 
 if TYPE_CHECKING:  # rendering is not loaded on the no-change path
     from .render import RenderedFile
@@ -67,37 +67,39 @@ class ChangeSet:
 
 class _Containment:
     """Refuses any path that a symbolic link would lead out of the root; each directory is
-    resolved once, however many files it holds."""
+    resolved once, however many files it holds. Paths are plain strings: this runs per file."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.base = str(root)
         self.resolved_root = root.resolve()
         self.checked: dict[str, bool] = {}
 
-    def inside(self, relative: str) -> Path:
-        safe = safe_relative(relative)
-        directory = str(safe.parent)
+    def inside(self, relative: str) -> str:
+        safe_name(relative)
+        directory = relative.rpartition("/")[0]
         if directory not in self.checked:
             self.checked[directory] = (self.root / directory).resolve().is_relative_to(self.resolved_root)
-        target = self.root / safe
-        if not self.checked[directory] or (target.is_symlink() and not target.resolve().is_relative_to(self.resolved_root)):
+        target = os.path.join(self.base, relative)
+        if not self.checked[directory] or (
+            os.path.islink(target) and not Path(target).resolve().is_relative_to(self.resolved_root)
+        ):
             raise refuse(
-                target,
+                Path(target),
                 f"refusing to write: a symbolic link leads it outside {self.root}",
                 "replace the symbolic link with a real directory, or render into another --out",
             )
         return target
 
 
-def _read(target: Path) -> bytes | None:
+def _read(target: str) -> bytes | None:
     """The file's bytes; None if nothing is there; b"" marks something that is not a file."""
     try:
-        with open(target, "rb") as handle:
-            return handle.read()
+        return file_bytes(target)
     except FileNotFoundError:
-        return None if not target.is_symlink() else b""
+        return None if not os.path.islink(target) else b""
     except (IsADirectoryError, NotADirectoryError):
-        return b"" if target.exists() else None
+        return b"" if os.path.exists(target) else None
 
 
 def _files_on_disk(root: Path) -> set[str]:
@@ -121,6 +123,10 @@ def compute_changes(
     owned = previous.files if previous else {}
     create, update, unchanged, delete = [], [], [], []
     conflicts: dict[str, Conflict] = {}
+    if not os.path.lexists(root):  # a first render: every file is new, and nothing can be in the way
+        for path in desired:
+            safe_name(path)
+        return ChangeSet(root, profile, desired, previous, tuple(sorted(desired)))
     containment = _Containment(root)
     for path, data in desired.items():
         target = containment.inside(path)
@@ -132,7 +138,7 @@ def compute_changes(
             create.append(path)
         elif current == data:
             unchanged.append(path)
-        elif path not in owned or (current == b"" and not target.is_file()):
+        elif path not in owned or (current == b"" and not os.path.isfile(target)):
             conflicts[path] = Conflict.FOREIGN
         elif digest(current) != owned[path]:
             conflicts[path] = Conflict.EDITED
@@ -140,9 +146,9 @@ def compute_changes(
             update.append(path)
     for path in sorted(set(owned) - set(desired)):
         target = containment.inside(path)
-        if not target.is_file():
+        if not os.path.isfile(target):
             continue
-        if digest(target.read_bytes()) != owned[path]:
+        if digest(Path(target).read_bytes()) != owned[path]:
             conflicts[path] = Conflict.EDITED
         else:
             delete.append(path)

@@ -66,16 +66,18 @@ def clear_leftovers(root: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _write_file(target: Path, data: bytes, made: set[Path] | None = None) -> None:
-    """Write a new file (mode 0644 whatever the umask); `made` remembers directories made already."""
-    parent = target.parent
+def _write_file(target: str, data: bytes, made: set[str] | None = None) -> None:
+    """Write a new file (mode 0644 whatever the umask); `made` remembers directories made already.
+    Paths are plain strings: this runs once per file."""
+    parent = os.path.dirname(target)
     if made is None or parent not in made:
-        parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(parent, exist_ok=True)
         if made is not None:
             made.add(parent)
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
-        os.fchmod(descriptor, FILE_MODE)
+        if os.fstat(descriptor).st_mode & 0o777 != FILE_MODE:  # the umask took bits away
+            os.fchmod(descriptor, FILE_MODE)
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view):]
@@ -83,10 +85,10 @@ def _write_file(target: Path, data: bytes, made: set[Path] | None = None) -> Non
         os.close(descriptor)
 
 
-def _link_or_copy(source: Path, target: Path, made: set[Path]) -> None:
-    if target.parent not in made:
+def _link_or_copy(source: Path, target: Path, made: set[str]) -> None:
+    if str(target.parent) not in made:
         target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
+        made.add(str(target.parent))
     if source.is_symlink():
         os.symlink(os.readlink(source), target)
         return
@@ -142,12 +144,13 @@ def apply_changes(
         clear_leftovers(root)
         staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{root.name}-", dir=root.parent))
         try:
-            made: set[Path] = set()
+            made: set[str] = set()
             for path in sorted(carry):
                 _link_or_copy(root / path, staging / path, made)
+            base = str(staging)
             for path, data in write.items():
-                _write_file(staging / path, data, made)
-            _write_file(staging / LEDGER, ledger_data)
+                _write_file(os.path.join(base, path), data, made)
+            _write_file(str(staging / LEDGER), ledger_data)
             os.chmod(staging, 0o755)
             if not root.exists():
                 os.rename(staging, root)

@@ -1,0 +1,224 @@
+"""`gen`'s commands and options (typer): parse arguments, run the pipeline, map the outcome to an
+exit code (run.py has the codes; cli.py the error boundary and the fast path of a plain render).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+# Only what every command needs is imported here; each command imports the rest, so that a
+# no-change `gen render` starts without loading templates, schemas or validators.
+from . import __version__
+from .matrix_report import MatrixFormat
+from .profile.model import Platform
+from .report import ReportFormat, format_problems
+from .run import EXIT_INVALID, mode_of, render_profiles, report
+
+NO_MATRIX = "no matrix was computed"
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Render GitOps manifests for Istio ambient mode under Tetrate Service Bridge from one profile.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """gen: one reviewed profile in, a GitOps tree out."""
+
+
+@app.command()
+def render(
+    profiles: Annotated[
+        list[Path], typer.Argument(help="Profile YAML files.", metavar="PROFILE...", show_default=False)
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder; each tree goes to OUT/<profile name>/.")
+    ] = Path("out"),
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
+    ] = ReportFormat.TEXT,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a tree is not what its profile renders.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")
+    ] = False,
+    phase: Annotated[
+        int | None,
+        typer.Option("--phase", min=0, help="Render the estate as of this migration phase (0: before it); "
+                     "default: after the last one."),
+    ] = None,
+) -> None:
+    """Validate each PROFILE and write what it renders under OUT/<profile>/ (or compare, with --check)."""
+    raise typer.Exit(render_profiles(profiles, out, fmt, mode_of(check, diff), force, phase))
+
+
+@app.command("plan")
+def plan_command(
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder; the plan goes to OUT/<profile name>/migration/.")
+    ] = Path("out"),
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
+    ] = ReportFormat.TEXT,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if the plan's tree is not what the profile plans.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")
+    ] = False,
+) -> None:
+    """Write PROFILE's migration, one folder per phase with its namespaces and PHASE.md, under
+    OUT/<profile>/migration/; every phase is checked as a render is."""
+    from .migration.tree import plan_tree
+
+    raise typer.Exit(report(plan_tree(profile, out, mode_of(check, diff), force), fmt))
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the schema to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the profile's JSON Schema (for yaml-language-server and other validators)."""
+    from .profile.json_schema import profile_json_schema_text
+
+    text = profile_json_schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, "utf-8")
+
+
+@app.command()
+def init(
+    platform: Annotated[Platform, typer.Argument(help="The clusters' platform.", case_sensitive=False)],
+    clusters: Annotated[
+        list[str] | None, typer.Option("--cluster", help="A cluster name (repeat for several).")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="The profile's name.")] = "my-estate",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the profile to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print a commented starter profile for PLATFORM that renders as it is."""
+    from .starter import invalid_names, starter_profile
+
+    names = clusters or ["cluster-1"]
+    bad = invalid_names([name, *names])
+    if bad:
+        sys.stderr.write(
+            f"gen: not DNS-1123 labels: {', '.join(repr(b) for b in bad)} "
+            "(lowercase letters, digits and '-', at most 63 characters)\n"
+        )
+        raise typer.Exit(EXIT_INVALID)
+    text = starter_profile(platform, names, name)
+    if output is None:
+        sys.stdout.write(text)
+    elif output.exists():
+        sys.stderr.write(f"gen: {output} exists; refusing to overwrite it\n")
+        raise typer.Exit(EXIT_INVALID)
+    else:
+        output.write_text(text, "utf-8")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Manifest files or folders.", metavar="PATH...")],
+    kubeconform: Annotated[
+        bool, typer.Option("--kubeconform", help="Also run kubeconform (GEN_KUBECONFORM or PATH), offline.")
+    ] = False,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
+    ] = ReportFormat.TEXT,
+) -> None:
+    """Check manifests against the schema pack and Kubernetes' schemas (gen-made or not)."""
+    from .validation.embedded import shared_validator
+    from .validation.kubeconform import find_kubeconform, run_kubeconform
+    from .validation.trace import file_problems, manifest_files
+
+    files = manifest_files(paths)
+    validator = shared_validator()
+    problems = [problem for file in files for problem in file_problems(file, validator)]
+    checked = "embedded validator"
+    if kubeconform:
+        binary = find_kubeconform()
+        if binary is None:
+            sys.stderr.write("gen: kubeconform is not installed (set GEN_KUBECONFORM or put it on PATH)\n")
+            raise typer.Exit(EXIT_INVALID)
+        problems += run_kubeconform(binary, files)
+        checked += " and kubeconform"
+    if problems:
+        sys.stderr.write(format_problems(problems, fmt, outcome=f"{len(files)} files checked"))
+        raise typer.Exit(EXIT_INVALID)
+    typer.echo(f"{len(files)} files valid ({checked})")
+
+
+schemas_app = typer.Typer(help="The schema pack: every kind gen writes, for kubeconform.", no_args_is_help=True)
+app.add_typer(schemas_app, name="schemas")
+
+
+@schemas_app.command("export")
+def schemas_export(
+    directory: Annotated[Path, typer.Argument(help="Where to write the schemas.", metavar="DIR")],
+) -> None:
+    """Write the pack and the Kubernetes schemas in kubeconform's layout, and print how to use them."""
+    from .validation.export import export_schemas, kubeconform_locations
+    from .validation.kubernetes import KUBERNETES_VERSION
+
+    written = export_schemas(directory)
+    typer.echo(f"wrote {len(written)} schemas under {directory}; validate with:")
+    locations = " ".join(f"-schema-location '{location}'" for location in kubeconform_locations(directory))
+    typer.echo(f"  kubeconform -strict -summary -kubernetes-version {KUBERNETES_VERSION} {locations} <files>")
+
+
+@app.command()
+def matrix(
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
+    namespaces: Annotated[
+        bool, typer.Option("--namespaces", help="Pairs of namespaces (cluster/namespace) instead of workspaces.")
+    ] = False,
+    fmt: Annotated[
+        MatrixFormat, typer.Option("--format", help="A table, or JSON records.", case_sensitive=False)
+    ] = MatrixFormat.TEXT,
+) -> None:
+    """Who may call whom under PROFILE's TSB security settings, and which rule or default decided it."""
+    from .matrix import namespace_matrix, workspace_matrix
+    from .matrix_report import format_matrix
+    from .pipeline import checked_model
+    from .problems import ProfileError
+
+    problem_format = ReportFormat.JSON if fmt is MatrixFormat.JSON else ReportFormat.TEXT
+    try:
+        model, warnings = checked_model(profile)
+    except ProfileError as error:
+        sys.stderr.write(format_problems(error.problems, problem_format, NO_MATRIX))
+        raise typer.Exit(EXIT_INVALID) from None
+    if warnings:
+        sys.stderr.write(format_problems(warnings, problem_format))
+    entries = namespace_matrix(model) if namespaces else workspace_matrix(model)
+    level = "namespaces" if namespaces else "workspaces"
+    title = f"{level} of profile '{model.name}': who may call whom ({len(entries)} ordered pairs)"
+    typer.echo(format_matrix(entries, fmt, title), nl=False)
+
