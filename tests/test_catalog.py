@@ -172,3 +172,23 @@ def test_the_readme_example_entry_is_an_app(tmp_path: Path) -> None:
         for obj in web.objects
     )
     assert len(render(Plan("p", outputs))) == 3
+
+
+@pytest.mark.parametrize("entry", sorted(TEMPLATES.glob("apps/*/app.yaml")), ids=lambda path: path.parent.name)
+def test_every_shipped_entry_reads_as_ruamel_reads_it(entry: Path) -> None:
+    """The catalog is read with a compiled YAML 1.2 parser; ruamel, the profile's reference reader,
+    must read each entry the same."""
+    from ruamel.yaml import YAML
+
+    from generator.plan.catalog import _read
+
+    assert _read(entry) == YAML(typ="safe", pure=True).load(entry.read_text("utf-8"))
+
+
+def test_a_repeated_key_in_an_entry_is_not_valid_yaml(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    sleep = templates / "apps" / "sleep" / "app.yaml"
+    sleep.write_text("description: a\ndescription: b\n" + sleep.read_text("utf-8"), "utf-8")
+    with pytest.raises(CatalogError, match="templates/apps/sleep/app.yaml: not valid YAML"):
+        load_catalog(templates)

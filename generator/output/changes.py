@@ -129,10 +129,11 @@ def compute_changes(
         return ChangeSet(root, profile, desired, previous, tuple(sorted(desired)))
     containment = _Containment(root)
     for path, data in desired.items():
-        target = containment.inside(path)
-        if path in proven:
+        if path in proven:  # read from this tree a moment ago; carried over, never written through
+            safe_name(path)
             unchanged.append(path)
             continue
+        target = containment.inside(path)
         current = _read(target)
         if current is None:
             create.append(path)

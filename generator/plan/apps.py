@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from functools import lru_cache
 
 from ..images import with_registry
 from ..profile.model import AppParameters, AppResources, Pairs
@@ -51,8 +52,23 @@ def container_with(container: Container, parameters: AppParameters) -> Container
     )
 
 
-def app_objects(parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]) -> Iterator[AppObjectContext]:
-    """The app's objects in `namespace`, parameters applied; `pod_labels` join every pod template."""
+def app_objects(
+    parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]
+) -> tuple[AppObjectContext, ...]:
+    """The app's objects in `namespace`, parameters applied; `pod_labels` join every pod template.
+    The mesh model, the checks and the planner all ask for them: each placement is built once (the
+    contexts are frozen; nobody changes them in place)."""
+    return _placed(parameters, namespace, tuple(pod_labels.items()))
+
+
+@lru_cache(maxsize=1 << 16)
+def _placed(
+    parameters: AppParameters, namespace: str, pod_labels: tuple[tuple[str, str], ...]
+) -> tuple[AppObjectContext, ...]:
+    return tuple(_place(parameters, namespace, dict(pod_labels)))
+
+
+def _place(parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]) -> Iterator[AppObjectContext]:
     for obj in catalog()[parameters.name].objects:
         placed = replace(
             obj,

@@ -130,9 +130,21 @@ def _message(error: Any) -> str:
     return f"{error.rule} {error.constraint!r} does not allow {error.value!r}"
 
 
+# One validator per schema: cerberus checks and expands a schema when a validator is made, which
+# costs far more than validating an entry with it.
+_VALIDATORS: dict[int, tuple[dict[str, Any], cerberus.Validator]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> cerberus.Validator:
+    made = _VALIDATORS.get(id(schema))
+    if made is None or made[0] is not schema:
+        made = _VALIDATORS[id(schema)] = (schema, cerberus.Validator(schema, allow_unknown=False))
+    return made[1]
+
+
 def shape_problems(document: Any, schema: dict[str, Any], prefix: tuple[str | int, ...] = ()) -> list[str]:
     """Every way `document` does not fit `schema`, as `path: message` lines."""
-    validator = cerberus.Validator(schema, allow_unknown=False)
+    validator = _validator(schema)
     if not isinstance(document, dict):
         return [f"{format_path(prefix)}: expected a mapping, got {type(document).__name__}"]
     validator.validate(document)

@@ -10,6 +10,7 @@ rule is a list of strings (ports too: Istio reads "9080", not 9080).
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -121,6 +122,12 @@ def _leaves(errors: Any) -> Iterator[Any]:
             yield error
 
 
+
+@functools.cache
+def _validator() -> cerberus.Validator:
+    """Made once: cerberus checks and expands the schema when a validator is made."""
+    return cerberus.Validator(DOCUMENT, allow_unknown=False)
+
 def shape_findings(document: Any) -> list[Finding]:
     """Every way the document does not fit the API's shape; a document of another kind gets only that."""
     if not isinstance(document, dict):
@@ -128,7 +135,7 @@ def shape_findings(document: Any) -> list[Finding]:
     if document.get("kind") != KIND:
         return [(("kind",), f"gen reads AuthorizationPolicies only, this document is {document.get('kind')!r}",
                  "keep other objects out of the files `policies:` names", False)]
-    validator = cerberus.Validator(DOCUMENT, allow_unknown=False)
+    validator = _validator()
     validator.validate(document, normalize=False)
     return [_finding(error) for error in _leaves(validator._errors)]
 

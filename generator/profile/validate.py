@@ -8,6 +8,7 @@ with the profile path and a hint fitted to the rule that failed.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -134,6 +135,12 @@ class ProfileValidator(AppRules, cerberus.Validator):  # type: ignore[misc]
 Spelling = Callable[[ProfilePath], str]
 
 
+@functools.cache
+def _profile_validator() -> ProfileValidator:
+    """Made once: cerberus checks and expands the schema when a validator is made."""
+    return ProfileValidator(PROFILE_SCHEMA, allow_unknown=False)
+
+
 def validate(data: Any, spelling: Spelling = lambda path: "") -> list[Problem]:
     """Every way in which `data` does not fit the profile schema. `spelling` gives a value as the
     user wrote it (`1.20`, where YAML read the float 1.2), for hints."""
@@ -146,7 +153,7 @@ def validate(data: Any, spelling: Spelling = lambda path: "") -> list[Problem]:
                 hint="start from profiles/caffeine.yaml: `profile:`, `tsb:`, `clusters:`...",
             )
         ]
-    validator = ProfileValidator(PROFILE_SCHEMA, allow_unknown=False)
+    validator = _profile_validator()
     validator.validate(data, normalize=False)
     return [_problem(error, spelling) for error in _leaf_errors(validator._errors)]
 

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 KUBERNETES_VERSION = "1.30.0"
 _LOCAL = "#/$defs/"  # refs into _definitions.json, from a kind's file or from inside it
 
 
-def _directory(version: str) -> Any:
-    return files("kubernetes_validate") / "kubernetes-json-schema" / f"v{version}-local-strict"
+def _directory(version: str) -> Path:
+    # Found, not imported: importing kubernetes_validate loads jsonschema and more (40 ms) for files.
+    spec = find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("kubernetes-validate is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema" / f"v{version}-local-strict"
 
 
 @cache
