@@ -89,3 +89,24 @@ def main() -> None:
         else:
             sys.stderr.write("Set GEN_DEBUG=1 to print the traceback.\n")
         sys.exit(EXIT_INTERNAL)
+
+
+def entry() -> None:
+    """The console script (and `python -m generator`): `main()`, then leave at once. Python would
+    otherwise free the run's objects one by one on the way out, which on an estate takes a good part
+    of a second; by then every file gen wrote is closed and the ledger is in place."""
+    code: int | str | None
+    try:
+        main()
+        code = 0
+    except SystemExit as exited:
+        code = exited.code
+    if isinstance(code, str):  # as Python prints such an exit
+        sys.stderr.write(code + "\n")
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: nothing more can be said
+        code = code or 1
+    os._exit(code or 0)

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -78,7 +80,16 @@ def yaml_block(value: Any, indent: int = 0) -> YamlBlock:
     return YamlBlock(text)
 
 
+# What `_escape` changes, but for `"` and `\`, which a comment keeps as they are.
+_BREAKS_A_COMMENT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+@lru_cache(maxsize=4096)
+def _comment_text(value: str) -> YamlComment:
+    return YamlComment(_BREAKS_A_COMMENT.sub(lambda match: _escape(match.group()), value))
+
+
 def comment(value: Any) -> YamlComment:
     if not isinstance(value, str):
         raise RenderError(f"a comment is text, not {value!r}")
-    return YamlComment("".join(char if char in "\"\\" else _escape(char) for char in value))
+    return _comment_text(value)

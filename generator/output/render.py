@@ -70,6 +70,8 @@ def _quote_text(value: str) -> YamlScalar:
 
 def quote(value: Any) -> YamlScalar:
     """One YAML scalar that reads back as exactly `value` (a string stays a string)."""
+    if type(value) is str:  # most values: the cached path first
+        return _quote_text(value)
     if isinstance(value, jinja2.Undefined):
         value._fail_with_undefined_error()  # raises jinja2.UndefinedError naming the variable
     if isinstance(value, bool):
@@ -160,12 +162,17 @@ class RenderedFile:
 
 def _parse_back(output: Output, text: str) -> Any:
     try:
-        documents = [doc for doc in ryaml.loads_all(text) or () if doc is not None]  # type: ignore[attr-defined]
+        # One document, or an error: a second document (`---`) is refused by the parser itself.
+        document = ryaml.loads(text)  # type: ignore[attr-defined]
     except ryaml.InvalidYamlError as error:  # type: ignore[attr-defined]
-        raise RenderError(f"{output.path} ({output.template}) is not valid YAML: {error}") from None
-    if len(documents) != 1 or not isinstance(documents[0], dict):
+        try:  # several documents, each valid YAML, or not YAML at all?
+            ryaml.loads_all(text)  # type: ignore[attr-defined]
+        except ryaml.InvalidYamlError:  # type: ignore[attr-defined]
+            raise RenderError(f"{output.path} ({output.template}) is not valid YAML: {error}") from None
+        document = None
+    if not isinstance(document, dict):
         raise RenderError(f"{output.path} ({output.template}) must hold exactly one YAML mapping")
-    return documents[0]
+    return document
 
 
 def _identity_of(document: Any, expected: ObjectIdentity) -> ObjectIdentity:

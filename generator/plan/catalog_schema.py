@@ -147,5 +147,5 @@ def shape_problems(document: Any, schema: dict[str, Any], prefix: tuple[str | in
     validator = _validator(schema)
     if not isinstance(document, dict):
         return [f"{format_path(prefix)}: expected a mapping, got {type(document).__name__}"]
-    validator.validate(document)
+    validator.validate(document, normalize=False)  # the schemas neither default nor coerce
     return [f"{format_path((*prefix, *error.document_path))}: {_message(error)}" for error in _leaves(validator._errors)]
