@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import PROFILES
 from generator.checks import CHECKS
@@ -113,7 +114,7 @@ def test_the_same_phase_moving_one_clusters_namespace_passes(tmp_path: Path) -> 
     path, _ = _two_clusters(tmp_path, "cp-cluster-1/client")
     for phase in (0, 1, None):
         labels = {
-            f.path.split("/")[1]: f.document["metadata"]["labels"]
+            f.path.split("/")[1]: yaml.safe_load(f.text)["metadata"]["labels"]
             for f in render_profile(path, phase=phase).files
             if f.path.endswith("/namespaces/client/namespace-client.yaml")
         }

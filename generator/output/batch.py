@@ -12,14 +12,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..plan import Plan
 from ..problems import Problem
 from ..validation.embedded import shared_validator
-from ..validation.trace import rendered_problems
+from ..validation.trace import output_problems
 from .cache import RenderCache, output_key
-from .render import RenderedFile, render
+from .render import RenderedFile, make_environment, render_output
 
 PARALLEL_FROM = 1500  # outputs: below this, starting workers costs more than it saves
 
@@ -32,21 +32,22 @@ _Slice = tuple[list[RenderedFile], list[Problem], list[str | None]]
 
 def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int) -> _Slice:
     """Outputs [start, end) of the plan: their files in plan order, the schema findings on what was
-    rendered, and every output's cache key."""
+    rendered, and every output's cache key. Each file is validated as soon as it is rendered and
+    its parsed document let go, so that a slice never holds more than one."""
     outputs = plan.outputs[start:end]
     keys = [output_key(plan.profile, output) for output in outputs]
-    reused: dict[str, RenderedFile] = {}
-    if cache is not None:
-        for output, key in zip(outputs, keys):
-            found = cache.reuse(output.path, key)
-            if found is not None:
-                reused[output.path] = found
-    fresh = replace(plan, outputs=tuple(output for output in outputs if output.path not in reused))
-    files = render(fresh)
-    problems = rendered_problems(fresh, files, shared_validator())
-    by_path = {file.path: file for file in files}
-    ordered = [reused.get(output.path) or by_path[output.path] for output in outputs]
-    return ordered, problems, keys
+    environment = make_environment()
+    validator = shared_validator()
+    files: list[RenderedFile] = []
+    problems: list[Problem] = []
+    for output, key in zip(outputs, keys):
+        found = cache.reuse(output.path, key) if cache is not None else None
+        if found is None:
+            rendered = render_output(environment, output, plan.profile)
+            problems += output_problems(output, rendered, validator)
+            found = RenderedFile(rendered.path, rendered.text)
+        files.append(found)
+    return files, problems, keys
 
 
 _Travelling = tuple[list[tuple[str, str, bool]], list[Problem], list[str | None]]

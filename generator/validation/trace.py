@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from ..output.render import RenderedFile
-from ..plan import Plan
+from ..plan import Output, Plan
 from ..problems import Location, Problem
 from .embedded import EmbeddedValidator, Finding, JsonPath, Yaml11Loader, format_json_path
 from .pack import values_kind
@@ -53,21 +53,25 @@ def findings_of(validator: EmbeddedValidator, file_name: str, document: Any) -> 
 
 def rendered_problems(plan: Plan, files: Iterable[RenderedFile], validator: EmbeddedValidator) -> list[Problem]:
     """Every schema finding on the rendered files, pointed at the profile entry that made each."""
+    return [problem for output, file in zip(plan.outputs, files) for problem in output_problems(output, file, validator)]
+
+
+def output_problems(output: Output, file: RenderedFile, validator: EmbeddedValidator) -> list[Problem]:
+    """The schema findings on one rendered file (its parsed document), pointed at the profile entry."""
+    if output.identity is None and values_kind(file.path) is None:
+        return []
     problems = []
-    for output, file in zip(plan.outputs, files):
-        if output.identity is None and values_kind(file.path) is None:
-            continue
-        for finding in findings_of(validator, file.path, file.document):
-            line, column = position_of(file.text, 0, finding.path, finding.at_key)
-            problems.append(
-                Problem(
-                    f"{file.path}:{line}:{column}: {format_json_path(finding.path)}: {finding.message}",
-                    RULE,
-                    output.source,
-                    f"{output.description} does not fit its schema: check this profile entry, or report a "
-                    "bug in gen",
-                )
+    for finding in findings_of(validator, file.path, file.document):
+        line, column = position_of(file.text, 0, finding.path, finding.at_key)
+        problems.append(
+            Problem(
+                f"{file.path}:{line}:{column}: {format_json_path(finding.path)}: {finding.message}",
+                RULE,
+                output.source,
+                f"{output.description} does not fit its schema: check this profile entry, or report a "
+                "bug in gen",
             )
+        )
     return problems
 
 
