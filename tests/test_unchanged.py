@@ -102,13 +102,13 @@ def test_after_a_one_namespace_change_only_that_namespace_is_rendered(
     profile = write_profile(tmp_path, base, "caffeine.yaml")
     root = render_into(profile, tmp_path / "out")
     rendered: list[str] = []
-    real = batch.render
+    real = batch.render_output
 
-    def counting(plan: object, *args: object) -> object:
-        rendered.extend(output.path for output in plan.outputs)  # type: ignore[attr-defined]
-        return real(plan, *args)  # type: ignore[arg-type]
+    def counting(environment: object, output: object, *args: object) -> object:
+        rendered.append(output.path)  # type: ignore[attr-defined]
+        return real(environment, output, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "render", counting)
+    monkeypatch.setattr(batch, "render_output", counting)
     profile.write_text(base.replace("  apps: [sleep]\n", "  apps: [httpbin]\n"))
     before = {p: p.stat().st_mtime_ns for p in (root / "clusters/app-blk-east-0/namespaces/caffeine").iterdir()}
     render_into(profile, tmp_path / "out")
