@@ -4,9 +4,13 @@ For each size (namespaces, over 4 clusters, with the caffeine app): (a) a full r
 validation into an empty folder, (b) a re-render with nothing changed, (c) a re-render after one
 namespace changed, (d) `gen render --check`, (e) `gen validate` of the tree; and the floor: plain
 Python writing the same bytes to the same number of files. Wall time is the median of --runs runs;
-peak RSS is the largest of them. Offline; run by hand, never as a timed test:
+peak RSS is the largest of them; `written` is what gen itself says it wrote. After the table: (a)
+against the floor, and each case's time ratio where the estate doubles. Offline; run by hand,
+never as a timed test:
 
-    python bench/run.py --sizes 100,1000,4000 [--runs 3] [--json bench/results.json]
+    python bench/run.py --sizes 100,1000,2000,4000 [--runs 3] [--json bench/results.json] [--dir /dev/shm]
+
+--dir puts the work folders on another file system (tmpfs: the CPU's share without the disk's).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -40,12 +45,21 @@ for directory, _, names in os.walk(source):
 """
 
 
-def _run(command: list[str], cwd: Path) -> tuple[float, int, int]:
-    """(seconds, peak RSS in KiB, exit code) of one process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+def _run(command: list[str], cwd: Path) -> tuple[float, int, int, str]:
+    """(seconds, peak RSS in KiB, exit code, standard output) of one process."""
+    with tempfile.TemporaryFile() as captured:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=captured, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        captured.seek(0)
+        return seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status), captured.read().decode()
+
+
+def _written(output: str) -> int | None:
+    """The files gen says it wrote (`... (N written, ...`); None where it says nothing of it."""
+    found = re.search(r"\((\d+) written", output)
+    return int(found.group(1)) if found else (0 if "up to date" in output else None)
 
 
 def _files(root: Path) -> int:
@@ -60,18 +74,20 @@ def measure(size: int, runs: int, work: Path) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
 
     def record(case: str, command: list[str], prepare: object = None, expect: int = 0) -> None:
-        times, peaks = [], []
+        times, peaks, written = [], [], []
         for _ in range(runs):
             if callable(prepare):
                 prepare()
-            seconds, peak, code = _run(command, work)
+            seconds, peak, code, output = _run(command, work)
             assert code == expect, f"{case}: exit {code}"
             times.append(seconds)
             peaks.append(peak)
+            written.append(_written(output))
         files = _files(tree) if tree.exists() else 0
         median = statistics.median(times)
         rows.append({"namespaces": size, "case": case, "seconds": round(median, 3), "spread": round(max(times) - min(times), 3),
-                     "files": files, "objects_per_second": round(files / median), "peak_rss_mib": round(max(peaks) / 1024, 1)})
+                     "files": files, "written": max(written, key=lambda n: -1 if n is None else n),
+                     "objects_per_second": round(files / median), "peak_rss_mib": round(max(peaks) / 1024, 1)})
 
     render = [*GEN, "render", str(profile), "--out", str(out)]
     record("(a) full render + validation, empty folder", render, lambda: shutil.rmtree(out, ignore_errors=True))
@@ -101,18 +117,38 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000", help="namespace counts, comma-separated")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--dir", type=Path, help="where the work folders go (default: the system's temporary folder)")
     args = parser.parse_args()
     rows = []
     for size in (int(text) for text in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory(prefix=f"gen-bench-{size}-") as directory:
+        with tempfile.TemporaryDirectory(prefix=f"gen-bench-{size}-", dir=args.dir) as directory:
             rows += measure(size, args.runs, Path(directory))
-    header = f"{'ns':>6}  {'case':<45} {'median s':>9} {'spread':>7} {'files':>7} {'objects/s':>10} {'RSS MiB':>8}"
+    header = (f"{'ns':>6}  {'case':<45} {'median s':>9} {'spread':>7} {'files':>7} {'written':>8} {'objects/s':>10} "
+              f"{'RSS MiB':>8}")
     print(header)
     for row in rows:
+        written = "-" if row["written"] is None else row["written"]
         print(f"{row['namespaces']:>6}  {row['case']:<45} {row['seconds']:>9} {row['spread']:>7} {row['files']:>7} "
-              f"{row['objects_per_second']:>10} {row['peak_rss_mib']:>8}")
+              f"{written:>8} {row['objects_per_second']:>10} {row['peak_rss_mib']:>8}")
+    print()
+    for line in ratios(rows):
+        print(line)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+def ratios(rows: list[dict[str, object]]) -> list[str]:
+    """(a) against the floor per size, and each case's time ratio where the estate doubles."""
+    seconds = {(row["namespaces"], row["case"]): float(row["seconds"]) for row in rows}  # type: ignore[arg-type]
+    sizes = sorted({int(row["namespaces"]) for row in rows})  # type: ignore[call-overload]
+    cases = list(dict.fromkeys(str(row["case"]) for row in rows))
+    full, floor = cases[0], cases[-1]
+    lines = [f"{size:>6}  (a) / floor: {seconds[size, full] / seconds[size, floor]:.2f}x" for size in sizes]
+    for small, large in zip(sizes, sizes[1:]):
+        if large == 2 * small:
+            parts = ", ".join(f"{case[:3]} {seconds[large, case] / seconds[small, case]:.2f}x" for case in cases)
+            lines.append(f"{small:>6} -> {large}: {parts}")
+    return lines
 
 
 if __name__ == "__main__":
