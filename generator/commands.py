@@ -156,11 +156,10 @@ def validate(
     """Check manifests against the schema pack and Kubernetes' schemas (gen-made or not)."""
     from .validation.embedded import shared_validator
     from .validation.kubeconform import find_kubeconform, run_kubeconform
-    from .validation.trace import file_problems, manifest_files
+    from .validation.trace import files_problems, manifest_files
 
     files = manifest_files(paths)
-    validator = shared_validator()
-    problems = [problem for file in files for problem in file_problems(file, validator)]
+    problems = files_problems(files, shared_validator())
     checked = "embedded validator"
     if kubeconform:
         binary = find_kubeconform()

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from ..output.render import RenderedFile
+from ..parallel import in_slices
 from ..plan import Output, Plan
 from ..problems import Location, Problem
 from .embedded import EmbeddedValidator, Finding, JsonPath, Yaml11Loader, format_json_path
@@ -87,6 +88,18 @@ def manifest_files(paths: Iterable[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+PARALLEL_FROM = 1500  # files: below this, starting a worker costs more than it saves
+
+
+def files_problems(files: list[Path], validator: EmbeddedValidator) -> list[Problem]:
+    """The findings in every file, in file order; on every core for many files."""
+
+    def work(start: int, end: int) -> list[Problem]:
+        return [problem for file in files[start:end] for problem in file_problems(file, validator)]
+
+    return [problem for part in in_slices(work, len(files), PARALLEL_FROM) for problem in part]
 
 
 def file_problems(file: Path, validator: EmbeddedValidator) -> list[Problem]:

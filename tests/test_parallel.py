@@ -1,0 +1,62 @@
+"""Work cut into slices over both cores gives what one process gives: same files in the same order,
+same problems, same cache keys."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLDEN, PROFILES
+from generator import parallel
+from generator.output import batch
+from generator.pipeline import check_profile
+from generator.validation import trace
+from generator.validation.embedded import shared_validator
+
+
+def test_in_slices_keeps_order_and_covers_every_item() -> None:
+    items = list(range(1001))
+    parts = parallel.in_slices(lambda start, end: items[start:end], len(items), parallel_from=10)
+    assert len(parts) == parallel.workers_for(len(items), 10)
+    assert [item for part in parts for item in part] == items
+    assert parallel.in_slices(lambda start, end: (start, end), 0, parallel_from=10) == [(0, 0)]
+
+
+def test_an_error_in_a_worker_reaches_the_caller() -> None:
+    def work(start: int, end: int) -> int:
+        if start > 0:
+            raise ValueError("in the worker")
+        return end
+
+    if parallel.workers_for(100, 1) == 1:
+        pytest.skip("one core, or no fork: nothing runs in a worker here")
+    with pytest.raises(ValueError, match="in the worker"):
+        parallel.in_slices(work, 100, parallel_from=1)
+
+
+@pytest.mark.parametrize("profile", ["caffeine", "waypoints", "demo-apps"])
+def test_a_plan_rendered_in_slices_is_the_plan_rendered_in_one(profile: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, plan, _ = check_profile(PROFILES / f"{profile}.yaml")
+    assert plan is not None
+    whole = batch.render_all(plan)
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
+    sliced = batch.render_all(plan)
+    assert [(f.path, f.text) for f in sliced.files] == [(f.path, f.text) for f in whole.files]
+    assert sliced.keys == whole.keys and sliced.problems == whole.problems == []
+
+
+def test_gen_validate_in_slices_finds_each_problem_once_in_file_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = tmp_path / "caffeine"
+    shutil.copytree(GOLDEN / "caffeine", tree)
+    broken = sorted(tree.rglob("service-*.yaml"))
+    assert broken
+    for path in broken:
+        path.write_text(path.read_text().replace("port: 8000", "port: eighty", 1))
+    files = trace.manifest_files([tree])
+    whole = trace.files_problems(files, shared_validator())
+    monkeypatch.setattr(trace, "PARALLEL_FROM", 2)
+    sliced = trace.files_problems(files, shared_validator())
+    assert sliced == whole
+    assert sorted({problem.location.file for problem in sliced if problem.location}) == sorted(map(str, broken))
