@@ -168,3 +168,20 @@ def test_without_a_directory_swap_files_are_renamed_in_place_and_the_ledger_last
     assert {k: v for k, v in repaired.items() if k != str(LEDGER)} == {k: v for k, v in fresh.items() if k != str(LEDGER)}
     assert json.loads(repaired[str(LEDGER)])["files"] == json.loads(fresh[str(LEDGER)])["files"]
     assert len(report.written) == 2  # the third was renamed into place before the failure
+
+
+def test_a_symbolic_link_gen_did_not_write_is_carried_over_as_a_link(tmp_path: Path) -> None:
+    """A render that rebuilds the tree keeps a user's symbolic link a link, to the same place."""
+    out = tmp_path / "out"
+    root = render_into(PROFILES / "caffeine.yaml", out)
+    outside = tmp_path / "README.team"
+    outside.write_text("ours")
+    (root / "README.team").symlink_to(outside)
+    edited = root / "management-plane/tsb-mp/tsb/kustomization.yaml"
+    ledger = json.loads((root / LEDGER).read_text())
+    edited.unlink()  # gen's file is gone: the render writes it again, so the tree is rebuilt
+    render_into(PROFILES / "caffeine.yaml", out)
+    assert edited.is_file()
+    link = root / "README.team"
+    assert link.is_symlink() and link.readlink() == outside and outside.read_text() == "ours"
+    assert json.loads((root / LEDGER).read_text())["files"] == ledger["files"]

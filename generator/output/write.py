@@ -85,17 +85,20 @@ def _write_file(target: str, data: bytes, made: set[str] | None = None) -> None:
         os.close(descriptor)
 
 
-def _link_or_copy(source: Path, target: Path, made: set[str]) -> None:
-    if str(target.parent) not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(str(target.parent))
-    if source.is_symlink():
-        os.symlink(os.readlink(source), target)
-        return
+def _link_or_copy(source: str, target: str, made: set[str]) -> None:
+    """Carry a file over into the new tree: a hard link (a symbolic link is linked as the link
+    itself, never followed), or a copy where the file system has no hard links."""
+    parent = os.path.dirname(target)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
     try:
-        os.link(source, target)
+        os.link(source, target, follow_symlinks=False)
     except OSError:
-        shutil.copy2(source, target)
+        if os.path.islink(source):
+            os.symlink(os.readlink(source), target)
+        else:
+            shutil.copy2(source, target)
 
 
 def _plan_tree(changes: ChangeSet, force: bool) -> tuple[dict[str, bytes], set[str], Ledger, tuple[str, ...]]:
@@ -145,11 +148,11 @@ def apply_changes(
         staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{root.name}-", dir=root.parent))
         try:
             made: set[str] = set()
+            old, new = str(root), str(staging)
             for path in sorted(carry):
-                _link_or_copy(root / path, staging / path, made)
-            base = str(staging)
+                _link_or_copy(os.path.join(old, path), os.path.join(new, path), made)
             for path, data in write.items():
-                _write_file(os.path.join(base, path), data, made)
+                _write_file(os.path.join(new, path), data, made)
             _write_file(str(staging / LEDGER), ledger_data)
             os.chmod(staging, 0o755)
             if not root.exists():
