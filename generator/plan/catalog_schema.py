@@ -13,6 +13,7 @@ from typing import Any
 import cerberus
 from cerberus import errors as cerberus_errors
 
+from ..cerberus_validators import validator_for
 from ..kubernetes import ENV_NAME, LABEL_VALUE, QUALIFIED_NAME, QUANTITY
 from ..problems import format_path
 from .app_contexts import KINDS
@@ -130,21 +131,9 @@ def _message(error: Any) -> str:
     return f"{error.rule} {error.constraint!r} does not allow {error.value!r}"
 
 
-# One validator per schema: cerberus checks and expands a schema when a validator is made, which
-# costs far more than validating an entry with it.
-_VALIDATORS: dict[int, tuple[dict[str, Any], cerberus.Validator]] = {}
-
-
-def _validator(schema: dict[str, Any]) -> cerberus.Validator:
-    made = _VALIDATORS.get(id(schema))
-    if made is None or made[0] is not schema:
-        made = _VALIDATORS[id(schema)] = (schema, cerberus.Validator(schema, allow_unknown=False))
-    return made[1]
-
-
 def shape_problems(document: Any, schema: dict[str, Any], prefix: tuple[str | int, ...] = ()) -> list[str]:
     """Every way `document` does not fit `schema`, as `path: message` lines."""
-    validator = _validator(schema)
+    validator = validator_for(cerberus.Validator, schema)
     if not isinstance(document, dict):
         return [f"{format_path(prefix)}: expected a mapping, got {type(document).__name__}"]
     validator.validate(document, normalize=False)  # the schemas neither default nor coerce

@@ -10,13 +10,13 @@ rule is a list of strings (ports too: Istio reads "9080", not 9080).
 from __future__ import annotations
 
 import difflib
-import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import cerberus
 from cerberus import errors as cerberus_errors
 
+from ..cerberus_validators import validator_for
 from ..kubernetes import LABEL_VALUE, QUALIFIED_NAME
 from ..problems import type_name
 from .model import API_VERSIONS, ATTACHMENT_KEYS, GATEWAY_GROUP, KIND, MAX_TARGET_REFS, SERVICE_ENTRY_GROUP, Action
@@ -122,12 +122,6 @@ def _leaves(errors: Any) -> Iterator[Any]:
             yield error
 
 
-
-@functools.cache
-def _validator() -> cerberus.Validator:
-    """Made once: cerberus checks and expands the schema when a validator is made."""
-    return cerberus.Validator(DOCUMENT, allow_unknown=False)
-
 def shape_findings(document: Any) -> list[Finding]:
     """Every way the document does not fit the API's shape; a document of another kind gets only that."""
     if not isinstance(document, dict):
@@ -135,7 +129,7 @@ def shape_findings(document: Any) -> list[Finding]:
     if document.get("kind") != KIND:
         return [(("kind",), f"gen reads AuthorizationPolicies only, this document is {document.get('kind')!r}",
                  "keep other objects out of the files `policies:` names", False)]
-    validator = _validator()
+    validator = validator_for(cerberus.Validator, DOCUMENT)
     validator.validate(document, normalize=False)
     return [_finding(error) for error in _leaves(validator._errors)]
 

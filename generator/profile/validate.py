@@ -8,7 +8,6 @@ with the profile path and a hint fitted to the rule that failed.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import cerberus
 from cerberus import errors as cerberus_errors
 
+from ..cerberus_validators import validator_for
 from ..problems import Problem, ProfilePath, type_name
 from .app_rules import AppRules, app_problem
 from .schema import PROFILE_SCHEMA, WORKSPACE_REF
@@ -135,12 +135,6 @@ class ProfileValidator(AppRules, cerberus.Validator):  # type: ignore[misc]
 Spelling = Callable[[ProfilePath], str]
 
 
-@functools.cache
-def _profile_validator() -> ProfileValidator:
-    """Made once: cerberus checks and expands the schema when a validator is made."""
-    return ProfileValidator(PROFILE_SCHEMA, allow_unknown=False)
-
-
 def validate(data: Any, spelling: Spelling = lambda path: "") -> list[Problem]:
     """Every way in which `data` does not fit the profile schema. `spelling` gives a value as the
     user wrote it (`1.20`, where YAML read the float 1.2), for hints."""
@@ -153,7 +147,7 @@ def validate(data: Any, spelling: Spelling = lambda path: "") -> list[Problem]:
                 hint="start from profiles/caffeine.yaml: `profile:`, `tsb:`, `clusters:`...",
             )
         ]
-    validator = _profile_validator()
+    validator = validator_for(ProfileValidator, PROFILE_SCHEMA)
     validator.validate(data, normalize=False)
     return [_problem(error, spelling) for error in _leaf_errors(validator._errors)]
 
