@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PROFILES
 from generator.output import write
 from generator.pipeline import render_profile
 from generator.output.guard import WriteError
-from generator.output.ledger import LEDGER
+from generator.output.ledger import LEDGER, Inputs, Ledger
 from generator.output.write import write_tree
 from helpers import render_into, tree, variant
 
@@ -185,3 +187,23 @@ def test_a_symbolic_link_gen_did_not_write_is_carried_over_as_a_link(tmp_path: P
     link = root / "README.team"
     assert link.is_symlink() and link.readlink() == outside and outside.read_text() == "ours"
     assert json.loads((root / LEDGER).read_text())["files"] == ledger["files"]
+
+
+_texts = st.text(max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    files=st.dictionaries(_texts, _texts, max_size=6),
+    keys=st.dictionaries(_texts, _texts, max_size=6),
+    source=st.one_of(st.none(), _texts),
+    inputs=st.one_of(st.none(), st.builds(
+        Inputs, _texts, st.lists(_texts, max_size=3).map(tuple),
+        st.lists(st.dictionaries(_texts, st.one_of(_texts, st.integers(), st.none(), st.lists(_texts, max_size=2)),
+                                 max_size=3), max_size=2).map(tuple),
+    )),
+)
+def test_the_ledger_text_is_json_dumps_indented_and_sorted(files, keys, source, inputs) -> None:  # type: ignore[no-untyped-def]
+    """The ledger is written by hand for speed; it must be the bytes `json.dumps` would give."""
+    ledger = Ledger("p", source, files, inputs, keys)
+    assert ledger.text() == json.dumps(ledger.body(), indent=2, sort_keys=True) + "\n"

@@ -70,23 +70,48 @@ class Ledger:
     inputs: Inputs | None = None
     keys: Mapping[str, str] = field(default_factory=dict)  # path -> render cache key (output/cache.py)
 
-    def text(self) -> str:
+    def body(self) -> dict[str, Any]:
+        """The ledger as JSON data."""
         body: dict[str, Any] = {
             "format": FORMAT,
             "generator": "gen",
             "profile": self.profile,
             "source": self.source,
-            "files": dict(sorted(self.files.items())),
+            "files": dict(self.files),
         }
         if self.keys:
-            body["keys"] = dict(sorted(self.keys.items()))
+            body["keys"] = dict(self.keys)
         if self.inputs is not None:
             body["inputs"] = {
                 "fingerprint": self.inputs.fingerprint,
                 "files": list(self.inputs.files),
                 "warnings": [dict(warning) for warning in self.inputs.warnings],
             }
-        return json.dumps(body, indent=2, sort_keys=True) + "\n"
+        return body
+
+    def text(self) -> str:
+        """`json.dumps(self.body(), indent=2, sort_keys=True)` and a newline, byte for byte; the two
+        maps of a path each (`files`, `keys`) are written line by line with the C string encoder,
+        since the indenting encoder is pure Python (tests/test_write.py compares the two)."""
+        fields = {
+            key: _flat(value) if key in ("files", "keys") else _nested(value) for key, value in self.body().items()
+        }
+        return "{\n" + ",\n".join(f"  {_string(key)}: {fields[key]}" for key in sorted(fields)) + "\n}\n"
+
+
+_string = json.encoder.encode_basestring_ascii
+
+
+def _flat(mapping: Mapping[str, str]) -> str:
+    """A map of strings to strings as `json.dumps` indents it one level down."""
+    if not mapping:
+        return "{}"
+    return "{\n" + ",\n".join(f"    {_string(k)}: {_string(v)}" for k, v in sorted(mapping.items())) + "\n  }"
+
+
+def _nested(value: Any) -> str:
+    """Any JSON value as `json.dumps` indents it one level down (JSON strings hold no line break)."""
+    return json.dumps(value, indent=2, sort_keys=True).replace("\n", "\n  ")
 
 
 def read_ledger(root: Path) -> Ledger | None:
