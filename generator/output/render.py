@@ -121,7 +121,7 @@ def strict_environment(finalize: Callable[[Any], Any], loader: jinja2.BaseLoader
     """gen's Jinja settings: templates read only from inside the package (never from a folder that
     happens to exist beside the code; tests may hand in a loader of their own), undefined names
     are errors, and `finalize` decides what a template may print."""
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=loader or InliningLoader("generator", "templates"),
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
@@ -131,6 +131,10 @@ def strict_environment(finalize: Callable[[Any], Any], loader: jinja2.BaseLoader
         lstrip_blocks=True,
         auto_reload=False,  # templates ship in the package: no stat() per get_template and include
     )
+    # No globals (`range`, `dict`, `lipsum`...): templates print their context and nothing else, and
+    # every render is spared copying them into its context.
+    environment.globals.clear()
+    return environment
 
 
 def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
