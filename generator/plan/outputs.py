@@ -22,6 +22,16 @@ TSB_TCTL_API = "api.tsb.tetrate.io/v2"
 KUSTOMIZATION = "kustomization.yaml"
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(item.name for item in fields(cls))
+    return names
+
+
 @dataclass(frozen=True, kw_only=True)
 class TemplateContext:
     """The values one template prints; `template` names it (relative to generator/templates)."""
@@ -30,7 +40,7 @@ class TemplateContext:
 
     def variables(self) -> dict[str, Any]:
         """The fields, shallowly, as the template's variables."""
-        return {item.name: getattr(self, item.name) for item in fields(self)}
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     def merge_base(self) -> LoadedValues | None:
         """Live values to merge the rendered text into (helm values overlays); None for the rest."""
