@@ -21,7 +21,7 @@ from .profile.load import LoadedProfile, load_profile
 from .plan import Plan, output_collisions, plan
 from .problems import Problem, ProfileError, has_errors
 from .profile.model import Profile
-from .output.render import RenderedFile, render
+from .output.render import RenderedFile
 from .profile.resolve import resolve
 from .profile.values import load_values
 from .output.batch import render_all

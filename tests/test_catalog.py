@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator import cli, commands
+from generator import cli
 from generator.output.render import render
 from generator.plan import ObjectIdentity, Output, Plan
 from generator.plan.app_contexts import KINDS, TEMPLATE_CONTEXTS, DeploymentContext, ServiceContext

@@ -67,6 +67,7 @@ def test_it_steps_aside_where_ruamel_must_read(text: str) -> None:
         "list:\n- a\n-\n- - b\n  - c\n- {x: 1, y: [2, 3]}\n- name: n\n  more: m\n",
         "a: é # comment\n# another\nb:    spaced    \n",
         "a: &anchor {x: 1}\n",  # an anchor nothing refers to
+        "a: 😀x\nb: '日本語'\nc: [x, 😀]\nk😀: {d: 'é😀'}\n",  # columns count characters, not bytes
     ],
 )
 def test_yaml_12_scalars_and_positions_match_ruamel(text: str) -> None:

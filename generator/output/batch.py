@@ -19,31 +19,29 @@ from .render import RenderedFile, make_environment, render_output
 
 PARALLEL_FROM = 1500  # outputs: below this, starting workers costs more than it saves
 
-_Slice = tuple[list[RenderedFile], list[Problem], list[str | None]]
+# A slice of the plan rendered: (path, text, read back?) per output in plan order, the schema
+# findings on what was rendered, every output's cache key. Plain tuples: they pickle fastest.
+_Slice = tuple[list[tuple[str, str, bool]], list[Problem], list[str | None]]
 
 
 def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int) -> _Slice:
-    """Outputs [start, end) of the plan: their files in plan order, the schema findings on what was
-    rendered, and every output's cache key. Each file is validated as soon as it is rendered and
-    its parsed document let go, so that a slice never holds more than one."""
+    """Outputs [start, end) of the plan. Each file is validated as soon as it is rendered and its
+    parsed document let go, so that a slice never holds more than one."""
     outputs = plan.outputs[start:end]
     keys = [output_key(plan.profile, output) for output in outputs]
     environment = make_environment()
     validator = shared_validator()
-    files: list[RenderedFile] = []
+    files: list[tuple[str, str, bool]] = []
     problems: list[Problem] = []
     for output, key in zip(outputs, keys):
         found = cache.reuse(output.path, key) if cache is not None else None
         if found is None:
             rendered = render_output(environment, output, plan.profile)
             problems += output_problems(output, rendered, validator)
-            found = RenderedFile(rendered.path, rendered.text)
-        files.append(found)
+            files.append((rendered.path, rendered.text, False))
+        else:
+            files.append((found.path, found.text, True))
     return files, problems, keys
-
-
-# A slice as it travels back from a worker: plain tuples pickle fastest.
-_Travelling = tuple[list[tuple[str, str, bool]], list[Problem], list[str | None]]
 
 
 @dataclass(frozen=True)
@@ -58,15 +56,9 @@ def render_all(plan: Plan, cache: RenderCache | None = None) -> Rendered:
     """Every file of the plan: read back where the cache proves it unchanged, rendered, proven and
     validated otherwise. On several cores, this process takes the first slice and forked workers
     the others (keys, cache look-ups, rendering and validation all run in the slices)."""
-
-    def work(start: int, end: int) -> _Travelling:
-        files, problems, keys = _render_slice(plan, cache, start, end)
-        return [(file.path, file.text, file.on_disk) for file in files], problems, keys
-
-    slices = in_slices(work, len(plan.outputs), PARALLEL_FROM)
+    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end), len(plan.outputs), PARALLEL_FROM)
     files = [RenderedFile(path, text, on_disk=on_disk) for part, _, _ in slices for path, text, on_disk in part]
     keys = {output.path: key for output, key in zip(plan.outputs, (key for _, _, part in slices for key in part))
             if key is not None}
     problems = [problem for _, found, _ in slices for problem in found]
     return Rendered(files, problems, keys, sum(file.on_disk for file in files))
-

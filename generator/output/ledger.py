@@ -48,10 +48,6 @@ def safe_name(path: str) -> str:
     return path
 
 
-def safe_relative(path: str) -> PurePosixPath:
-    return PurePosixPath(safe_name(path))
-
-
 @dataclass(frozen=True)
 class Inputs:
     """What the tree was rendered from (output/fingerprint.py), and the warnings that render gave,

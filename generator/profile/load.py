@@ -6,7 +6,7 @@ the file, so that later stages can report `file:line:column` from a path alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -236,12 +236,19 @@ def _unconstructible_scalar(yaml: YAML, root: Node) -> tuple[Position, str] | No
     return min(failures) if failures else None
 
 
-def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
-    """Read and parse a profile; a file that is not readable YAML raises ProfileError."""
-    name = display_name or str(path)
+def _failure(name: str) -> Callable[..., ProfileError]:
+    """`fail(message, hint, line=1, column=1, rule="yaml")`: one located problem in file `name`."""
 
     def fail(message: str, hint: str, line: int = 1, column: int = 1, rule: str = "yaml") -> ProfileError:
         return ProfileError([Problem(message, rule, hint=hint, location=Location(name, line, column))])
+
+    return fail
+
+
+def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
+    """Read and parse a profile; a file that is not readable YAML raises ProfileError."""
+    name = display_name or str(path)
+    fail = _failure(name)
 
     try:
         raw = path.read_bytes()
@@ -263,9 +270,7 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
 
 def read_with_ruamel(text: str, name: str) -> LoadedProfile:
     """The reference reader: any YAML 1.2, every error worded and placed."""
-
-    def fail(message: str, hint: str, line: int = 1, column: int = 1, rule: str = "yaml") -> ProfileError:
-        return ProfileError([Problem(message, rule, hint=hint, location=Location(name, line, column))])
+    fail = _failure(name)
 
     # Parse once into nodes (their marks give positions and source text), then construct.
     yaml = YAML(typ="rt")
