@@ -43,6 +43,12 @@ def _main(
     """gen: one reviewed profile in, a GitOps tree out."""
 
 
+# Options several commands share.
+FormatOption = Annotated[ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)]
+DiffOption = Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")]
+
+
 @app.command()
 def render(
     profiles: Annotated[
@@ -51,16 +57,12 @@ def render(
     out: Annotated[
         Path, typer.Option("--out", help="Output folder; each tree goes to OUT/<profile name>/.")
     ] = Path("out"),
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
-    ] = ReportFormat.TEXT,
+    fmt: FormatOption = ReportFormat.TEXT,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if a tree is not what its profile renders.")
     ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")
-    ] = False,
+    diff: DiffOption = False,
+    force: ForceOption = False,
     phase: Annotated[
         int | None,
         typer.Option("--phase", min=0, help="Render the estate as of this migration phase (0: before it); "
@@ -77,16 +79,12 @@ def plan_command(
     out: Annotated[
         Path, typer.Option("--out", help="Output folder; the plan goes to OUT/<profile name>/migration/.")
     ] = Path("out"),
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
-    ] = ReportFormat.TEXT,
+    fmt: FormatOption = ReportFormat.TEXT,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if the plan's tree is not what the profile plans.")
     ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")
-    ] = False,
+    diff: DiffOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Write PROFILE's migration, one folder per phase with its namespaces and PHASE.md, under
     OUT/<profile>/migration/; every phase is checked as a render is."""
@@ -149,9 +147,7 @@ def validate(
     kubeconform: Annotated[
         bool, typer.Option("--kubeconform", help="Also run kubeconform (GEN_KUBECONFORM or PATH), offline.")
     ] = False,
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)
-    ] = ReportFormat.TEXT,
+    fmt: FormatOption = ReportFormat.TEXT,
 ) -> None:
     """Check manifests against the schema pack and Kubernetes' schemas (gen-made or not)."""
     from .validation.embedded import shared_validator

@@ -5,6 +5,8 @@ subset could part ways."""
 from __future__ import annotations
 
 import string
+from io import StringIO
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -74,6 +76,16 @@ def test_yaml_12_scalars_and_positions_match_ruamel(text: str) -> None:
     assert _same(text)
 
 
+def _dumped(tree: Any, flow: bool | None) -> str:
+    """`tree` as ruamel writes YAML, in block, flow or mixed style."""
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = flow
+    yaml.width = 4096
+    stream = StringIO()
+    yaml.dump(tree, stream)
+    return stream.getvalue()
+
+
 _names = st.text(alphabet=string.ascii_letters + string.digits + "-_./ :#'\"é*&!", min_size=0, max_size=12)
 _scalars = st.one_of(_names, st.integers(-10**6, 10**6), st.booleans(), st.none(), st.floats(allow_nan=False))
 _trees = st.recursive(
@@ -86,14 +98,7 @@ _trees = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(tree=st.dictionaries(_names, _trees, min_size=1, max_size=5), flow=st.sampled_from([None, True, False]))
 def test_generated_profiles_read_the_same(tree, flow) -> None:  # type: ignore[no-untyped-def]
-    yaml = YAML(typ="rt")
-    yaml.default_flow_style = flow
-    yaml.width = 4096
-    from io import StringIO
-
-    stream = StringIO()
-    yaml.dump(tree, stream)
-    _same(stream.getvalue())  # the fast reader may step aside; where it answers, it agrees
+    _same(_dumped(tree, flow))  # the fast reader may step aside; where it answers, it agrees
 
 
 _safe_names = st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True).filter(lambda name: name not in ("true", "false", "null"))
@@ -107,11 +112,5 @@ _safe_trees = st.recursive(
 @settings(max_examples=200, deadline=None)
 @given(tree=st.dictionaries(_safe_names, _safe_trees, min_size=1, max_size=5), flow=st.sampled_from([None, True, False]))
 def test_profiles_in_the_plain_subset_take_the_fast_reader(tree, flow) -> None:  # type: ignore[no-untyped-def]
-    from io import StringIO
-
-    yaml = YAML(typ="rt")
-    yaml.default_flow_style = flow
-    yaml.width = 4096
-    stream = StringIO()
-    yaml.dump(tree, stream)
-    assert _same(stream.getvalue()), stream.getvalue()
+    text = _dumped(tree, flow)
+    assert _same(text), text
