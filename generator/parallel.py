@@ -9,10 +9,8 @@ in slice order either way.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -26,7 +24,7 @@ def _forked_slice(bounds: tuple[int, int]) -> Any:
 
 
 def workers_for(count: int, parallel_from: int) -> int:
-    if count < parallel_from or "fork" not in multiprocessing.get_all_start_methods():
+    if count < parallel_from or not hasattr(os, "fork"):
         return 1
     return min(os.cpu_count() or 1, 8)
 
@@ -39,6 +37,9 @@ def in_slices(work: Callable[[int, int], Result], count: int, parallel_from: int
     bounds = [(start, min(start + size, count)) for start in range(0, count, size or 1)] or [(0, 0)]
     if len(bounds) == 1:
         return [work(*bounds[0])]
+    import multiprocessing  # only where work is shared: the no-change path never needs it
+    from concurrent.futures import ProcessPoolExecutor
+
     _forked[:] = [work]
     try:
         with ProcessPoolExecutor(len(bounds) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
