@@ -8,6 +8,7 @@ takes the expanded schema as it is (cerberus' `UnvalidatedSchema`). Same rules, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 import cerberus
@@ -27,3 +28,19 @@ def validator_for(cls: type[V], schema: dict[str, Any]) -> V:
         made = _MADE[(cls, id(schema))] = (schema, cls(expanded, allow_unknown=False))
     validator: V = made[1]
     return validator
+
+
+def leaf_errors(cls: type[cerberus.Validator], schema: dict[str, Any], document: Any) -> list[Any]:
+    """Every way `document` does not fit `schema` (validated as it is: gen's schemas neither
+    default nor coerce), as cerberus' leaf errors: a group error stands for its children."""
+    validator = validator_for(cls, schema)
+    validator.validate(document, normalize=False)
+    return list(_leaves(validator._errors))
+
+
+def _leaves(errors: Iterable[Any]) -> Iterator[Any]:
+    for error in errors:
+        if error.is_group_error:
+            yield from _leaves(error.child_errors)
+        else:
+            yield error

@@ -7,13 +7,12 @@ messages name the entry's keys as written, for the person editing the catalog.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 import cerberus
 from cerberus import errors as cerberus_errors
 
-from ..cerberus_validators import validator_for
+from ..cerberus_validators import leaf_errors
 from ..kubernetes import ENV_NAME, LABEL_VALUE, QUALIFIED_NAME, QUANTITY
 from ..problems import format_path
 from .app_contexts import KINDS
@@ -115,14 +114,6 @@ ENTRY = {
 }
 
 
-def _leaves(errors: Iterable[Any]) -> Iterator[Any]:
-    for error in errors:
-        if error.is_group_error:
-            yield from _leaves(error.child_errors)
-        else:
-            yield error
-
-
 def _message(error: Any) -> str:
     if error.code == cerberus_errors.UNKNOWN_FIELD.code:
         return "unknown key"
@@ -133,8 +124,7 @@ def _message(error: Any) -> str:
 
 def shape_problems(document: Any, schema: dict[str, Any], prefix: tuple[str | int, ...] = ()) -> list[str]:
     """Every way `document` does not fit `schema`, as `path: message` lines."""
-    validator = validator_for(cerberus.Validator, schema)
     if not isinstance(document, dict):
         return [f"{format_path(prefix)}: expected a mapping, got {type(document).__name__}"]
-    validator.validate(document, normalize=False)  # the schemas neither default nor coerce
-    return [f"{format_path((*prefix, *error.document_path))}: {_message(error)}" for error in _leaves(validator._errors)]
+    errors = leaf_errors(cerberus.Validator, schema, document)
+    return [f"{format_path((*prefix, *error.document_path))}: {_message(error)}" for error in errors]

@@ -16,7 +16,7 @@ from typing import Any
 import cerberus
 from cerberus import errors as cerberus_errors
 
-from ..cerberus_validators import validator_for
+from ..cerberus_validators import leaf_errors
 from ..kubernetes import LABEL_VALUE, QUALIFIED_NAME
 from ..problems import type_name
 from .model import API_VERSIONS, ATTACHMENT_KEYS, GATEWAY_GROUP, KIND, MAX_TARGET_REFS, SERVICE_ENTRY_GROUP, Action
@@ -114,14 +114,6 @@ def _finding(error: Any) -> Finding:
     return path, f"invalid value {type_name(value)} ({error.rule})", "", False
 
 
-def _leaves(errors: Any) -> Iterator[Any]:
-    for error in errors:
-        if error.is_group_error:
-            yield from _leaves(error.child_errors)
-        else:
-            yield error
-
-
 def shape_findings(document: Any) -> list[Finding]:
     """Every way the document does not fit the API's shape; a document of another kind gets only that."""
     if not isinstance(document, dict):
@@ -129,9 +121,7 @@ def shape_findings(document: Any) -> list[Finding]:
     if document.get("kind") != KIND:
         return [(("kind",), f"gen reads AuthorizationPolicies only, this document is {document.get('kind')!r}",
                  "keep other objects out of the files `policies:` names", False)]
-    validator = validator_for(cerberus.Validator, DOCUMENT)
-    validator.validate(document, normalize=False)
-    return [_finding(error) for error in _leaves(validator._errors)]
+    return [_finding(error) for error in leaf_errors(cerberus.Validator, DOCUMENT, document)]
 
 
 def _targets(spec: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Mapping[str, Any]]]:

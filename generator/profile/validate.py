@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import cerberus
 from cerberus import errors as cerberus_errors
 
-from ..cerberus_validators import validator_for
+from ..cerberus_validators import leaf_errors
 from ..problems import Problem, ProfilePath, type_name
 from .app_rules import AppRules, app_problem
 from .schema import PROFILE_SCHEMA, WORKSPACE_REF
@@ -147,17 +147,7 @@ def validate(data: Any, spelling: Spelling = lambda path: "") -> list[Problem]:
                 hint="start from profiles/caffeine.yaml: `profile:`, `tsb:`, `clusters:`...",
             )
         ]
-    validator = validator_for(ProfileValidator, PROFILE_SCHEMA)
-    validator.validate(data, normalize=False)
-    return [_problem(error, spelling) for error in _leaf_errors(validator._errors)]
-
-
-def _leaf_errors(errors: Iterable[Any]) -> Iterator[Any]:
-    for error in errors:
-        if error.is_group_error:
-            yield from _leaf_errors(error.child_errors)
-        else:
-            yield error
+    return [_problem(error, spelling) for error in leaf_errors(ProfileValidator, PROFILE_SCHEMA, data)]
 
 
 _FORMAT_HINTS = {
