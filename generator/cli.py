@@ -17,7 +17,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-EXIT_INTERNAL = 3  # as run.EXIT_INTERNAL, without importing it before it is needed
+from .report import ReportFormat
+from .run import EXIT_INTERNAL, mode_of, render_profiles
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,6 @@ def _run(argv: list[str]) -> None:
 
         app(argv)
         return
-    from .report import ReportFormat
-    from .run import mode_of, render_profiles
-
     sys.exit(render_profiles(list(plain.profiles), plain.out, ReportFormat.TEXT, mode_of(plain.check, False),
                              plain.force, None))
 

@@ -90,15 +90,19 @@ def check_profile(
 
 
 def render_profile(
-    path: Path, display_name: str | None = None, phase: int | None = None, out: Path | None = None
+    path: Path,
+    display_name: str | None = None,
+    phase: int | None = None,
+    out: Path | None = None,
+    ledgers: Mapping[Path, Ledger] | None = None,
 ) -> RenderResult:
     """Every file the profile renders (as of `phase`, default the last); raises ProfileError with
     all problems if it is invalid. With `out`, files the tree there provably holds already are
-    read back instead of rendered (output/cache.py)."""
+    read back instead of rendered (output/cache.py); `ledgers` are those read already, by root."""
     loaded, planned, problems = check_profile(path, display_name, phase)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
-    cache = _cache(out / planned.profile) if out is not None else None
+    cache = _cache(out / planned.profile, ledgers or {}) if out is not None else None
     rendered = render_all(planned, cache)
     if rendered.problems:
         raise ProfileError([*problems, *_locate(rendered.problems, loaded)])
@@ -106,9 +110,9 @@ def render_profile(
     return RenderResult(planned.profile, planned, tuple(rendered.files), tuple(problems), rendered.keys, previous)
 
 
-def _cache(root: Path) -> RenderCache | None:
+def _cache(root: Path, ledgers: Mapping[Path, Ledger]) -> RenderCache | None:
     try:
-        ledger = read_ledger(root)
+        ledger = ledgers.get(root) or read_ledger(root)
     except WriteError:
         return None  # not a ledger gen can read: the writer reports it
     return RenderCache(root, ledger) if ledger is not None else None

@@ -76,7 +76,8 @@ def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
 def render_tree(
     profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False, phase: int | None = None
 ) -> Outcome:
-    unchanged = unchanged_tree(profile, out, phase)
+    ledgers: dict[Path, Ledger] = {}  # read by the no-change probe: the full path reads none twice
+    unchanged = unchanged_tree(profile, out, phase, ledgers)
     if unchanged is not None:
         count = len(unchanged.ledger.files)
         summary = (
@@ -90,7 +91,7 @@ def render_tree(
 
     unsafe = check_output_root(out)
     try:
-        result = render_profile(profile, None, phase, out)
+        result = render_profile(profile, None, phase, out, ledgers)
     except ProfileError as error:
         return Outcome(Status.INVALID, [*error.problems, *unsafe])
     warnings = list(result.warnings)

@@ -76,9 +76,11 @@ def _files_match(root: Path, files: dict[str, str]) -> bool:
     return True
 
 
-def unchanged_tree(profile: Path, out: Path, phase: int | None = None) -> UnchangedTree | None:
+def unchanged_tree(
+    profile: Path, out: Path, phase: int | None = None, read: dict[Path, Ledger] | None = None
+) -> UnchangedTree | None:
     """The tree under `out` that `profile` rendered (as of `phase`) and would render again as it
-    is, if any."""
+    is, if any. The ledgers read on the way are added to `read`, by root, for the full path."""
     name = source_of(profile)
     if not out.is_dir():
         return None
@@ -88,6 +90,8 @@ def unchanged_tree(profile: Path, out: Path, phase: int | None = None) -> Unchan
             ledger = read_ledger(root)
         except WriteError:
             continue
+        if ledger is not None and read is not None:
+            read[root] = ledger
         if ledger is None or ledger.source != name or ledger.inputs is None:
             continue
         if inputs_fingerprint(profile, ledger.inputs.files, phase) != ledger.inputs.fingerprint:

@@ -127,3 +127,26 @@ def test_a_hand_edited_file_is_never_read_back_as_rendered(tmp_path: Path) -> No
     result = runner.invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"])
     assert result.exit_code == 1
     assert "edited   clusters/app-blk-east-0/namespaces/caffeine/service-barista.yaml" in result.stdout
+
+
+def test_a_changed_render_reads_the_trees_ledger_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The no-change probe reads the ledger; the render cache and the change set use that reading."""
+    from generator import unchanged
+    from generator.tree import render_tree
+
+    profile = write_profile(tmp_path, (PROFILES / "caffeine.yaml").read_text(), "caffeine.yaml")
+    out = tmp_path / "out"
+    render_tree(profile, out)
+    profile.write_text(profile.read_text().replace("apps: [caffeine]", "apps: [sleep]", 1))
+    reads: list[Path] = []
+    real = unchanged.read_ledger
+
+    def counting(root: Path) -> object:
+        reads.append(root)
+        return real(root)
+
+    monkeypatch.setattr(unchanged, "read_ledger", counting)
+    monkeypatch.setattr(pipeline_module, "read_ledger", counting)
+    outcome = render_tree(profile, out)
+    assert "written" in outcome.summary and "0 written" not in outcome.summary
+    assert reads == [out / "caffeine"]

@@ -49,7 +49,6 @@ class Rendered:
     files: list[RenderedFile]  # in plan order
     problems: list[Problem]  # schema findings
     keys: dict[str, str]  # path -> cache key, for the ledger
-    reused: int  # files read back from the tree instead of rendered
 
 
 def render_all(plan: Plan, cache: RenderCache | None = None) -> Rendered:
@@ -61,4 +60,4 @@ def render_all(plan: Plan, cache: RenderCache | None = None) -> Rendered:
     keys = {output.path: key for output, key in zip(plan.outputs, (key for _, _, part in slices for key in part))
             if key is not None}
     problems = [problem for _, found, _ in slices for problem in found]
-    return Rendered(files, problems, keys, sum(file.on_disk for file in files))
+    return Rendered(files, problems, keys)

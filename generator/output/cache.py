@@ -32,16 +32,12 @@ class RenderCache:
     root: Path
     ledger: Ledger  # the tree's, read once: it also serves the change set (output/changes.py)
 
-    @property
-    def base(self) -> str:
-        return str(self.root)
-
     def reuse(self, path: str, key: str | None) -> RenderedFile | None:
         """The file as it stands, if it is provably what rendering would give."""
         if key is None or self.ledger.keys.get(path) != key:
             return None
         try:
-            data = file_bytes(os.path.join(self.base, path))
+            data = file_bytes(os.path.join(self.root, path))
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != self.ledger.files.get(path):
