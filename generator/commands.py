@@ -64,9 +64,10 @@ def render(
     diff: DiffOption = False,
     force: ForceOption = False,
     phase: Annotated[
-        int | None,
-        typer.Option("--phase", min=0, help="Render the estate as of this migration phase (0: before it); "
-                     "default: after the last one."),
+        str | None,
+        typer.Option("--phase", help="Preview the estate at another point of the migration: `baseline` (or 0), a "
+                     "phase's name or number (the phase done), or <phase>/<step> (prepare, move, cleanup); "
+                     "default: where `migration.at` says it stands."),
     ] = None,
 ) -> None:
     """Validate each PROFILE and write what it renders under OUT/<profile>/ (or compare, with --check)."""
@@ -85,11 +86,21 @@ def plan_command(
     ] = False,
     diff: DiffOption = False,
     force: ForceOption = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Write nothing; print every call's outcome at every step, and who "
+                           "decides it (the rollout simulator's table).")
+    ] = False,
 ) -> None:
-    """Write PROFILE's migration, one folder per phase with its namespaces and PHASE.md, under
-    OUT/<profile>/migration/; every phase is checked as a render is."""
-    from .migration.tree import plan_tree
+    """Write PROFILE's migration, one folder per phase with its PHASE.md and one per step, under
+    OUT/<profile>/migration/; every phase and step is checked as a render is."""
+    from .migration.tree import explain_plan, plan_tree
 
+    if explain:
+        outcome, text = explain_plan(profile, fmt.value)
+        if text is not None:
+            sys.stdout.write(text)
+            raise typer.Exit(0)
+        raise typer.Exit(report(outcome, fmt))
     raise typer.Exit(report(plan_tree(profile, out, mode_of(check, diff), force), fmt))
 
 

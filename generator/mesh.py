@@ -15,7 +15,7 @@ Who owns the waypoint: gen (`explicit` clusters, from `namespaces[].waypoint`) o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .plan.app_contexts import DeploymentContext, ServiceContext
@@ -23,6 +23,7 @@ from .plan.apps import app_objects
 from .plan.namespaces import DATAPLANE_MODE_LABEL, namespace_labels, pod_labels
 from .problems import ProfilePath
 from .profile.model import AppParameters, Cluster, Dataplane, Namespace, Profile, WaypointMode
+from .profile.model_migration import Stage
 from .profile.model_waypoints import RESERVED_WAYPOINT_NAME, WaypointTraffic
 
 USE_WAYPOINT = "istio.io/use-waypoint"
@@ -54,6 +55,7 @@ class MeshService:
     name: str
     selector: Mapping[str, str]
     app: AppParameters
+    ports: tuple[int, ...] = ()  # the pods' ports it sends to (targetPort, else port)
 
     def selects(self, workload: MeshWorkload) -> bool:
         return all(workload.pod_labels.get(key) == value for key, value in self.selector.items())
@@ -138,9 +140,14 @@ def tsb_waypoint_settings(cluster: Cluster, namespace: Namespace) -> tuple[bool,
 
 def _declared_waypoint(cluster: Cluster, namespace: Namespace, services: frozenset[str],
                        workloads: frozenset[str]) -> Waypoint | None:
-    if namespace.dataplane is not Dataplane.AMBIENT or not cluster.ambient:
+    # A namespace its migration phase prepares has its explicit waypoint before it moves (Istio's
+    # order); TSB deploys its own only once the namespace is labelled ambient.
+    preparing = namespace.stage is Stage.PREPARE
+    if (namespace.dataplane is not Dataplane.AMBIENT and not preparing) or not cluster.ambient:
         return None
     if cluster.waypoint_mode is WaypointMode.TSB_MANAGED:
+        if preparing:
+            return None
         enabled, unmanaged_labels = tsb_waypoint_settings(cluster, namespace)
         if not enabled:
             return None
@@ -189,7 +196,8 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace) -> NamespaceMesh:
     for app in namespace.app_parameters:
         for obj in app_objects(app, namespace.name, pod_labels(namespace.dataplane, app.ambient)):
             if isinstance(obj, ServiceContext):
-                services.append(MeshService(obj.name, obj.selector, app))
+                ports = tuple(port.targetPort or port.port for port in obj.ports)
+                services.append(MeshService(obj.name, obj.selector, app, ports))
             elif isinstance(obj, DeploymentContext):
                 workloads.append(MeshWorkload(obj.name, obj.pod_labels, obj.service_account, app))
     waypoint = _declared_waypoint(
@@ -197,6 +205,13 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace) -> NamespaceMesh:
     )
     waypoint = _with_app_labels(waypoint, namespace, tuple(services), tuple(workloads))
     return NamespaceMesh(cluster, namespace, tuple(services), tuple(workloads), waypoint)
+
+
+def settled_mesh(mesh: NamespaceMesh) -> NamespaceMesh:
+    """A namespace within the phase that moves it, as it will be once the phase is done."""
+    if mesh.namespace.stage is None:
+        return mesh
+    return namespace_mesh(mesh.cluster, replace(mesh.namespace, dataplane=Dataplane.AMBIENT, stage=None))
 
 
 # The meshes of the last profile asked for: checks and planners all ask for the same profile's

@@ -16,7 +16,8 @@ from .checks import CHECKS, Check, run_checks
 from .checks.policies import policy_problems
 from .policies.load import load_policies
 from .migration.invariant import phase_problems
-from .migration.state import phase_number_problems, state_at
+from .migration.simulate import rollout_problems
+from .migration.steps import Position, resolve_position, state_of
 from .profile.load import LoadedProfile, load_profile
 from .plan import Plan, output_collisions, plan
 from .problems import Problem, ProfileError, has_errors
@@ -63,10 +64,11 @@ def _locate(problems: list[Problem], loaded: LoadedProfile) -> list[Problem]:
 
 
 def check_profile(
-    path: Path, display_name: str | None = None, phase: int | None = None
+    path: Path, display_name: str | None = None, phase: str | None = None
 ) -> tuple[LoadedProfile, Plan | None, list[Problem]]:
     """Load, validate, resolve, check and plan; problems come back located and sorted. With
-    `migration:`, every phase is checked too, and the plan is of `phase` (None: the last one)."""
+    `migration:`, every phase and step is checked too, and the plan is of `phase` (`--phase`: a
+    position, migration/steps.py; None: where `migration.at` says the estate stands)."""
     loaded = load_profile(path, display_name)
     problems = [*loaded.problems, *validate(loaded.data, loaded.source_map.raw_text)]
     planned = None
@@ -77,14 +79,20 @@ def check_profile(
         problems += [*found, *policy_problems(profile, policies)]
         # Every phase passes every check, the policy checks on the policies loaded here included.
         checks: tuple[Check, ...] = (*CHECKS, partial(policy_problems, policies=policies))
-        problems += phase_problems(profile, checks) + phase_number_problems(profile, phase)
+        problems += phase_problems(profile, checks)
         base_values = {}
         for ref in profile.base_value_refs:
             values, found = load_values(ref)
             problems += found
             if values is not None:
                 base_values[ref] = values
-        planned = plan(state_at(profile, phase), base_values, policies)
+        position: Position | Problem = Position(0)  # with errors, the profile as written
+        if not has_errors(problems):  # else the phases' states may not be ones gen can plan
+            problems += rollout_problems(profile, policies)
+            position = resolve_position(profile, phase, policies)
+            if isinstance(position, Problem):
+                return loaded, None, _locate([*problems, position], loaded)
+        planned = plan(state_of(profile, position), base_values, policies)
         problems += output_collisions(planned)
     return loaded, planned, _locate(problems, loaded)
 
@@ -92,11 +100,11 @@ def check_profile(
 def render_profile(
     path: Path,
     display_name: str | None = None,
-    phase: int | None = None,
+    phase: str | None = None,
     out: Path | None = None,
     ledgers: Mapping[Path, Ledger] | None = None,
 ) -> RenderResult:
-    """Every file the profile renders (as of `phase`, default the last); raises ProfileError with
+    """Every file the profile renders (as of `phase`, default `migration.at`); raises ProfileError with
     all problems if it is invalid. With `out`, files the tree there provably holds already are
     read back instead of rendered (output/cache.py); `ledgers` are those read already, by root."""
     loaded, planned, problems = check_profile(path, display_name, phase)
@@ -124,4 +132,4 @@ def checked_model(path: Path, display_name: str | None = None) -> tuple[Profile,
     loaded, planned, problems = check_profile(path, display_name)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
-    return resolve(loaded.data), tuple(problems)
+    return resolve(loaded.data, path.parent), tuple(problems)

@@ -38,7 +38,7 @@ def report(outcome: Outcome, fmt: ReportFormat) -> int:
 
 
 def render_profiles(
-    profiles: list[Path], out: Path, fmt: ReportFormat, mode: Mode, force: bool, phase: int | None
+    profiles: list[Path], out: Path, fmt: ReportFormat, mode: Mode, force: bool, phase: str | None
 ) -> int:
     """Each profile's tree under `out`, written or compared; the worst exit code."""
     exit_code = EXIT_OK

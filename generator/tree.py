@@ -74,7 +74,7 @@ def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
 
 
 def render_tree(
-    profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False, phase: int | None = None
+    profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False, phase: str | None = None
 ) -> Outcome:
     ledgers: dict[Path, Ledger] = {}  # read by the no-change probe: the full path reads none twice
     unchanged = unchanged_tree(profile, out, phase, ledgers)

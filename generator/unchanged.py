@@ -77,7 +77,7 @@ def _files_match(root: Path, files: dict[str, str]) -> bool:
 
 
 def unchanged_tree(
-    profile: Path, out: Path, phase: int | None = None, read: dict[Path, Ledger] | None = None
+    profile: Path, out: Path, phase: str | None = None, read: dict[Path, Ledger] | None = None
 ) -> UnchangedTree | None:
     """The tree under `out` that `profile` rendered (as of `phase`) and would render again as it
     is, if any. The ledgers read on the way are added to `read`, by root, for the full path."""

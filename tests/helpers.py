@@ -30,9 +30,9 @@ def variant(tmp_path: Path, *replacements: tuple[str, str], name: str = "profile
     return write_profile(tmp_path, text, name), text
 
 
-def render_into(profile: Path, out: Path) -> Path:
-    """Render as `gen render PROFILE --out OUT` does; the profile's tree."""
-    outcome = render_tree(profile, out)
+def render_into(profile: Path, out: Path, phase: str | None = None) -> Path:
+    """Render as `gen render PROFILE --out OUT [--phase PHASE]` does; the profile's tree."""
+    outcome = render_tree(profile, out, phase=phase)
     assert outcome.status is Status.OK and outcome.root is not None, outcome.problems
     return outcome.root
 

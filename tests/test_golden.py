@@ -48,8 +48,8 @@ def test_committed_migration_is_what_gen_plan_writes(profile: Path, tmp_path: Pa
 
 
 def test_only_profiles_with_phases_have_a_migration_tree() -> None:
-    assert [path.name for path in MIGRATIONS] == ["brownfield.yaml"]
-    assert {path.parent.name for path in GOLDEN.glob("*/migration")} == {"brownfield"}
+    assert [path.name for path in MIGRATIONS] == ["brownfield.yaml", "waypoints.yaml"]
+    assert {path.parent.name for path in GOLDEN.glob("*/migration")} == {"brownfield", "waypoints"}
 
 
 def test_every_committed_tree_has_its_profile() -> None:

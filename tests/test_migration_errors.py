@@ -112,14 +112,14 @@ def test_a_phase_that_breaks_a_check_is_refused_naming_the_phase(tmp_path: Path)
 
 def test_the_same_phase_moving_one_clusters_namespace_passes(tmp_path: Path) -> None:
     path, _ = _two_clusters(tmp_path, "cp-cluster-1/client")
-    for phase in (0, 1, None):
+    for phase in ("0", "1", "3", None):  # None: where `migration.at` stands, the baseline
         labels = {
             f.path.split("/")[1]: yaml.safe_load(f.text)["metadata"]["labels"]
             for f in render_profile(path, phase=phase).files
             if f.path.endswith("/namespaces/client/namespace-client.yaml")
         }
         ambient = {"istio.io/dataplane-mode": "ambient"}
-        assert labels == {"cp-cluster-1": ambient if phase != 0 else {"istio-injection": "enabled"},
+        assert labels == {"cp-cluster-1": ambient if phase not in ("0", None) else {"istio-injection": "enabled"},
                           "legacy": {"istio-injection": "enabled"}}
 
 
@@ -201,15 +201,17 @@ def test_every_phase_keeps_the_matrix_of_the_example() -> None:
 @pytest.mark.parametrize("phase,where", [(4, ("migration", "phases")), (7, ("migration", "phases"))])
 def test_a_phase_the_profile_does_not_have(phase: int, where: tuple[str, ...]) -> None:
     with pytest.raises(Exception) as raised:
-        render_profile(PROFILES / "brownfield.yaml", phase=phase)
+        render_profile(PROFILES / "brownfield.yaml", phase=str(phase))
     (problem,) = raised.value.problems  # type: ignore[attr-defined]
-    assert problem.message == f"--phase {phase}: the profile has phases 0 (the baseline) to 3"
+    assert problem.message == f"--phase {phase}: the migration has no such phase (phases 0, the baseline, to 3)"
+    assert problem.hint.startswith("write one of: baseline, client, httpbin, bookinfo")
     assert problem.path == where and problem.location is not None
 
 
 def test_phase_0_of_a_profile_without_migration_is_the_profile() -> None:
     caffeine = PROFILES / "caffeine.yaml"
-    assert render_profile(caffeine, phase=0).files == render_profile(caffeine).files
+    assert render_profile(caffeine, phase="0").files == render_profile(caffeine).files
+    assert render_profile(caffeine, phase="baseline").files == render_profile(caffeine).files
     with pytest.raises(Exception) as raised:
-        render_profile(caffeine, phase=1)
+        render_profile(caffeine, phase="1")
     assert raised.value.problems[0].rule == "phase"  # type: ignore[attr-defined]

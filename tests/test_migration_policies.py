@@ -18,11 +18,17 @@ PHASE = "\nmigration:\n  phases:\n  - name: legacy-to-ambient\n    namespaces: [
 LEGACY_POLICIES = "  policies: policies/legacy/httpbin-get-only.yaml\n"
 
 
+WAYPOINT = "  waypoint:                        # deployed in the migration's prepare step, before the move\n"
+
+
 def _profile(tmp_path: Path, with_waypoint: bool) -> Path:
+    """The waypoints example, its legacy namespace moved by a phase of our own, with or without the
+    waypoint the example gives it."""
     shutil.copytree(PROFILES / "policies", tmp_path / "policies", dirs_exist_ok=True)
-    text = (PROFILES / "waypoints.yaml").read_text().rstrip("\n") + "\n" + PHASE
-    if with_waypoint:
-        text = text.replace(LEGACY_POLICIES, "  waypoint:\n    for: service\n" + LEGACY_POLICIES)
+    text = (PROFILES / "waypoints.yaml").read_text()
+    text = text[: text.index("\nmigration:")] + "\n" + PHASE
+    waypoint = text[text.index(WAYPOINT) : text.index(LEGACY_POLICIES)]
+    text = text.replace(waypoint, "  waypoint:\n    for: service\n" if with_waypoint else "")
     return write_profile(tmp_path, text, "waypoints.yaml")
 
 
@@ -42,7 +48,7 @@ def test_moving_an_l7_policy_into_ambient_without_a_waypoint_is_refused_naming_p
 
 def test_the_same_phase_passes_with_the_waypoint_deployed_before_the_move(tmp_path: Path) -> None:
     profile = _profile(tmp_path, with_waypoint=True)
-    root = render_into(profile, tmp_path / "out")
+    root = render_into(profile, tmp_path / "out", phase="legacy-to-ambient")
     legacy = root / "clusters/east-0/namespaces/legacy"
     assert (legacy / "gateway-waypoint.yaml").is_file()
     policy = (legacy / "authorizationpolicy-httpbin-get-only.yaml").read_text()

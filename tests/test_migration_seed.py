@@ -51,6 +51,13 @@ def section(text: str, title: str) -> str:
     return text[start : end if end > 0 else len(text)]
 
 
+def step_section(text: str, step: str) -> str:
+    """The text of `### Step N: `step``, up to the next `###` or `## ` heading."""
+    start = text.index(f": `{step}`\n", text.index("\n## Steps\n"))
+    ends = [at for at in (text.find("\n### ", start + 1), text.find("\n## ", start + 1)) if at > 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
 def apply_label_commands(labels: dict[str, dict[str, str]], text: str) -> dict[str, dict[str, str]]:
     """Run every `kubectl label namespace` line of `text` on `labels`, as kubectl would."""
     result = {name: dict(values) for name, values in labels.items()}
@@ -97,19 +104,25 @@ def test_phase_md_holds_the_seeds_commands_and_its_rollback_restores_the_previou
 ) -> None:
     number = phase["order"]
     text = (plan / FOLDERS[number] / "PHASE.md").read_text("utf-8")
-    commands = section(text, "Commands")
-    assert f"\n{phase['label']}\n{phase['restart']}\n" in commands
+    move = step_section(text, "move")  # a phase without waypoints or policies to move is one step
+    assert "### Step 1: `move`" in text and "### Step 2" not in text
+    assert f"\n{phase['label']}\n{phase['restart']}\n" in move
     before, after = namespace_labels(plan / FOLDERS[number - 1]), namespace_labels(plan / FOLDERS[number])
-    assert apply_label_commands(before, commands) == after
-    rollback = section(text, "Rollback")
-    assert apply_label_commands(after, rollback) == before
-    assert phase["restart"] in rollback  # the sidecars come back only with new pods
-    assert f"gen render brownfield.yaml --phase {number - 1}" in rollback
+    assert apply_label_commands(before, move) == after
+    # Rollback: Git first (the engine would undo a kubectl change), then restart for the sidecars.
+    rollback = move[move.index("Rollback, in Git first") :]
+    previous = "baseline" if number == 1 else SEED_PHASES[number - 2]["namespace"]
+    assert f"revert this step's commit (or set `migration.at: {previous}` and render)" in rollback
+    assert rollback.index("revert") < rollback.index(phase["restart"])
+    assert "kubectl label" not in rollback
+    # The commands name the profile as the repository holds it, and where the phase puts it.
+    assert f"\n```yaml\nmigration:\n  at: {phase['namespace']}\n```\n" in move
+    assert "\ngen render profiles/brownfield.yaml\n" in move
 
 
 @pytest.mark.parametrize("phase", SEED_PHASES, ids=lambda phase: phase["namespace"])
 def test_phase_md_checks_one_container_and_hbone(plan: Path, phase: dict[str, Any]) -> None:
-    text = section((plan / FOLDERS[phase["order"]] / "PHASE.md").read_text("utf-8"), "Checks")
+    text = step_section((plan / FOLDERS[phase["order"]] / "PHASE.md").read_text("utf-8"), "move")
     name = phase["namespace"]
     containers = next(step for step in SEED["brownfield"]["steps"] if step["step"] == "4-D")["checks"][0]
     assert containers["command"].replace("-n client", f"-n {name}") in text
@@ -162,8 +175,22 @@ def test_render_at_each_phase_matches_the_phase_folder(plan: Path, tmp_path: Pat
     assert rendered == planned
 
 
-def test_default_render_is_the_state_after_the_last_phase(plan: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(commands.app, ["render", str(BROWNFIELD), "--out", str(tmp_path)])
+@pytest.mark.parametrize("at", [None, "baseline", "client", "httpbin", "bookinfo"])
+def test_default_render_is_where_migration_at_says_the_estate_stands(plan: Path, tmp_path: Path, at: str | None) -> None:
+    text = BROWNFIELD.read_text("utf-8")
+    if at is not None:
+        text = text.replace("migration:\n  phases:", f"migration:\n  at: {at}\n  phases:")
+    profile = tmp_path / "brownfield.yaml"
+    profile.write_text(text, "utf-8")
+    result = CliRunner().invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    rendered = {name: data for name, data in tree(tmp_path / "brownfield").items() if "/namespaces/" in name}
-    assert rendered == {name: data for name, data in tree(plan / FOLDERS[-1]).items() if name != "PHASE.md"}
+    rendered = {name: data for name, data in tree(tmp_path / "out" / "brownfield").items() if "/namespaces/" in name}
+    folder = FOLDERS[0] if at in (None, "baseline") else next(f for f in FOLDERS if f.endswith("-" + at))
+    assert rendered == {name: data for name, data in tree(plan / folder).items() if name != "PHASE.md"}
+    # --check needs no flag: the tree is what the profile says, and a preview of another phase differs.
+    check = CliRunner().invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--check"])
+    assert check.exit_code == 0, check.output
+    other = "bookinfo" if at != "bookinfo" else "baseline"
+    preview = CliRunner().invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--phase",
+                                                other, "--check"])
+    assert preview.exit_code == 1

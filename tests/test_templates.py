@@ -284,12 +284,21 @@ def test_every_branch_of_the_phase_document_renders(context: PhaseDocumentContex
     assert text.count("```") % 2 == 0
     for part in context.clusters:
         for step in part.steps:
-            commands = [step.restart, *((step.label, step.rollback) if context.number else ())]
+            commands = [step.restart, *((step.label,) if context.number else ())]
             assert all(f"\n{' '.join(command)}\n" in text for command in commands if command)
             assert ("kubectl get gateways -n a" in text) is any(s.waypoint for p in context.clusters for s in p.steps)
         for call in part.calls:
             assert f"\n{' '.join(call.command)}\n" in text and f"Expected: `{call.expect}`" in text
     assert all(f"`{pair.decided_by}`" in text for pair in context.pairs)
+    for part in context.steps:  # each step: where `migration.at` goes, what it changes, its rollback
+        assert f"### Step {part.number}: `{part.name}`" in text and f"\n  at: {part.at}\n" in text
+        assert all(f"`{path}`" in text for path in (*part.added, *part.changed, *part.removed))
+        assert f"set `migration.at: {part.previous_at}` and render" in text
+        assert all(f"gateway/{g.name} -n {g.namespace}" in text for g in part.waypoints)
+    for command in (*context.engine.suspend, *context.engine.resume):
+        assert "\n" + " ".join(w if "{" not in w else f"'{w}'" for w in command) + "\n" in text
+    if context.number and not context.engine.suspend:
+        assert "names no `delivery:` engine" in text
 
 
 @pytest.mark.parametrize("context,kind", EXAMPLES, ids=lambda value: type(value).__name__)

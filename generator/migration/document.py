@@ -7,14 +7,18 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..matrix import MatrixEntry, namespace_matrix
+from ..mesh import WaypointOwner, meshes
 from ..plan.controlplane import cni_namespace
+from ..plan.delivery import DELIVERY_DIR
 from ..plan.namespaces import namespace_labels
 from ..plan.outputs import TemplateContext
-from ..profile.model import Dataplane, Profile
+from ..policies.load import LoadedPolicies
+from ..profile.model import Dataplane, DeliveryEngine, Profile
 from .commands import Command, label_command, restart_command
-from .markdown import SHELL_SAFE
+from .markdown import SHELL_SAFE, ShellConstant
 from .probes import Call, Pod, calls, expects_waypoint, placed, pods
 from .state import Placement, phase_folder, phase_moves, phases_of, state_at
+from .steps import Position, Step, step_changes, state_of, steps_of
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,6 @@ class NamespaceStep:
     namespace: str
     label: Command | None  # None: the labels do not change (phase 0)
     restart: Command
-    rollback: Command | None  # back to the previous phase's labels
     pods: tuple[Pod, ...]
     waypoint: bool  # TSB deploys its managed waypoint here
 
@@ -45,6 +48,40 @@ class Pair:
     decided_by: str
 
 
+@dataclass(frozen=True)
+class Gateway:
+    namespace: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StepPart:
+    """One Git state of the phase: what `migration.at` says for it, what it changes, how to undo it."""
+
+    number: int
+    name: str  # prepare | move | cleanup
+    folder: str  # 1-prepare, ...; "" for a phase of one step (its files are in the phase's folder)
+    at: str  # `migration.at` for this step
+    previous_at: str  # for the step before it (the rollback)
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    waypoints: tuple[Gateway, ...]  # gen's waypoints that must be Programmed before the next step
+    restarts: bool  # the pods change dataplane: a rollback restarts them again
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The commands that stop and restart the GitOps engine `delivery:` names."""
+
+    name: str  # Argo CD | Flux | your GitOps engine
+    suspend: tuple[Command, ...]
+    resume: tuple[Command, ...]
+
+
+NO_ENGINE = Engine("your GitOps engine", (), ())
+
+
 @dataclass(frozen=True, kw_only=True)
 class PhaseDocumentContext(TemplateContext):
     template: ClassVar[str] = "migration/PHASE.md.j2"
@@ -58,6 +95,8 @@ class PhaseDocumentContext(TemplateContext):
     sidecars_after: tuple[str, ...]  # cluster/namespace still on sidecars after it
     clusters: tuple[ClusterPart, ...]
     pairs: tuple[Pair, ...]  # the matrix's decisions that involve `moved` (phase 0: all)
+    steps: tuple[StepPart, ...] = ()  # the phase's Git states, in order (phase 0: none)
+    engine: Engine = NO_ENGINE
 
 
 def _text(placement: Placement) -> str:
@@ -76,7 +115,6 @@ def _step(before: Profile, after: Profile, placement: Placement, moving: bool) -
         name,
         label_command(name, old, new) if moving else None,
         restart_command(name),
-        label_command(name, new, old) if moving else None,
         pods(placed(after)[placement]),
         expects_waypoint(after, cluster, name, new) and placed(after)[placement].dataplane is Dataplane.AMBIENT,
     )
@@ -101,8 +139,59 @@ def _pairs(entries: list[MatrixEntry], involving: set[Placement] | None) -> tupl
     )
 
 
-def phase_document(profile: Profile, number: int, profile_file: str) -> PhaseDocumentContext:
+def engine_commands(profile: Profile) -> Engine:
+    delivery = profile.delivery
+    if delivery is None:
+        return NO_ENGINE
+    if delivery.engine is DeliveryEngine.ARGOCD:
+        # The ApplicationSet owns its Applications' sync policy: it is switched off there.
+        patch = ShellConstant('[{"op":"remove","path":"/spec/template/spec/syncPolicy/automated"}]')
+        suspend = ("kubectl", "patch", "applicationset", profile.name, "-n", delivery.namespace, "--type", "json",
+                   "-p", patch)
+        resume = ("kubectl", "apply", "-f", f"{DELIVERY_DIR}/applicationset-{profile.name}.yaml")
+        return Engine("Argo CD", (suspend,), (resume,))
+    names = [f"{profile.name}-{cluster.name}" for cluster in profile.clusters]
+    return Engine(
+        "Flux",
+        tuple(("flux", "suspend", "kustomization", name, "-n", delivery.namespace) for name in names),
+        tuple(("flux", "resume", "kustomization", name, "-n", delivery.namespace) for name in names),
+    )
+
+
+def _gateways(state: Profile, moved: list[Placement]) -> tuple[Gateway, ...]:
+    return tuple(
+        Gateway(mesh.namespace.name, mesh.waypoint.name)
+        for mesh in meshes(state)
+        if (mesh.cluster.name, mesh.namespace.name) in moved and mesh.waypoint is not None
+        and mesh.waypoint.owner is WaypointOwner.GEN
+    )
+
+
+def _step_parts(profile: Profile, number: int, policies: LoadedPolicies, moved: list[Placement]) -> tuple[StepPart, ...]:
+    steps = steps_of(profile, number, policies)
+    parts = []
+    previous = Position(number - 1, Step.CLEANUP) if number > 1 else Position(0)
+    previous_text = previous.text(profile).removesuffix("/" + Step.CLEANUP) if number > 1 else previous.text(profile)
+    for index, step in enumerate(steps, 1):
+        position = Position(number, step)
+        changes = step_changes(profile, position, policies)
+        last = index == len(steps)
+        at = phases_of(profile)[number - 1].name if last else position.text(profile)
+        state = state_of(profile, position)
+        parts.append(StepPart(
+            index, step.value, position.folder(profile, steps).rpartition("/")[2] if len(steps) > 1 else "",
+            at, previous_text,
+            changes.added, changes.changed, changes.removed,
+            _gateways(state, moved) if step is Step.PREPARE else (), step is Step.MOVE,
+        ))
+        previous_text = at
+    return tuple(parts)
+
+
+def phase_document(profile: Profile, number: int, profile_file: str,
+                   policies: LoadedPolicies | None = None) -> PhaseDocumentContext:
     """The context of phase `number`'s PHASE.md (0: the baseline)."""
+    loaded = policies if policies is not None else LoadedPolicies()
     phases = phases_of(profile)
     after = state_at(profile, number)
     before = state_at(profile, max(number - 1, 0))
@@ -129,4 +218,6 @@ def phase_document(profile: Profile, number: int, profile_file: str) -> PhaseDoc
         sidecars_after=tuple(_text(placement) for placement in later),
         clusters=tuple(_part(before, after, cluster, targets, bool(number), found) for cluster in clusters),
         pairs=_pairs(matrix, involving),
+        steps=_step_parts(profile, number, loaded, moved) if number else (),
+        engine=engine_commands(profile),
     )

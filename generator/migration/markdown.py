@@ -8,7 +8,8 @@ printed value, as the YAML one does:
   POSIX shell gives a meaning to (`A-Z a-z 0-9 _ . / : = @ % + , -`), so it never needs quoting.
   The words gen prints are names the profile validated as DNS-1123 labels (namespaces, clusters,
   Istio revisions), label keys and values gen itself sets, and URLs built from them; anything else
-  is refused (a bug in gen, exit 3), never quoted: a command in PHASE.md is copied as it is.
+  is refused (a bug in gen, exit 3), never quoted: a command in PHASE.md is copied as it is. The one
+  exception is a `ShellConstant`, a word gen's code spells out (a JSON patch), single-quoted.
 - `code`: an inline code span, `` `text` `` (`codes`: several, separated by commas); `line`: one
   line of a fenced block. Inside either,
   Markdown reads text literally; only a backquote or a line break could end them, and both are
@@ -18,6 +19,7 @@ printed value, as the YAML one does:
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,12 +34,21 @@ class MarkdownText(str):
     """Text a filter made safe for where the template puts it."""
 
 
+class ShellConstant(str):
+    """A word gen's own code writes (never a profile's value), printed single-quoted: a JSON patch."""
+
+
+def _word(word: object) -> str:
+    if isinstance(word, ShellConstant):
+        return shlex.quote(word)
+    if isinstance(word, bool) or not isinstance(word, (str, int)) or not SHELL_SAFE.fullmatch(str(word)):
+        raise RenderError(f"refusing to print {word!r} in a shell command: it would need quoting")
+    return str(word)
+
+
 def shell(words: str | int | Sequence[str]) -> MarkdownText:
     items = [words] if isinstance(words, (str, int)) else list(words)
-    for word in items:
-        if isinstance(word, bool) or not isinstance(word, (str, int)) or not SHELL_SAFE.fullmatch(str(word)):
-            raise RenderError(f"refusing to print {word!r} in a shell command: it would need quoting")
-    return MarkdownText(" ".join(str(word) for word in items))
+    return MarkdownText(" ".join(_word(word) for word in items))
 
 
 def _literal(text: Any) -> str:

@@ -8,11 +8,12 @@ which a phase moves only some is split in two, each keeping the entry's profile 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from ..problems import Problem
 from ..profile.model import Dataplane, Namespace, Profile
-from ..profile.model_migration import Phase, PhaseItem
+from ..profile.model_migration import Phase, PhaseItem, Stage
 
 Placement = tuple[str, str]  # (cluster, namespace)
 
@@ -52,13 +53,22 @@ def moved_until(profile: Profile, number: int) -> set[Placement]:
     return {placement for phase in phases_of(profile)[:number] for _, placement in phase_moves(profile, phase)}
 
 
-def _split(namespace: Namespace, moved: set[Placement]) -> list[Namespace]:
-    moving = tuple(cluster for cluster in namespace.clusters if (cluster, namespace.name) in moved)
-    if not moving:
+def _split(namespace: Namespace, moved: set[Placement], staged: AbstractSet[Placement] = frozenset(),
+           stage: Stage | None = None) -> list[Namespace]:
+    """The entry split by where each of its clusters stands: as written, moved (ambient), or
+    within the phase that moves it (`stage`: prepare keeps the sidecars, move labels ambient)."""
+    done = tuple(cluster for cluster in namespace.clusters if (cluster, namespace.name) in moved)
+    within = tuple(cluster for cluster in namespace.clusters if (cluster, namespace.name) in staged)
+    if not done and not within:
         return [namespace]
-    staying = tuple(cluster for cluster in namespace.clusters if cluster not in moving)
-    ambient = replace(namespace, clusters=moving, dataplane=Dataplane.AMBIENT)
-    return [replace(namespace, clusters=staying), ambient] if staying else [ambient]
+    staying = tuple(cluster for cluster in namespace.clusters if cluster not in done and cluster not in within)
+    parts = [replace(namespace, clusters=staying)] if staying else []
+    if done:
+        parts.append(replace(namespace, clusters=done, dataplane=Dataplane.AMBIENT))
+    if within:
+        dataplane = Dataplane.AMBIENT if stage is Stage.MOVE else namespace.dataplane
+        parts.append(replace(namespace, clusters=within, dataplane=dataplane, stage=stage))
+    return parts
 
 
 def state_at(profile: Profile, number: int | None = None) -> Profile:
@@ -69,6 +79,15 @@ def state_at(profile: Profile, number: int | None = None) -> Profile:
         return profile  # nothing moves: the same model (and whatever was derived from it already)
     moved = moved_until(profile, count if number is None else number)
     namespaces = tuple(entry for namespace in profile.namespaces for entry in _split(namespace, moved))
+    return replace(profile, namespaces=namespaces, migration=None)
+
+
+def staged_state(profile: Profile, number: int, stage: Stage) -> Profile:
+    """The profile within phase `number` (at least 1): the phases before it done, the namespaces it
+    moves at `stage`."""
+    done = moved_until(profile, number - 1)
+    staged = {placement for _, placement in phase_moves(profile, phases_of(profile)[number - 1])}
+    namespaces = tuple(entry for namespace in profile.namespaces for entry in _split(namespace, done, staged, stage))
     return replace(profile, namespaces=namespaces, migration=None)
 
 

@@ -1,6 +1,7 @@
 """`gen plan`: the migration as a tree of its own, `out/<profile>/migration/`, one folder per phase
-(`00-baseline`, `01-<name>`, ...). Each holds the namespaces' folders as `gen render --phase N`
-writes them under `clusters/<cluster>/namespaces/`, and its PHASE.md.
+(`00-baseline`, `01-<name>`, ...) with its PHASE.md and one folder per step (`1-prepare`, `2-move`,
+`3-cleanup`: migration/steps.py). Each step's folder holds the namespaces' folders exactly as `gen
+render --phase <phase>/<step>` writes them under `clusters/<cluster>/namespaces/`, policies included.
 
 The tree has its own ledger (`migration/.gen/manifest.json`) and is written by the same writer as
 every tree (output/: ledger, staged writes, `--check`, `--diff`); `gen render` carries it over
@@ -19,6 +20,7 @@ from ..output.ledger import source_of
 from ..output.render import RenderedFile, render
 from ..pipeline import checked_model
 from ..plan import Plan, plan
+from ..policies.load import LoadedPolicies, load_policies
 from ..problems import Location, Problem, ProfileError
 from ..profile.model import Profile
 from ..tree import Mode, Outcome, Status, settle
@@ -26,7 +28,9 @@ from ..validation.embedded import shared_validator
 from ..validation.trace import rendered_problems
 from .document import phase_document
 from .markdown import markdown_environment
-from .state import phase_folder, phase_moves, phases_of, state_at
+from .state import phase_folder, phase_moves, phases_of
+from .explain import explain_text
+from .steps import Position, positions, state_of, steps_of
 
 MIGRATION = "migration"
 DOCUMENT = "PHASE.md"
@@ -38,27 +42,41 @@ def _namespace_file(path: str) -> bool:
     return len(parts) > 4 and parts[0] == "clusters" and parts[2] == "namespaces"
 
 
-def phase_files(profile: Profile, number: int) -> list[RenderedFile]:
-    """The namespaces' files as of phase `number`, as `gen render --phase N` renders them."""
-    outputs = tuple(output for output in plan(state_at(profile, number)).outputs if _namespace_file(output.path))
-    phase_plan = Plan(profile.name, outputs)
-    files = render(phase_plan)
-    findings = rendered_problems(phase_plan, files, shared_validator())
+def step_files(profile: Profile, position: Position, policies: LoadedPolicies) -> list[RenderedFile]:
+    """The namespaces' files at `position`, as `gen render --phase <position>` renders them."""
+    outputs = tuple(output for output in plan(state_of(profile, position), {}, policies).outputs
+                    if _namespace_file(output.path))
+    step_plan = Plan(profile.name, outputs)
+    files = render(step_plan)
+    findings = rendered_problems(step_plan, files, shared_validator())
     if findings:
         raise ProfileError(findings)
     return files
 
 
-def migration_files(profile: Profile, profile_file: str) -> list[RenderedFile]:
+def migration_files(profile: Profile, profile_file: str, policies: LoadedPolicies) -> list[RenderedFile]:
     environment = markdown_environment()
     files = []
-    for number in range(len(phases_of(profile)) + 1):
-        folder = phase_folder(number, profile)
-        files += [RenderedFile(f"{folder}/{file.path}", file.text, file.document) for file in phase_files(profile, number)]
-        context = phase_document(profile, number, profile_file)
-        text = environment.get_template(context.template).render(context.variables())
-        files.append(RenderedFile(f"{folder}/{DOCUMENT}", text))
+    for position in positions(profile, policies):
+        steps = steps_of(profile, position.phase, policies) if position.phase else ()
+        folder = position.folder(profile, steps)
+        found = step_files(profile, position, policies)
+        files += [RenderedFile(f"{folder}/{file.path}", file.text, file.document) for file in found]
+        if position.step in (None, steps[0] if steps else None):
+            context = phase_document(profile, position.phase, profile_file, policies)
+            text = environment.get_template(context.template).render(context.variables())
+            files.append(RenderedFile(f"{phase_folder(position.phase, profile)}/{DOCUMENT}", text))
     return files
+
+
+def shown_path(profile_file: Path) -> str:
+    """How PHASE.md's commands name the profile: relative to the root of the Git repository that holds
+    it (where those commands run, and the same wherever the repository lies), else by its file name."""
+    resolved = profile_file.resolve()
+    for folder in resolved.parents:
+        if (folder / ".git").exists():
+            return resolved.relative_to(folder).as_posix()
+    return profile_file.name
 
 
 def _no_migration(profile_path: Path) -> Problem:
@@ -76,7 +94,8 @@ def plan_tree(profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: boo
         profile, warnings = checked_model(profile_path)
         if profile.migration is None:
             raise ProfileError([*warnings, _no_migration(profile_path)])
-        files = migration_files(profile, source_of(profile_path))
+        policies, _ = load_policies(profile)
+        files = migration_files(profile, shown_path(profile_path), policies)
     except ProfileError as error:
         return Outcome(Status.INVALID, [*error.problems, *unsafe])
     root = out / profile.name / MIGRATION
@@ -90,6 +109,18 @@ def plan_tree(profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: boo
     if outcome.status is Status.OK and mode is Mode.WRITE:
         return replace(outcome, summary=f"{outcome.summary}\n{_overview(profile)}")
     return outcome
+
+
+def explain_plan(profile_path: Path, fmt: str) -> tuple[Outcome, str | None]:
+    """`gen plan --explain`: the simulator's table (None, and the problems, if the profile is invalid)."""
+    try:
+        profile, warnings = checked_model(profile_path)
+        if profile.migration is None:
+            raise ProfileError([*warnings, _no_migration(profile_path)])
+    except ProfileError as error:
+        return Outcome(Status.INVALID, list(error.problems)), None
+    policies, _ = load_policies(profile)
+    return Outcome(Status.OK, list(warnings)), explain_text(profile, policies, fmt)
 
 
 def _overview(profile: Profile) -> str:

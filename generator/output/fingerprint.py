@@ -34,12 +34,12 @@ def code_digest() -> str:
     return sha.hexdigest()
 
 
-def inputs_fingerprint(profile: Path, referenced: tuple[str, ...], phase: int | None = None) -> str | None:
+def inputs_fingerprint(profile: Path, referenced: tuple[str, ...], phase: str | None = None) -> str | None:
     """The fingerprint of a render of `profile` (naming `referenced`, relative to it) as of
     migration `phase` (None: the final state); None if a file cannot be read (then nothing can be
     proven: render)."""
     sha = hashlib.sha256(code_digest().encode())
-    sha.update(f"phase={'final' if phase is None else phase}\0".encode())
+    sha.update(f"phase={'at' if phase is None else phase}\0".encode())
     try:
         sha.update(b"profile\0" + profile.read_bytes() + b"\0")
         for name in referenced:

@@ -8,10 +8,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..mesh import meshes
+from ..mesh import NamespaceMesh, meshes, settled_mesh
 from ..policies.load import LoadedPolicies
-from ..policies.model import API_VERSION, KIND, Pairs
-from ..policies.translate import translate_namespace
+from ..policies.model import API_VERSION, AuthorizationPolicy, KIND, Pairs
+from ..policies.transition import transition_namespace
+from ..policies.translate import Translation, translate_namespace
 from ..profile.model import Profile
 from .outputs import ObjectContext, Output, object_output
 from .waypoints import namespace_directory
@@ -26,12 +27,20 @@ class AuthorizationPolicyContext(ObjectContext):
     notes: tuple[str, ...] = ()
 
 
+def namespace_policies(mesh: NamespaceMesh, found: tuple[AuthorizationPolicy, ...]) -> Translation:
+    """What gen renders of a namespace's policies: where ambient enforces them, or, within the
+    migration phase that moves the namespace, what both its old and its new pods need."""
+    if mesh.namespace.stage is not None:
+        return transition_namespace(found, settled_mesh(mesh))
+    return translate_namespace(found, mesh)
+
+
 def policy_outputs(profile: Profile, policies: LoadedPolicies) -> Iterator[Output]:
     for mesh in meshes(profile):
         found = policies.of(mesh.namespace)
         if not found:
             continue
-        for rendered in translate_namespace(found, mesh).policies:
+        for rendered in namespace_policies(mesh, found).policies:
             yield object_output(
                 namespace_directory(mesh),
                 API_VERSION,

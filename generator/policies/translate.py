@@ -72,7 +72,7 @@ def _reason(policy: AuthorizationPolicy, attributes: PolicyAttributes) -> str:
             "waypoint, not the caller")
 
 
-def _exempt_waypoint(rule: Mapping[str, Any], principal: str) -> dict[str, Any]:
+def exempt_waypoint(rule: Mapping[str, Any], principal: str) -> dict[str, Any]:
     """A DENY rule that no longer matches the waypoint: its sources exclude the waypoint's identity."""
     sources = [dict(item.get("source") or {}) for item in rule.get("from") or [{}]]
     for source in sources:
@@ -104,7 +104,7 @@ def _ztunnel_part(policy: AuthorizationPolicy, mesh: NamespaceMesh, attributes: 
         return _rendered(policy, mesh, spec, notes.ztunnel_part(policy, mesh, target, rest), name)
     if not kept:
         return None
-    spec = {**selector, "action": "DENY", "rules": [_exempt_waypoint(rule, principal) for rule in kept]}
+    spec = {**selector, "action": "DENY", "rules": [exempt_waypoint(rule, principal) for rule in kept]}
     rest = ("Its L4 rules still deny callers that reach the pods directly; the waypoint, which enforces them "
             "itself, is exempt.")
     return _rendered(policy, mesh, spec, notes.ztunnel_part(policy, mesh, target, rest), name)

@@ -16,7 +16,7 @@ from packaging.version import Version as PackagingVersion
 
 from ..problems import ProfilePath
 from .model_waypoints import DEFAULT_TRUST_DOMAIN, NamespaceWaypoint, PolicySource
-from .model_migration import Migration
+from .model_migration import Migration, Stage
 
 
 class Platform(StrEnum):
@@ -309,6 +309,7 @@ class Namespace:
     app_parameters: tuple[AppParameters, ...] = ()  # one per name in `apps`, in order
     waypoint: NamespaceWaypoint | None = None  # explicit waypoint (model_waypoints.py)
     policies: PolicySource | None = None  # DIRECT-mode AuthorizationPolicies to translate
+    stage: Stage | None = None  # within the migration phase that moves it (None: at rest)
 
 
 class DeliveryEngine(StrEnum):

@@ -7,9 +7,20 @@ cluster; checks/migration.py makes sure each names sidecar namespaces, once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from ..problems import ProfilePath
+
+
+BASELINE = "baseline"  # `migration.at` before the first phase
+
+
+class Stage(StrEnum):
+    """Where a namespace that its phase moves stands within the phase (migration/steps.py)."""
+
+    PREPARE = "prepare"  # still on sidecars; its waypoint, `use-waypoint` labels and new policies added
+    MOVE = "move"  # labelled ambient; the sidecars' selector policies kept until the clean-up
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,7 @@ class Phase:
 class Migration:
     phases: tuple[Phase, ...]
     path: ProfilePath
+    at: str = BASELINE  # where the migration stands: `baseline`, `<phase>` or `<phase>/<step>`
 
 
 def resolve_migration(raw: dict[str, Any] | None) -> Migration | None:
@@ -46,4 +58,4 @@ def resolve_migration(raw: dict[str, Any] | None) -> Migration | None:
             cluster, _, namespace = text.rpartition("/")
             items.append(PhaseItem(namespace, cluster or None, ("migration", "phases", i, "namespaces", j)))
         resolved.append(Phase(phase["name"], tuple(items), ("migration", "phases", i)))
-    return Migration(tuple(resolved), ("migration",))
+    return Migration(tuple(resolved), ("migration",), raw.get("at", BASELINE))

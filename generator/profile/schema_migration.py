@@ -7,6 +7,9 @@
       - name: httpbin                # or <cluster>/<namespace> for one cluster's
         namespaces: [cp-cluster-1/httpbin]
 
+      at: httpbin                    # where the migration stands (default: baseline); `gen render`
+                                     # renders that state, advancing is this one line
+
 The namespaces' `dataplane:` is the state before the migration (phase 0, the baseline); each phase
 moves the namespaces it lists from `sidecar` to `ambient`. The references are checked by
 checks/migration.py; what holds at every phase by migration/invariant.py.
@@ -32,6 +35,14 @@ PHASE: dict[str, Any] = {
     },
 }
 
+# `baseline`, `<phase>` (the phase done) or `<phase>/<step>` (prepare, move or clean-up); which
+# phases and steps exist is migration/steps.py's to say, with a located error.
+POSITION = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(/(prepare|move|cleanup))?\Z"
+
 MIGRATION: dict[str, Any] = _record(
-    {"phases": _named_list(PHASE, required=True, minlength=1) | {"maxlength": MAX_PHASES}}
+    {
+        "phases": _named_list(PHASE, required=True, minlength=1) | {"maxlength": MAX_PHASES},
+        "at": {"type": "string", "required": False, "empty": False, "regex": POSITION, "maxlength": 127,
+               "meta": {"format": "migration-position"}},
+    }
 )

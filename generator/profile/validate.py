@@ -165,6 +165,8 @@ _FORMAT_HINTS = {
     "repo-url": "write the Git URL the engine clones: https://..., ssh://... or git@host:org/repo.git",
     "repo-path": "write the output folder's path inside the repository, without a leading '/' (\"out\")",
     "namespace-ref": "write a declared namespace (\"client\"), or <cluster>/<namespace> for one cluster's",
+    "migration-position": "write `baseline`, a phase's name (the phase done), or <phase>/<step> with step "
+    "prepare, move or cleanup (\"bookinfo/prepare\")",
 }
 
 
@@ -258,6 +260,7 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             "repo-url": "a Git repository URL",
             "repo-path": "a path inside the repository",
             "namespace-ref": "a namespace reference",
+            "migration-position": "a migration position",
         }[fmt]
         hint = _FORMAT_HINTS[fmt]
         if fmt == "dns-label" and isinstance(value, str):
