@@ -77,6 +77,9 @@ class NamespaceMesh:
     services: tuple[MeshService, ...]
     workloads: tuple[MeshWorkload, ...]
     waypoint: Waypoint | None
+    # The trust domains of every cluster of the profile (this one's included): callers' principals
+    # may name any of them.
+    profile_trust_domains: frozenset[str] = frozenset()
 
     @property
     def ambient(self) -> bool:
@@ -183,7 +186,8 @@ def _with_app_labels(waypoint: Waypoint | None, namespace: Namespace, services: 
                     frozenset(users_workloads), waypoint.label_namespace, waypoint.path)
 
 
-def namespace_mesh(cluster: Cluster, namespace: Namespace) -> NamespaceMesh:
+def namespace_mesh(cluster: Cluster, namespace: Namespace,
+                   trust_domains: frozenset[str] = frozenset()) -> NamespaceMesh:
     services: list[MeshService] = []
     workloads: list[MeshWorkload] = []
     for app in namespace.app_parameters:
@@ -196,7 +200,8 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace) -> NamespaceMesh:
         cluster, namespace, frozenset(s.name for s in services), frozenset(w.name for w in workloads)
     )
     waypoint = _with_app_labels(waypoint, namespace, tuple(services), tuple(workloads))
-    return NamespaceMesh(cluster, namespace, tuple(services), tuple(workloads), waypoint)
+    return NamespaceMesh(cluster, namespace, tuple(services), tuple(workloads), waypoint,
+                         trust_domains | {cluster.trust_domain})
 
 
 # The meshes of the last profile asked for: checks and planners all ask for the same profile's
@@ -209,8 +214,9 @@ def meshes(profile: Profile) -> tuple[NamespaceMesh, ...]:
     for seen, found in _last:
         if seen is profile:
             return found
+    trust_domains = frozenset(cluster.trust_domain for cluster in profile.clusters)
     found = tuple(
-        namespace_mesh(profile.cluster(name), namespace)
+        namespace_mesh(profile.cluster(name), namespace, trust_domains)
         for namespace in profile.namespaces
         for name in namespace.clusters
     )
