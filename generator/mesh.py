@@ -27,6 +27,9 @@ from .profile.model_waypoints import RESERVED_WAYPOINT_NAME, WaypointTraffic
 
 USE_WAYPOINT = "istio.io/use-waypoint"
 USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace"
+# On a Service: ingress gateways send its traffic through its waypoint too, instead of straight to
+# the pods (whose ztunnel part may admit the waypoint only). TSB sets it for its own waypoints.
+INGRESS_USE_WAYPOINT = "istio.io/ingress-use-waypoint"
 WAYPOINT_FOR = "istio.io/waypoint-for"
 TSB_WAYPOINT_NAME = "waypoint"  # what TSB deploys in each ambient namespace (DESIGN 5b)
 
