@@ -197,6 +197,18 @@ def test_every_phase_of_a_migration_writes_what_its_enforcer_reads(tmp_path: Pat
     assert ISSUE in comment_of(texts(after)["authorizationpolicy-p.yaml"])
 
 
+def test_a_phase_that_brings_an_unknown_trust_domain_under_ztunnel_warns_naming_it(tmp_path: Path) -> None:
+    text = policy("p", _from_reviews().replace(REVIEWS_SA, "prod.example.com/ns/bookinfo/sa/reviews"))
+    path, profile = estate(tmp_path, {"p.yaml": text}, ("dataplane: ambient", "dataplane: sidecar"),
+                           ("  policies: policies\n", "  policies: policies\n" + MIGRATION))
+    warning = only(list(render_profile(path, phase=0).warnings), "unknown-trust-domain")
+    assert warning.message.startswith("phase 1 'bookinfo': policy p names principal 'prod.example.com/")
+    assert "set `clusters[0].istio.trustDomain: prod.example.com`" in warning.hint
+    # Like every problem a phase brings: at the phase's item that moves the namespace.
+    assert warning.location is not None and warning.location.file == str(path)
+    assert (warning.location.line, warning.location.column) == position_of(profile, "bookinfo]")
+
+
 # The committed tree.
 
 def _ztunnel_enforced(root: Path) -> list[tuple[str, Path, dict[str, Any]]]:
