@@ -28,6 +28,9 @@ from .profile.model_waypoints import RESERVED_WAYPOINT_NAME, WaypointTraffic
 
 USE_WAYPOINT = "istio.io/use-waypoint"
 USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace"
+# On a Service: ingress gateways send its traffic through its waypoint too, instead of straight to
+# the pods (whose ztunnel part may admit the waypoint only). TSB sets it for its own waypoints.
+INGRESS_USE_WAYPOINT = "istio.io/ingress-use-waypoint"
 WAYPOINT_FOR = "istio.io/waypoint-for"
 TSB_WAYPOINT_NAME = "waypoint"  # what TSB deploys in each ambient namespace (DESIGN 5b)
 
@@ -79,6 +82,9 @@ class NamespaceMesh:
     services: tuple[MeshService, ...]
     workloads: tuple[MeshWorkload, ...]
     waypoint: Waypoint | None
+    # The trust domains of every cluster of the profile (this one's included): callers' principals
+    # may name any of them.
+    profile_trust_domains: frozenset[str] = frozenset()
 
     @property
     def ambient(self) -> bool:
@@ -190,7 +196,8 @@ def _with_app_labels(waypoint: Waypoint | None, namespace: Namespace, services: 
                     frozenset(users_workloads), waypoint.label_namespace, waypoint.path)
 
 
-def namespace_mesh(cluster: Cluster, namespace: Namespace) -> NamespaceMesh:
+def namespace_mesh(cluster: Cluster, namespace: Namespace,
+                   trust_domains: frozenset[str] = frozenset()) -> NamespaceMesh:
     services: list[MeshService] = []
     workloads: list[MeshWorkload] = []
     for app in namespace.app_parameters:
@@ -204,7 +211,8 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace) -> NamespaceMesh:
         cluster, namespace, frozenset(s.name for s in services), frozenset(w.name for w in workloads)
     )
     waypoint = _with_app_labels(waypoint, namespace, tuple(services), tuple(workloads))
-    return NamespaceMesh(cluster, namespace, tuple(services), tuple(workloads), waypoint)
+    return NamespaceMesh(cluster, namespace, tuple(services), tuple(workloads), waypoint,
+                         trust_domains | {cluster.trust_domain})
 
 
 def settled_mesh(mesh: NamespaceMesh) -> NamespaceMesh:
@@ -224,8 +232,9 @@ def meshes(profile: Profile) -> tuple[NamespaceMesh, ...]:
     for seen, found in _last:
         if seen is profile:
             return found
+    trust_domains = frozenset(cluster.trust_domain for cluster in profile.clusters)
     found = tuple(
-        namespace_mesh(profile.cluster(name), namespace)
+        namespace_mesh(profile.cluster(name), namespace, trust_domains)
         for namespace in profile.namespaces
         for name in namespace.clusters
     )

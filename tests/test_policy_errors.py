@@ -65,7 +65,7 @@ def test_caller_policy_for_a_workload_behind_the_waypoint_that_cannot_move_would
     problem = only(problems_of(path), "waypoint-identity")
     assert_both(problem, tmp_path, "reviews.yaml", text, "principals", profile)
     assert "traffic to reviews-v2 now arrives through waypoint 'waypoint' (via Service reviews)" in problem.message
-    assert "ztunnel sees the waypoint (cluster.local/ns/bookinfo/sa/waypoint)" in problem.message
+    assert "ztunnel sees the waypoint (east.tsb.local/ns/bookinfo/sa/waypoint)" in problem.message
     assert "it would deny every request through the waypoint (outage)" in problem.message
     assert "Service reviews also routes to reviews-v1 and reviews-v3" in problem.message
 

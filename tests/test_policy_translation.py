@@ -6,6 +6,7 @@ waypoint; details, ratings, sleep and netshoot have no waypoint in their path.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,18 @@ from generator.pipeline import render_profile
 from test_errors import only
 from waypoint_profiles import comment_of, estate, policies_of, policy, problems_of, texts
 
-WAYPOINT = "cluster.local/ns/bookinfo/sa/waypoint"
+# The estate's cluster `east` has TSB's default trust domain, which ztunnel's policies name.
+TRUST_DOMAIN = "east.tsb.local"
+WAYPOINT = f"{TRUST_DOMAIN}/ns/bookinfo/sa/waypoint"
 ADMIT_WAYPOINT = {"from": [{"source": {"principals": [WAYPOINT]}}]}
 SLEEP = "cluster.local/ns/bookinfo/sa/sleep"
 PRODUCTPAGE_SA = "cluster.local/ns/bookinfo/sa/bookinfo-productpage"
+PRODUCTPAGE_SA_AT_ZTUNNEL = f"{TRUST_DOMAIN}/ns/bookinfo/sa/bookinfo-productpage"
+
+
+def at_ztunnel(spec: Any) -> Any:
+    """A spec as ztunnel must read it: cluster.local principals in the cluster's trust domain."""
+    return json.loads(json.dumps(spec).replace('"cluster.local/', f'"{TRUST_DOMAIN}/'))
 
 
 def service(name: str) -> dict[str, str]:
@@ -71,14 +80,14 @@ CASES: list[tuple[str, str, list[dict[str, str]] | None, list[Any] | None, str]]
     ),
     ("allow-with-callers-moves-and-keeps-its-rules-for-ztunnel",
      REVIEWS + f"  action: ALLOW\n  rules:\n  - from:\n    - source:\n        principals: [\"{PRODUCTPAGE_SA}\"]\n",
-     [service("reviews")], [{"from": [{"source": {"principals": [PRODUCTPAGE_SA]}}]}, ADMIT_WAYPOINT],
+     [service("reviews")], [{"from": [{"source": {"principals": [PRODUCTPAGE_SA_AT_ZTUNNEL]}}]}, ADMIT_WAYPOINT],
      "its rules match callers (principals), and behind the waypoint ztunnel sees the waypoint"),
     ("deny-l7-moves-alone",
      REVIEWS + "  action: DENY\n  rules:\n  - to:\n    - operation:\n        methods: [DELETE]\n",
      [service("reviews")], None, "its rules use methods"),
     ("deny-of-callers-moves-and-exempts-the-waypoint-at-ztunnel",
      REVIEWS + f"  action: DENY\n  rules:\n  - from:\n    - source:\n        notPrincipals: [\"{PRODUCTPAGE_SA}\"]\n",
-     [service("reviews")], [{"from": [{"source": {"notPrincipals": [PRODUCTPAGE_SA, WAYPOINT]}}]}],
+     [service("reviews")], [{"from": [{"source": {"notPrincipals": [PRODUCTPAGE_SA_AT_ZTUNNEL, WAYPOINT]}}]}],
      "its rules match callers (notPrincipals)"),
     ("custom-moves",
      PRODUCTPAGE + "  action: CUSTOM\n  provider:\n    name: ext-authz\n  rules:\n  - to:\n    - operation:\n"
@@ -102,7 +111,7 @@ def test_translation(case: tuple[str, str, list[dict[str, str]] | None, list[Any
     assert "From policies/p.yaml, policy p." in comment
     assert words in comment
     if targets is None:
-        assert moved["spec"] == written  # kept exactly as written
+        assert moved["spec"] == at_ztunnel(written)  # kept as written, principals in the trust domain
         assert found == {}
         return
     assert moved["spec"]["targetRefs"] == targets

@@ -3,7 +3,9 @@ generate` prints it), and the `istio.io/use-waypoint` labels that route traffic 
 
 Explicit waypoint (`namespaces[].waypoint` on a cluster whose waypoints are `explicit`): the
 Gateway `<name>` in `clusters/<cluster>/namespaces/<namespace>/gateway-<name>.yaml`, and the label
-on the Namespace (`use: namespace`) or on each listed Service and Deployment pod template.
+on the Namespace (`use: namespace`) or on each listed Service and Deployment pod template. Each
+Service whose traffic the waypoint handles also gets `istio.io/ingress-use-waypoint: "true"`, so
+that ingress traffic crosses the waypoint rather than reach pods that admit only the waypoint.
 TSB-managed: no Gateway and no label (TSB deploys and labels), except the Namespace's label when
 TSB's label management is disabled; the Namespace file says who owns the waypoint.
 """
@@ -15,7 +17,9 @@ from dataclasses import dataclass, replace
 from posixpath import join as join_path
 from typing import ClassVar
 
-from ..mesh import TSB_WAYPOINT_NAME, USE_WAYPOINT, NamespaceMesh, WaypointOwner, meshes, tsb_waypoint_settings
+from ..mesh import (
+    INGRESS_USE_WAYPOINT, TSB_WAYPOINT_NAME, USE_WAYPOINT, NamespaceMesh, WaypointOwner, meshes, tsb_waypoint_settings,
+)
 from ..policies.notes import lines
 from ..profile.model import Dataplane, Profile, WaypointMode
 from .app_contexts import DeploymentContext, ServiceContext
@@ -87,8 +91,13 @@ def _labelled(mesh: NamespaceMesh, output: Output) -> Output:
         return replace(output, context=_namespace(context, mesh))
     if waypoint is None or waypoint.owner is not WaypointOwner.GEN or declared is None:
         return output
-    if isinstance(context, ServiceContext) and context.name in declared.services and USE_WAYPOINT not in context.labels:
-        return replace(output, context=replace(context, labels={**context.labels, USE_WAYPOINT: waypoint.name}))
+    if isinstance(context, ServiceContext):
+        labels = dict(context.labels)
+        if context.name in declared.services:
+            labels.setdefault(USE_WAYPOINT, waypoint.name)
+        if context.name in waypoint.services and waypoint.traffic.handles_services:
+            labels.setdefault(INGRESS_USE_WAYPOINT, "true")
+        return replace(output, context=replace(context, labels=labels)) if labels != context.labels else output
     if (isinstance(context, DeploymentContext) and context.name in declared.workloads
             and USE_WAYPOINT not in context.pod_labels):
         labels = {**context.pod_labels, USE_WAYPOINT: waypoint.name}

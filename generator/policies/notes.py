@@ -7,6 +7,7 @@ import textwrap
 
 from ..mesh import NamespaceMesh, WaypointOwner
 from ..profile.model import Dataplane
+from ..profile.model_waypoints import LOCAL_TRUST_DOMAIN
 from ..problems import format_path
 from .model import API_VERSION, AuthorizationPolicy
 
@@ -40,10 +41,25 @@ def waypoint_text(mesh: NamespaceMesh) -> str:
 
 
 def trust_domain_text(mesh: NamespaceMesh) -> str:
-    key = format_path((*mesh.cluster.path, "istio", "trustDomain"))
-    if mesh.cluster.trust_domain_set:
-        return f"trust domain {mesh.cluster.trust_domain} from {key}"
-    return f"trust domain {mesh.cluster.trust_domain}, Istio's default: set {key} if the mesh uses another"
+    cluster = mesh.cluster
+    key = format_path((*cluster.path, "istio", "trustDomain"))
+    if cluster.trust_domain_set:
+        return f"trust domain {cluster.trust_domain} from {key}"
+    return (f"trust domain {cluster.trust_domain}, TSB's default for cluster {cluster.name}: set {key} if the mesh "
+            "uses another")
+
+
+def rewritten_text(mesh: NamespaceMesh, rewritten: int, said: bool = False) -> str:
+    """Says that gen wrote `rewritten` cluster.local principals in the cluster's trust domain
+    (`said`: the comment names the trust domain's origin already)."""
+    if not rewritten:
+        return ""
+    domain = mesh.cluster.trust_domain
+    origin = "" if said else f" ({trust_domain_text(mesh)})"
+    count = "1 principal" if rewritten == 1 else f"{rewritten} principals"
+    return (f"gen rewrote {count} from {LOCAL_TRUST_DOMAIN}/... to {domain}/...{origin}: ztunnel, which enforces "
+            f"this policy, does not take {LOCAL_TRUST_DOMAIN} for the local trust domain as sidecars and waypoints do "
+            "(istio/ztunnel issue 1260).")
 
 
 def unchanged(policy: AuthorizationPolicy, mesh: NamespaceMesh, outside: str = "") -> tuple[str, ...]:
@@ -63,13 +79,14 @@ def unchanged(policy: AuthorizationPolicy, mesh: NamespaceMesh, outside: str = "
     return lines(origin(policy), "Passed through unchanged:", why)
 
 
-def kept(policy: AuthorizationPolicy, mesh: NamespaceMesh, workloads: str, identity_free: bool) -> tuple[str, ...]:
+def kept(policy: AuthorizationPolicy, mesh: NamespaceMesh, workloads: str, identity_free: bool,
+         rewritten: int = 0) -> tuple[str, ...]:
     if identity_free and mesh.waypoint is not None:
         why = (f"its rules do not depend on who calls and are L4 only, so ztunnel enforces it as written, on "
                f"traffic from {waypoint_text(mesh)} too.")
     else:
         why = f"its rules are L4 only and no waypoint is in the path of {workloads}, so ztunnel enforces it as written."
-    return lines(origin(policy), f"Kept on {selector_text(policy)}:", why)
+    return lines(origin(policy), f"Kept on {selector_text(policy)}:", why, rewritten_text(mesh, rewritten))
 
 
 def moved(policy: AuthorizationPolicy, mesh: NamespaceMesh, target: str, reason: str) -> tuple[str, ...]:
@@ -80,7 +97,8 @@ def moved(policy: AuthorizationPolicy, mesh: NamespaceMesh, target: str, reason:
     )
 
 
-def ztunnel_part(policy: AuthorizationPolicy, mesh: NamespaceMesh, target: str, rest: str) -> tuple[str, ...]:
+def ztunnel_part(policy: AuthorizationPolicy, mesh: NamespaceMesh, target: str, rest: str,
+                 rewritten: int = 0) -> tuple[str, ...]:
     return lines(
         origin(policy),
         f"The ztunnel part of {policy.name}, which gen moved to `targetRefs` on {target}: it stays on "
@@ -88,4 +106,5 @@ def ztunnel_part(policy: AuthorizationPolicy, mesh: NamespaceMesh, target: str, 
         f"Traffic through {waypoint_text(mesh)} reaches the pods as {mesh.waypoint_principal} "
         f"({trust_domain_text(mesh)}).",
         rest,
+        rewritten_text(mesh, rewritten, said=True),
     )

@@ -17,6 +17,9 @@ targets.py). A `selector` policy (or one for the whole namespace) in an ambient 
 (routes.py). The ztunnel part, `<name>-ztunnel`, stays on the selector: for ALLOW it admits the
 waypoint's identity (and keeps the policy's L4 rules where traffic can still reach the pods
 without the waypoint); for DENY it keeps the L4 rules, which exempt the waypoint.
+
+Whatever ztunnel enforces (a policy kept on its selector, a ztunnel part) names principals in the
+cluster's real trust domain (identity.py), at every phase of a migration too.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 from ..mesh import MeshWorkload, NamespaceMesh
 from ..problems import Problem, Severity
 from . import notes
+from .identity import ztunnel_rules, ztunnel_spec
 from .attributes import PolicyAttributes, names, policy_attributes
 from .model import Action, Attachment, AuthorizationPolicy, Pairs
 from .routes import Route, described, routes, spec_with_targets, targets
@@ -80,14 +84,22 @@ def exempt_waypoint(rule: Mapping[str, Any], principal: str) -> dict[str, Any]:
     return {"from": [{"source": source} for source in sources], **{k: v for k, v in rule.items() if k != "from"}}
 
 
+def _kept(policy: AuthorizationPolicy, mesh: NamespaceMesh, workloads: str, identity_free: bool) -> Translation:
+    """The policy stays on its selector, where ztunnel enforces it."""
+    spec, found = ztunnel_spec(policy, mesh)
+    lines = notes.kept(policy, mesh, workloads, identity_free, found.rewritten)
+    return Translation((_rendered(policy, mesh, spec, lines),), found.problems)
+
+
 def _ztunnel_part(policy: AuthorizationPolicy, mesh: NamespaceMesh, attributes: PolicyAttributes,
-                  selected: tuple[MeshWorkload, ...], target: str) -> RenderedPolicy | None:
-    """What stays on the selector once the policy moved to the waypoint (None: nothing needs to)."""
+                  selected: tuple[MeshWorkload, ...], target: str) -> Translation:
+    """What stays on the selector once the policy moved to the waypoint (nothing, if nothing needs to)."""
     if policy.action not in (Action.ALLOW, Action.DENY):
-        return None
+        return Translation()
     principal = mesh.waypoint_principal
     direct = not all(mesh.handles_pods(workload) for workload in selected)  # pods reachable without it
-    kept = [policy.rules[index] for index in attributes.l4_rules] if direct else []
+    found = ztunnel_rules(policy, mesh, attributes.l4_rules if direct else ())
+    kept = list(found.rules)
     name = policy.name + ZTUNNEL_SUFFIX
     selector = {"selector": policy.spec["selector"]} if "selector" in policy.spec else {}
     if policy.action is Action.ALLOW:
@@ -101,13 +113,15 @@ def _ztunnel_part(policy: AuthorizationPolicy, mesh: NamespaceMesh, attributes: 
         else:
             rest = "Every route to the pods crosses the waypoint, so ztunnel admits the waypoint only."
         spec = {**selector, "action": "ALLOW", "rules": [*kept, admit]}
-        return _rendered(policy, mesh, spec, notes.ztunnel_part(policy, mesh, target, rest), name)
+        lines = notes.ztunnel_part(policy, mesh, target, rest, found.rewritten)
+        return Translation((_rendered(policy, mesh, spec, lines, name),), found.problems)
     if not kept:
-        return None
+        return Translation()
     spec = {**selector, "action": "DENY", "rules": [exempt_waypoint(rule, principal) for rule in kept]}
     rest = ("Its L4 rules still deny callers that reach the pods directly; the waypoint, which enforces them "
             "itself, is exempt.")
-    return _rendered(policy, mesh, spec, notes.ztunnel_part(policy, mesh, target, rest), name)
+    lines = notes.ztunnel_part(policy, mesh, target, rest, found.rewritten)
+    return Translation((_rendered(policy, mesh, spec, lines, name),), found.problems)
 
 
 def _selected(policy: AuthorizationPolicy, mesh: NamespaceMesh) -> tuple[MeshWorkload, ...]:
@@ -126,7 +140,7 @@ def _move(policy: AuthorizationPolicy, mesh: NamespaceMesh, attributes: PolicyAt
     moved = _rendered(policy, mesh, spec_with_targets(dict(policy.spec), where.refs),
                       notes.moved(policy, mesh, where.what, reason))
     part = _ztunnel_part(policy, mesh, attributes, selected, where.what)
-    return Translation(policies=(moved, part) if part else (moved,))
+    return Translation((moved, *part.policies), part.problems)
 
 
 def translate(policy: AuthorizationPolicy, mesh: NamespaceMesh) -> Translation:
@@ -151,8 +165,10 @@ def translate(policy: AuthorizationPolicy, mesh: NamespaceMesh) -> Translation:
             severity,
             location=policy.at("selector", at_key=True) if policy.selector else policy.written.at(("metadata", "name")),
         )
-        kept = _rendered(policy, mesh, policy.spec, notes.kept(policy, mesh, "its workloads", not attributes.client))
-        return Translation(policies=() if needs_waypoint else (kept,), problems=(problem,))
+        if needs_waypoint:
+            return Translation(problems=(problem,))
+        kept = _kept(policy, mesh, "its workloads", not attributes.client)
+        return Translation(kept.policies, (problem, *kept.problems))
     paths = routes(mesh, selected)
     via = tuple(route for route in paths if route.via_waypoint)
     direct = tuple(route for route in paths if not route.via_waypoint)
@@ -162,9 +178,7 @@ def translate(policy: AuthorizationPolicy, mesh: NamespaceMesh) -> Translation:
         return _move(policy, mesh, attributes, selected, via)
     if attributes.client and via:
         return _move(policy, mesh, attributes, selected, via)
-    workloads = described([workload.name for workload in selected])
-    return Translation(policies=(_rendered(policy, mesh, policy.spec,
-                                           notes.kept(policy, mesh, workloads, not attributes.client)),))
+    return _kept(policy, mesh, described([workload.name for workload in selected]), not attributes.client)
 
 
 def translate_namespace(policies: Iterable[AuthorizationPolicy], mesh: NamespaceMesh) -> Translation:

@@ -15,7 +15,7 @@ from packaging.version import InvalidVersion
 from packaging.version import Version as PackagingVersion
 
 from ..problems import ProfilePath
-from .model_waypoints import DEFAULT_TRUST_DOMAIN, NamespaceWaypoint, PolicySource
+from .model_waypoints import NamespaceWaypoint, PolicySource
 from .model_migration import Migration, Stage
 
 
@@ -181,6 +181,8 @@ class Cluster:
     istio_namespace: str
     ambient: bool
     path: ProfilePath
+    # `istio.trustDomain`, else TSB's `<cluster>.tsb.local`: the SPIFFE principals' prefix
+    trust_domain: str
     edge_dns_resolution: bool = False
     ztunnel_revision: str | None = None
     waypoints: Waypoints | None = None  # None: TSB-managed with TSB's defaults
@@ -188,7 +190,6 @@ class Cluster:
     cni: Mapping[str, str | bool] = field(default_factory=dict)  # the profile's overrides, by TSB field
     base_values: BaseValuesRef | None = None
     acknowledged: frozenset[str] = frozenset()
-    trust_domain: str = DEFAULT_TRUST_DOMAIN  # `istio.trustDomain`: the SPIFFE principals' prefix
     trust_domain_set: bool = False  # whether the profile says it (rendered policies say which)
     istio_revision: str | None = None  # sidecar namespaces: `istio.io/rev: <revision>`
 

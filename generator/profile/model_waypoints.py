@@ -18,7 +18,10 @@ from ..problems import ProfilePath
 
 DEFAULT_WAYPOINT_NAME = "waypoint"  # istioctl's default, and the name TSB's policies expect
 RESERVED_WAYPOINT_NAME = "none"  # `istio.io/use-waypoint: none` opts out of a namespace waypoint
-DEFAULT_TRUST_DOMAIN = "cluster.local"  # Istio's default trust domain
+# Istio's default trust domain, which Envoy (sidecars, waypoints) also reads as "the local one";
+# ztunnel does not (istio/ztunnel issue 1260): see policies/identity.py.
+LOCAL_TRUST_DOMAIN = "cluster.local"
+TSB_TRUST_DOMAIN_SUFFIX = ".tsb.local"
 
 
 class WaypointTraffic(StrEnum):
@@ -56,3 +59,9 @@ class PolicySource:
     written: str  # as the profile names it, relative to the profile
     file: str  # where it is on disk
     path: ProfilePath  # the profile's `policies` entry
+
+
+def tsb_trust_domain(cluster: str) -> str:
+    """The trust domain TSB gives a cluster's mesh, `<cluster>.tsb.local` (seeds 000 and 004:
+    `spiffe://cp-cluster-1.tsb.local/ns/httpbin/sa/waypoint`), unless `istio.trustDomain` says another."""
+    return cluster + TSB_TRUST_DOMAIN_SUFFIX

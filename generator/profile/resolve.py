@@ -40,7 +40,7 @@ from ..problems import ProfilePath
 from .model_migration import resolve_migration
 from .resolve_apps import app_parameters
 from .resolve_waypoints import namespace_waypoint, policy_source
-from .model_waypoints import DEFAULT_TRUST_DOMAIN
+from .model_waypoints import tsb_trust_domain
 
 DEFAULT_ISTIO_NAMESPACE = "istio-system"
 
@@ -145,7 +145,7 @@ def _cluster(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> C
         cni=dict(raw.get("cni", {})),
         base_values=_base_values(raw, path, profile_dir),
         acknowledged=frozenset(raw.get("acknowledge", [])),
-        trust_domain=istio.get("trustDomain", DEFAULT_TRUST_DOMAIN),
+        trust_domain=istio.get("trustDomain") or tsb_trust_domain(raw["name"]),
         trust_domain_set="trustDomain" in istio,
         istio_revision=istio.get("revision"),
     )

@@ -25,7 +25,8 @@ FORMATS = {
     ),
     "trust-domain": (
         "a trust domain",
-        "write the mesh's trust domain as istiod has it (meshConfig.trustDomain), such as \"cluster.local\"",
+        "write the mesh's trust domain as istiod has it (meshConfig.trustDomain), such as \"east-0.tsb.local\" "
+        "(TSB's default for cluster east-0)",
     ),
     "policy-source": (
         "a policy file or directory",
