@@ -38,6 +38,7 @@ class HelmValuesContext(TemplateContext):
 class ManagementPlaneValuesContext(HelmValuesContext):
     template: ClassVar[str] = "helm/managementplane-values.yaml.j2"
     spm_clusters: tuple[str, ...]  # clusters whose SPM agents report to OAP
+    gitops: bool = False  # the plane receives the GitOps-form TSB objects: TSB's GitOps component on
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,19 @@ def _loaded(ref: BaseValuesRef | None, base_values: BaseValues) -> LoadedValues 
     return base_values.get(ref) if ref else None
 
 
-def management_plane_values(profile: Profile, directory: str, base_values: BaseValues) -> Iterator[Output]:
+def management_plane_values(
+    profile: Profile, directory: str, base_values: BaseValues, gitops: bool = False
+) -> Iterator[Output]:
+    """`gitops`: the management plane receives the GitOps-form TSB objects (tenancy.gitops_receiver)."""
     reporting = tuple(cluster.name for cluster in profile.clusters if cluster.ambient or cluster.spm_agent)
     ref = profile.management_plane.base_values
-    if reporting or ref:
+    if reporting or ref or gitops:
         base = _loaded(ref, base_values)
         yield Output(
             join_path(directory, "managementplane-values.yaml"),
             ManagementPlaneValuesContext(
                 spm_clusters=reporting,
+                gitops=gitops,
                 base_file=ref.written if ref else None,
                 dropped_secrets=base.dropped if base else (),
                 base=base,
