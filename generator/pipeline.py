@@ -27,6 +27,7 @@ from .profile.values import load_values
 from .output.batch import render_all
 from .output.cache import RenderCache
 from .output.guard import WriteError
+from .output.layering import layering_problems
 from .output.ledger import Ledger, read_ledger
 from .profile.validate import validate
 
@@ -85,7 +86,7 @@ def check_profile(
             if values is not None:
                 base_values[ref] = values
         planned = plan(state_at(profile, phase), base_values, policies)
-        problems += output_collisions(planned)
+        problems += output_collisions(planned) + layering_problems(planned)
     return loaded, planned, _locate(problems, loaded)
 
 

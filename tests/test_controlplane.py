@@ -33,7 +33,13 @@ def test_the_overlays_hold_exactly_seed_004s_settings(tmp_path: Path) -> None:
     seed_control_plane, seed_management_plane = YAML(typ="safe").load_all(
         (FIXTURES / "seeds" / "seed004-controlplane.yaml").read_text("utf-8")
     )
-    profile, _ = variant(tmp_path, (AMBIENT, AMBIENT + "    edgeDnsResolution: true\n"))
+    # The edge DNS overlay is a list, which helm would not merge into live values: the overlay is
+    # rendered as the release's only values (`baseValues: none`), as the seed's settings stand alone.
+    profile, _ = variant(
+        tmp_path,
+        ("  platform: aks\n", "  platform: aks\n  baseValues: none\n"),
+        (AMBIENT, AMBIENT + "    edgeDnsResolution: true\n"),
+    )
     root = render_into(profile, tmp_path / "out")
     assert load(root, CONTROL_PLANE) == seed_control_plane
     # Seed 004 applies its TSB objects with tctl; the GitOps form (the default) also needs the
@@ -186,7 +192,7 @@ def test_tsb_managed_waypoint_settings_render_cluster_and_namespace_levels(tmp_p
         "      - labels: {team: batch}\n"
         "        enable: false\n"
     )
-    profile, _ = variant(tmp_path, (AMBIENT, AMBIENT + waypoints))
+    profile, _ = variant(tmp_path, ("  platform: aks\n", "  platform: aks\n  baseValues: none\n"), (AMBIENT, AMBIENT + waypoints))
     ambient = load(render_into(profile, tmp_path / "out"), CONTROL_PLANE)["spec"]["components"]["istio"]["ambient"]
     assert ambient == {
         "enable": True,
