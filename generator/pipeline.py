@@ -28,6 +28,7 @@ from .profile.values import load_values
 from .output.batch import render_all
 from .output.cache import RenderCache
 from .output.guard import WriteError
+from .output.layering import layering_problems
 from .output.ledger import Ledger, read_ledger
 from .profile.validate import validate
 
@@ -93,7 +94,7 @@ def check_profile(
             if isinstance(position, Problem):
                 return loaded, None, _locate([*problems, position], loaded)
         planned = plan(state_of(profile, position), base_values, policies)
-        problems += output_collisions(planned)
+        problems += output_collisions(planned) + layering_problems(planned)
     return loaded, planned, _locate(problems, loaded)
 
 

@@ -33,9 +33,18 @@ def test_the_overlays_hold_exactly_seed_004s_settings(tmp_path: Path) -> None:
     seed_control_plane, seed_management_plane = YAML(typ="safe").load_all(
         (FIXTURES / "seeds" / "seed004-controlplane.yaml").read_text("utf-8")
     )
-    profile, _ = variant(tmp_path, (AMBIENT, AMBIENT + "    edgeDnsResolution: true\n"))
+    # The edge DNS overlay is a list, which helm would not merge into live values: the overlay is
+    # rendered as the release's only values (`baseValues: none`), as the seed's settings stand alone.
+    profile, _ = variant(
+        tmp_path,
+        ("  platform: aks\n", "  platform: aks\n  baseValues: none\n"),
+        (AMBIENT, AMBIENT + "    edgeDnsResolution: true\n"),
+    )
     root = render_into(profile, tmp_path / "out")
     assert load(root, CONTROL_PLANE) == seed_control_plane
+    # Seed 004 applies its TSB objects with tctl; the GitOps form (the default) also needs the
+    # management plane's GitOps component, beside the seed's settings.
+    seed_management_plane["spec"]["components"]["gitops"] = {"enabled": True}
     assert load(root, MANAGEMENT_PLANE) == seed_management_plane
     # Key by key, as seed 004 writes them.
     components = load(root, CONTROL_PLANE)["spec"]["components"]
@@ -138,7 +147,9 @@ def test_a_cluster_without_ambient_gets_only_the_spm_agent_it_asks_for(tmp_path:
     )
     root = render_into(profile, tmp_path / "out")
     assert load(root, CONTROL_PLANE) == {"spec": {"components": {"spmAgent": {"enabled": True}}}}
-    assert load(root, MANAGEMENT_PLANE) == {"spec": {"components": {"oap": {"spmAgentReceiverEnabled": True}}}}
+    assert load(root, MANAGEMENT_PLANE) == {
+        "spec": {"components": {"oap": {"spmAgentReceiverEnabled": True}, "gitops": {"enabled": True}}}
+    }
     assert not list(root.glob("clusters/*/namespaces/istio-system"))
 
 
@@ -181,7 +192,7 @@ def test_tsb_managed_waypoint_settings_render_cluster_and_namespace_levels(tmp_p
         "      - labels: {team: batch}\n"
         "        enable: false\n"
     )
-    profile, _ = variant(tmp_path, (AMBIENT, AMBIENT + waypoints))
+    profile, _ = variant(tmp_path, ("  platform: aks\n", "  platform: aks\n  baseValues: none\n"), (AMBIENT, AMBIENT + waypoints))
     ambient = load(render_into(profile, tmp_path / "out"), CONTROL_PLANE)["spec"]["components"]["istio"]["ambient"]
     assert ambient == {
         "enable": True,
@@ -339,7 +350,7 @@ def test_a_management_plane_base_is_merged_too(tmp_path: Path) -> None:
     profile, _ = variant(tmp_path, ("  cluster: tsb-mp\n", "  cluster: tsb-mp\n  baseValues: mp.yaml\n"))
     text = (render_into(profile, tmp_path / "out") / MANAGEMENT_PLANE).read_text("utf-8")
     assert text.endswith("# live MP values\nspec:\n  hub: example.org/tsb\n  components:\n    oap:\n      replicas: 2\n"
-                         "      spmAgentReceiverEnabled: true\n")
+                         "      spmAgentReceiverEnabled: true\n    gitops:\n      enabled: true\n")
 
 
 # --- version gates and names -----------------------------------------------------------------

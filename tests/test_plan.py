@@ -39,11 +39,13 @@ def test_dataplane_labels(
         assert labels.get("istio.io/dataplane-mode") == pod_label
 
 
-def test_a_cluster_without_ambient_gets_no_overlays(tmp_path: Path) -> None:
+def test_a_cluster_without_ambient_gets_no_ambient_overlays(tmp_path: Path) -> None:
     profile, _ = variant(tmp_path, ("enabled: true", "enabled: false"), ("dataplane: ambient", "dataplane: sidecar"))
     root = render_into(profile, tmp_path / "out")
     assert not (root / "clusters/app-blk-east-0/control-plane").exists()
-    assert not (root / "management-plane/tsb-mp/managementplane-values.yaml").exists()
+    # The management plane still receives the GitOps-form TSB objects: only that setting remains.
+    values = load(root, "management-plane/tsb-mp/managementplane-values.yaml")
+    assert values == {"spec": {"components": {"gitops": {"enabled": True}}}}
     assert (root / "management-plane/tsb-mp/tsb/workspace-caffeine-ws.yaml").exists()
 
 

@@ -172,6 +172,9 @@ EXAMPLES: list[tuple[TemplateContext, tuple[str, str] | None]] = [
     (ManagementPlaneValuesContext(spm_clusters=("a", "b"), base_file=None, dropped_secrets=(), base=None), None),
     (ManagementPlaneValuesContext(spm_clusters=(), base_file="mp.yaml", dropped_secrets=("secrets.x",), base=None),
      None),
+    (ManagementPlaneValuesContext(spm_clusters=(), gitops=True, base_file=None, dropped_secrets=(), base=None), None),
+    (ManagementPlaneValuesContext(spm_clusters=("a",), gitops=True, base_file=None, dropped_secrets=(), base=None),
+     None),
     *(
         (
             ControlPlaneValuesContext(
@@ -327,6 +330,10 @@ def test_every_branch_renders_the_object_it_claims(context: TemplateContext, kin
         assert document["metadata"].get("annotations", {}) == dict(context.annotations)
     if isinstance(context, FluxKustomizationContext):
         assert ("kubeConfig" in document["spec"]) is context.remote
+    if isinstance(context, ManagementPlaneValuesContext):
+        components = document.get("spec", {}).get("components", {})
+        assert ("gitops" in components) is context.gitops
+        assert ("oap" in components) is bool(context.spm_clusters)
     if isinstance(context, ControlPlaneValuesContext):
         components = document["spec"]["components"]
         assert ("istio" in components) is context.ambient

@@ -142,7 +142,7 @@ def test_tsb_switched_off_for_a_namespace_means_no_label_even_without_label_mana
     tsb = PROFILE.replace(
         "waypoints: {mode: explicit}",
         "waypoints:\n      mode: tsb-managed\n      disableLabelManagement: true\n"
-        "      namespaces: [{name: bookinfo, enable: false}]",
+        "      namespaces: [{name: bookinfo, enable: false}]\n  baseValues: none",  # a list: alone, not layered
     ).replace("  waypoint:\n    for: service\n    use: {services: [productpage, reviews]}\n", "")
     path, _ = estate(tmp_path, {}, NO_POLICIES, profile=tsb)
     result = render_profile(path)

@@ -4,7 +4,8 @@ This package is the only code that decides output paths, one planner per capabil
 `out/<profile>/`:
 
     management-plane/<mp-cluster>/managementplane-values.yaml   ManagementPlane helm values overlay
-    management-plane/<mp-cluster>/tsb/                          TSB objects (tsb.form) + kustomization
+    management-plane/<mp-cluster>/tsb/                          TSB objects (tsb.form), the GitOps namespace
+                                                                (gitops form) + kustomization
     management-plane/<mp-cluster>/tsb-config.yaml               tctl form: the same objects as one v1 List
     clusters/<cluster>/control-plane/controlplane-values.yaml   ControlPlane helm values overlay
     clusters/<cluster>/namespaces/<namespace>/                  Namespace, apps, ... + kustomization
@@ -22,7 +23,7 @@ from .delivery import delivery_objects, roll_ups
 from .controlplane import BaseValues, control_plane, management_plane_values
 from .namespaces import namespace_outputs
 from .outputs import ObjectIdentity, Output, Plan, TemplateContext, kustomizations, output_collisions
-from .tenancy import tenancy_objects
+from .tenancy import gitops_receiver, tenancy_objects
 from .policies import policy_outputs
 from .waypoints import enroll_in_waypoints, waypoint_outputs
 from ..policies.load import LoadedPolicies
@@ -37,7 +38,9 @@ def plan(profile: Profile, base_values: BaseValues | None = None, policies: Load
     management_plane = join_path("management-plane", profile.management_plane.cluster)
     revisions = {cluster.name: cluster.istio_revision for cluster in profile.clusters}
     outputs = [
-        *management_plane_values(profile, management_plane, values),
+        *management_plane_values(
+            profile, management_plane, values, gitops_receiver(profile) == profile.management_plane.cluster
+        ),
         *tenancy_objects(profile, management_plane),
         *(output for cluster in profile.clusters for output in control_plane(cluster, values)),
         *enroll_in_waypoints(profile, (output for namespace in profile.namespaces for output in namespace_outputs(namespace, revisions))),

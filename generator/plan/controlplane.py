@@ -2,8 +2,9 @@
 overlay once; and what a platform needs beside them (GKE's critical-pods quota).
 
 Without `baseValues` an overlay holds only gen's settings, to be layered over the live values at
-install time; with it, the rendered file is the live values (secrets removed) with the overlay
-merged in (output/merge.py), to be applied alone.
+install time (and so no list: output/layering.py); with it, the rendered file is the live values
+(secrets removed) with the overlay merged in (output/merge.py), to be applied alone, as is a file
+whose profile entry says `baseValues: none` (the file alone installs the release).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from posixpath import join as join_path
 from typing import ClassVar
 
 from ..platforms import KUBE_SYSTEM, cni_settings, needs_critical_pods_quota
+from ..problems import ProfilePath
 from ..profile.model import BaseValuesRef, Cluster, Profile, Resources, WaypointMode, WaypointSettings
 from ..profile.values import LoadedValues
 from .outputs import ObjectContext, Output, TemplateContext, object_output
@@ -26,18 +28,39 @@ BaseValues = Mapping[BaseValuesRef, LoadedValues]
 class HelmValuesContext(TemplateContext):
     """What every values overlay says about the live values it goes with."""
 
+    chart: ClassVar[str]  # the helm release, which is also the chart's name
     base_file: str | None  # the `baseValues` file merged in, as the profile names it
     dropped_secrets: tuple[str, ...]
     base: LoadedValues | None
+    fresh_release: bool = False  # `baseValues: none`: this file alone installs the release
+    # Not printed: the profile setting that puts each list into the values (dotted values path ->
+    # profile path), for the errors of output/layering.py.
+    list_sources: tuple[tuple[str, ProfilePath], ...] = ()
 
     def merge_base(self) -> LoadedValues | None:
         return self.base
+
+    @property
+    def release_namespace(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def layered(self) -> bool:
+        """Applied over the live values with `-f live-values.yaml -f <this file>`: helm merges maps
+        but replaces lists, so such a file may hold no list."""
+        return self.base_file is None and not self.fresh_release
 
 
 @dataclass(frozen=True, kw_only=True)
 class ManagementPlaneValuesContext(HelmValuesContext):
     template: ClassVar[str] = "helm/managementplane-values.yaml.j2"
+    chart: ClassVar[str] = "managementplane"
     spm_clusters: tuple[str, ...]  # clusters whose SPM agents report to OAP
+    gitops: bool = False  # the plane receives the GitOps-form TSB objects: TSB's GitOps component on
+
+    @property
+    def release_namespace(self) -> str:
+        return "tsb"
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,7 @@ class NamespaceLevelEntry:
 @dataclass(frozen=True, kw_only=True)
 class ControlPlaneValuesContext(HelmValuesContext):
     template: ClassVar[str] = "helm/controlplane-values.yaml.j2"
+    chart: ClassVar[str] = "controlplane"
     cluster: str
     platform: str
     istio_namespace: str
@@ -70,6 +94,10 @@ class ControlPlaneValuesContext(HelmValuesContext):
     spm_agent: bool
     edge_dns_resolution: bool
 
+    @property
+    def release_namespace(self) -> str:
+        return self.istio_namespace
+
 
 @dataclass(frozen=True, kw_only=True)
 class CriticalPodsQuotaContext(ObjectContext):
@@ -80,18 +108,23 @@ def _loaded(ref: BaseValuesRef | None, base_values: BaseValues) -> LoadedValues 
     return base_values.get(ref) if ref else None
 
 
-def management_plane_values(profile: Profile, directory: str, base_values: BaseValues) -> Iterator[Output]:
+def management_plane_values(
+    profile: Profile, directory: str, base_values: BaseValues, gitops: bool = False
+) -> Iterator[Output]:
+    """`gitops`: the management plane receives the GitOps-form TSB objects (tenancy.gitops_receiver)."""
     reporting = tuple(cluster.name for cluster in profile.clusters if cluster.ambient or cluster.spm_agent)
     ref = profile.management_plane.base_values
-    if reporting or ref:
+    if reporting or ref or gitops:
         base = _loaded(ref, base_values)
         yield Output(
             join_path(directory, "managementplane-values.yaml"),
             ManagementPlaneValuesContext(
                 spm_clusters=reporting,
+                gitops=gitops,
                 base_file=ref.written if ref else None,
                 dropped_secrets=base.dropped if base else (),
                 base=base,
+                fresh_release=profile.management_plane.fresh_release,
             ),
             profile.management_plane.path,
             "ManagementPlane helm values",
@@ -152,10 +185,21 @@ def cni_namespace(cluster: Cluster) -> str:
     return chosen if isinstance(chosen, str) else cluster.istio_namespace
 
 
+def _list_sources(cluster: Cluster, edge_dns: bool, namespace_level: bool) -> tuple[tuple[str, ProfilePath], ...]:
+    """The lists the ControlPlane template may print, each with the profile setting behind it."""
+    sources: list[tuple[str, ProfilePath]] = []
+    if edge_dns:
+        sources.append(("spec.components.xcp.kubeSpec.overlays", (*cluster.path, "ambient", "edgeDnsResolution")))
+    if namespace_level and cluster.waypoints is not None:
+        sources.append(("spec.components.istio.ambient.waypoints.namespaceLevel", (*cluster.waypoints.path, "namespaces")))
+    return tuple(sources)
+
+
 def control_plane(cluster: Cluster, base_values: BaseValues) -> Iterator[Output]:
     if not (cluster.ambient or cluster.spm_agent or cluster.base_values):
         return
     cluster_waypoints, namespace_waypoints = _waypoints(cluster)
+    edge_dns_resolution = cluster.ambient and cluster.edge_dns_resolution
     ref = cluster.base_values
     base = _loaded(ref, base_values)
     yield Output(
@@ -170,10 +214,12 @@ def control_plane(cluster: Cluster, base_values: BaseValues) -> Iterator[Output]
             cluster_waypoints=cluster_waypoints,
             namespace_waypoints=namespace_waypoints,
             spm_agent=cluster.spm_agent,
-            edge_dns_resolution=cluster.ambient and cluster.edge_dns_resolution,
+            edge_dns_resolution=edge_dns_resolution,
             base_file=ref.written if ref else None,
             dropped_secrets=base.dropped if base else (),
             base=base,
+            fresh_release=cluster.fresh_release,
+            list_sources=_list_sources(cluster, edge_dns_resolution, bool(namespace_waypoints)),
         ),
         cluster.path,
         f"ControlPlane helm values of cluster '{cluster.name}'",

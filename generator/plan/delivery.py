@@ -3,8 +3,9 @@ GitOps engine's objects (one Argo CD ApplicationSet, or a Flux GitRepository wit
 per synced directory).
 
 Synced directories: `clusters/<cluster>/` (its namespaces) to each cluster, and, in the GitOps
-form, `management-plane/<cluster>/` (the TSB objects) to the management-plane cluster. Helm values files
-beside them are not Kubernetes objects; the TSB install pipeline applies them.
+form, `management-plane/<cluster>/` (the TSB objects and their namespace) to the management-plane
+cluster. Helm values files beside them are not Kubernetes objects; the TSB install pipeline applies
+them.
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ is one file in `management-plane/<mp>/tsb/`, which gets a kustomization like eve
 objects.
 
 - gitops: `tsb.tetrate.io/v2` objects in the management plane's GitOps namespace, placed in the
-  hierarchy by `tsb.tetrate.io/{organization,tenant,workspace}` annotations;
+  hierarchy by `tsb.tetrate.io/{organization,tenant,workspace}` annotations. The management plane
+  receives them (`gitops_receiver`: its values switch TSB's GitOps component on), and the folder
+  also holds the GitOps namespace's Namespace, so that it exists before the first sync (Argo CD,
+  Flux and `kubectl apply -k` all apply Namespaces before namespaced objects);
 - tctl: `api.tsb.tetrate.io/v2` objects placed by `metadata.organization/tenant/workspace`, and
   the same objects once more as one `v1` List, `management-plane/<mp>/tsb-config.yaml`, in apply
   order, for `tctl apply -f`. The List sits outside `tsb/` and in no kustomization, so nothing
@@ -24,6 +27,7 @@ from typing import Any, ClassVar
 
 from ..problems import ProfilePath
 from ..profile.model import Profile, Rule, SecuritySettings, Tenant, TsbForm, Workspace
+from .namespaces import NamespaceContext
 from .outputs import (
     TSB_GITOPS_API,
     TSB_TCTL_API,
@@ -233,10 +237,42 @@ def _in_apply_order(profile: Profile) -> list[_Planned]:
     return [*tenants, *tenant_settings, *workspaces, *workspace_settings]
 
 
+def gitops_receiver(profile: Profile) -> str | None:
+    """The cluster the GitOps-form TSB objects are delivered to, whose plane must run TSB's GitOps
+    component: the management plane (`management-plane/<mp>/tsb/` is synced to it). None in the
+    tctl form, and when the profile renders no TSB object."""
+    if profile.tsb.form is not TsbForm.GITOPS or not _in_apply_order(profile):
+        return None
+    return profile.management_plane.cluster
+
+
+def _gitops_namespace(profile: Profile, directory: str) -> Iterator[Output]:
+    """The GitOps namespace, beside the objects that live in it, unless a namespace folder of the
+    profile renders it on the receiving cluster already."""
+    receiver = gitops_receiver(profile)
+    name = profile.tsb.gitops_namespace
+    if receiver is None or any(ns.name == name and receiver in ns.clusters for ns in profile.namespaces):
+        return
+    notes = (
+        "The namespace TSB's GitOps component reads this folder's TSB objects from (tsb.gitopsNamespace),",
+        "listed with them so that it exists before the first sync applies them.",
+    )
+    yield object_output(
+        directory,
+        "v1",
+        "Namespace",
+        NamespaceContext(name=name, labels={}, notes=notes),
+        (*profile.tsb.path, "gitopsNamespace"),
+        "the GitOps form's TSB objects",
+    )
+
+
 def tenancy_objects(profile: Profile, management_plane: str) -> Iterator[Output]:
-    """The TSB objects of every tenant, under `<management_plane>/tsb/`, and (tctl) their List."""
+    """The TSB objects of every tenant, under `<management_plane>/tsb/`, with (gitops) the namespace
+    they live in, or (tctl) their List."""
     planned = _in_apply_order(profile)
     directory = join_path(management_plane, "tsb")
+    yield from _gitops_namespace(profile, directory)
     for item in planned:
         context = item.context
         yield object_output(directory, context.placement.api_version, context.kind, context, item.source, item.owner)

@@ -22,6 +22,7 @@ from ..mesh import NamespaceMesh
 from ..problems import Problem
 from . import notes
 from .model import Action, Attachment, AuthorizationPolicy
+from .identity import ztunnel_spec
 from .translate import MAX_NAME, RenderedPolicy, Translation, exempt_waypoint, translate_namespace
 
 WAYPOINT_COPY_SUFFIX = "-waypoint"
@@ -33,13 +34,19 @@ def _moved(policy: AuthorizationPolicy, item: RenderedPolicy) -> bool:
 
 
 def _sidecar_original(policy: AuthorizationPolicy, settled: NamespaceMesh) -> RenderedPolicy:
-    spec = dict(policy.spec)
+    # The new pods' ztunnel enforces it too, until the clean-up: principals in the real trust domain
+    # (identity.py; the same to the sidecars, which read cluster.local as theirs).
+    written, found = ztunnel_spec(policy, settled)
+    spec = dict(written)
     text = (f"Kept on {notes.selector_text(policy)} while namespace {settled.namespace.name} moves to ambient: "
             "the pods that still run sidecars enforce it. The clean-up step of this phase replaces it with the "
             "policy on `targetRefs`.")
+    if found.rewritten:
+        text += (f" Its cluster.local/ principals are written in trust domain {settled.cluster.trust_domain}, "
+                 "which ztunnel reads (it does not read cluster.local as its own).")
     if policy.action is Action.DENY:
         principal = settled.waypoint_principal
-        spec["rules"] = [exempt_waypoint(rule, principal) for rule in policy.rules]
+        spec["rules"] = [exempt_waypoint(rule, principal) for rule in spec.get("rules") or []]
         text += (f" The waypoint ({principal}) is exempt: once ztunnel enforces this policy without its L7 "
                  "conditions, it still denies callers that bypass the waypoint, and the waypoint enforces it whole.")
     return RenderedPolicy(policy.name, settled.namespace.name, policy.labels, policy.annotations, spec,

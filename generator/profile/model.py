@@ -119,6 +119,10 @@ class Tsb:
     form: TsbForm = TsbForm.GITOPS
 
 
+# `baseValues: none`: the release has no live values; the rendered values file alone installs it.
+BASE_VALUES_NONE = "none"
+
+
 @dataclass(frozen=True)
 class BaseValuesRef:
     """A saved `helm get values` file named by the profile (`path` as written, relative to it)."""
@@ -133,6 +137,7 @@ class ManagementPlane:
     cluster: str
     path: ProfilePath
     base_values: BaseValuesRef | None = None
+    fresh_release: bool = False  # `baseValues: none`: the rendered values file alone installs the release
 
 
 Quantities = Mapping[str, str | int]
@@ -189,6 +194,7 @@ class Cluster:
     spm_agent: bool = False
     cni: Mapping[str, str | bool] = field(default_factory=dict)  # the profile's overrides, by TSB field
     base_values: BaseValuesRef | None = None
+    fresh_release: bool = False  # `baseValues: none`: the rendered values file alone installs the release
     acknowledged: frozenset[str] = frozenset()
     trust_domain_set: bool = False  # whether the profile says it (rendered policies say which)
     istio_revision: str | None = None  # sidecar namespaces: `istio.io/rev: <revision>`

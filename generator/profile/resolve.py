@@ -9,6 +9,7 @@ from pathlib import PurePath
 from typing import Any
 
 from .model import (
+    BASE_VALUES_NONE,
     Delivery,
     DeliveryEngine,
     BaseValuesRef,
@@ -62,6 +63,7 @@ def resolve(data: dict[str, Any], profile_dir: PurePath = PurePath(".")) -> Prof
             data["managementPlane"]["cluster"],
             ("managementPlane",),
             _base_values(data["managementPlane"], ("managementPlane",), profile_dir),
+            _fresh_release(data["managementPlane"]),
         ),
         clusters=tuple(_cluster(raw, ("clusters", i), profile_dir) for i, raw in enumerate(data["clusters"])),
         tenants=tuple(_tenant(raw, ("tenants", i)) for i, raw in enumerate(data.get("tenants", []))),
@@ -89,9 +91,13 @@ def _delivery(raw: dict[str, Any] | None) -> Delivery | None:
     )
 
 
+def _fresh_release(raw: dict[str, Any]) -> bool:
+    return raw.get("baseValues") == BASE_VALUES_NONE
+
+
 def _base_values(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> BaseValuesRef | None:
     written = raw.get("baseValues")
-    if written is None:
+    if written is None or written == BASE_VALUES_NONE:
         return None
     return BaseValuesRef(written, str(profile_dir / written), (*path, "baseValues"))
 
@@ -144,6 +150,7 @@ def _cluster(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> C
         spm_agent=raw.get("spmAgent", {}).get("enabled", enabled),
         cni=dict(raw.get("cni", {})),
         base_values=_base_values(raw, path, profile_dir),
+        fresh_release=_fresh_release(raw),
         acknowledged=frozenset(raw.get("acknowledge", [])),
         trust_domain=istio.get("trustDomain") or tsb_trust_domain(raw["name"]),
         trust_domain_set="trustDomain" in istio,

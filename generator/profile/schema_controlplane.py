@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..platforms import NOTES
-from .model import Platform, WaypointMode
+from .model import BASE_VALUES_NONE, Platform, WaypointMode
 from .schema_types import _enum, _name, _pattern, _record, _version
 from .schema_waypoints import TRUST_DOMAIN_RULES
 
@@ -71,7 +71,14 @@ CNI = _record(
     }
 )
 
-BASE_VALUES = {"type": "string", "empty": False}
+# A saved `helm get values` file (relative to the profile), or `none`: the rendered file alone
+# installs the release. Any other spelling of none (`None`, `NONE`) is refused, not read as a file name.
+BASE_VALUES = {
+    "type": "string",
+    "empty": False,
+    "regex": rf"^({BASE_VALUES_NONE}|(?![Nn][Oo][Nn][Ee]\Z).+)\Z",
+    "meta": {"format": "base-values"},
+}
 
 CLUSTER: dict[str, Any] = {
     "name": _name(),

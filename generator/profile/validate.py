@@ -167,6 +167,8 @@ _FORMAT_HINTS = {
     "namespace-ref": "write a declared namespace (\"client\"), or <cluster>/<namespace> for one cluster's",
     "migration-position": "write `baseline`, a phase's name (the phase done), or <phase>/<step> with step "
     "prepare, move or cleanup (\"bookinfo/prepare\")",
+    "base-values": "write the path of the saved `helm get values` output, relative to the profile "
+    "(\"values/east-0.yaml\"), or `none` (lower case) when the rendered file alone installs the release",
 }
 
 
@@ -236,9 +238,12 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             hint = "write a list: one `- item` per line, or [a, b]"
         elif error.constraint == "dict":
             hint = "write a mapping of `key: value` lines"
+        if fmt == "base-values":
+            hint = _FORMAT_HINTS[fmt]
         return Problem(f"expected {want}, got {type_name(value)}", "type", path, hint)
     if code == cerberus_errors.NOT_NULLABLE.code:
-        return Problem("value is empty (null)", "type", path, "give a value or remove the key")
+        hint = _FORMAT_HINTS[fmt] if fmt == "base-values" else "give a value or remove the key"
+        return Problem("value is empty (null)", "type", path, hint)
     if code == cerberus_errors.EMPTY_NOT_ALLOWED.code:
         return Problem("value is empty", "empty", path, "give a non-empty value or remove the key")
     if code == cerberus_errors.UNALLOWED_VALUE.code:
@@ -261,6 +266,7 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             "repo-path": "a path inside the repository",
             "namespace-ref": "a namespace reference",
             "migration-position": "a migration position",
+            "base-values": "a values file or `none`",
         }[fmt]
         hint = _FORMAT_HINTS[fmt]
         if fmt == "dns-label" and isinstance(value, str):

@@ -141,7 +141,11 @@ def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]
     try:
         text = Path(ref.file).read_text("utf-8")
     except FileNotFoundError:
-        return None, problem(f"base values file {ref.file} does not exist", "the path is relative to the profile file")
+        return None, problem(
+            f"base values file {ref.file} does not exist",
+            "the path is relative to the profile file; write `baseValues: none` if the rendered file alone "
+            "installs the release",
+        )
     except (OSError, UnicodeDecodeError) as error:
         return None, problem(f"cannot read base values file {ref.file}: {error}", "save it as a UTF-8 YAML file")
     body, offset, removed_before = strip_gen_header(text)

@@ -200,16 +200,20 @@ def _values(title: str, components: dict[str, Schema]) -> Schema:
     }
 
 
+# TSB's GitOps component, on the plane that receives the GitOps-form TSB objects.
+_GITOPS = open_object({"enabled": BOOLEAN})
+
 CONTROLPLANE = _values(
     "ControlPlane helm values",
     {
+        "gitops": _GITOPS,
         "istio": open_object({"ambient": _AMBIENT, "kubeSpec": open_object({"CNI": _CNI})}),
         "spmAgent": open_object({"enabled": BOOLEAN}),
         "xcp": open_object({"kubeSpec": open_object({"overlays": array(_XCP_OVERLAY)})}),
     },
 )
 MANAGEMENTPLANE = _values(
-    "ManagementPlane helm values", {"oap": open_object({"spmAgentReceiverEnabled": BOOLEAN})}
+    "ManagementPlane helm values", {"gitops": _GITOPS, "oap": open_object({"spmAgentReceiverEnabled": BOOLEAN})}
 )
 
 
