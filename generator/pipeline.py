@@ -87,12 +87,13 @@ def check_profile(
             problems += found
             if values is not None:
                 base_values[ref] = values
-        position: Position | Problem = Position(0)  # with errors, the profile as written
+        position = Position(0)  # with errors, the profile as written
         if not has_errors(problems):  # else the phases' states may not be ones gen can plan
             problems += rollout_problems(profile, policies)
-            position = resolve_position(profile, phase, policies)
-            if isinstance(position, Problem):
-                return loaded, None, _locate([*problems, position], loaded)
+            found = resolve_position(profile, phase, policies)
+            if isinstance(found, Problem):
+                return loaded, None, _locate([*problems, found], loaded)
+            position = found
         planned = plan(state_of(profile, position), base_values, policies)
         problems += output_collisions(planned) + layering_problems(planned)
     return loaded, planned, _locate(problems, loaded)

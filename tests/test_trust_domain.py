@@ -190,8 +190,8 @@ def test_every_phase_of_a_migration_writes_what_its_enforcer_reads(tmp_path: Pat
     path, _ = estate(tmp_path, {"p.yaml": policy("p", _from_reviews())},
                      ("dataplane: ambient", "dataplane: sidecar"), ("  policies: policies\n", "  policies: policies\n"
                                                                     + MIGRATION))
-    before = policies_of(render_profile(path, phase=0))["p"]["spec"]
-    after = render_profile(path, phase=1)
+    before = policies_of(render_profile(path, phase="0"))["p"]["spec"]
+    after = render_profile(path, phase="1")
     assert _principals(before) == [REVIEWS_SA]  # sidecars
     assert _principals(policies_of(after)["p"]["spec"]) == ["east.tsb.local/ns/bookinfo/sa/bookinfo-reviews"]
     assert ISSUE in comment_of(texts(after)["authorizationpolicy-p.yaml"])
@@ -201,7 +201,7 @@ def test_a_phase_that_brings_an_unknown_trust_domain_under_ztunnel_warns_naming_
     text = policy("p", _from_reviews().replace(REVIEWS_SA, "prod.example.com/ns/bookinfo/sa/reviews"))
     path, profile = estate(tmp_path, {"p.yaml": text}, ("dataplane: ambient", "dataplane: sidecar"),
                            ("  policies: policies\n", "  policies: policies\n" + MIGRATION))
-    warning = only(list(render_profile(path, phase=0).warnings), "unknown-trust-domain")
+    warning = only(list(render_profile(path, phase="0").warnings), "unknown-trust-domain")
     assert warning.message.startswith("phase 1 'bookinfo': policy p names principal 'prod.example.com/")
     assert "set `clusters[0].istio.trustDomain: prod.example.com`" in warning.hint
     # Like every problem a phase brings: at the phase's item that moves the namespace.
