@@ -90,10 +90,10 @@ def check_profile(
         position = Position(0)  # with errors, the profile as written
         if not has_errors(problems):  # else the phases' states may not be ones gen can plan
             problems += rollout_problems(profile, policies)
-            found = resolve_position(profile, phase, policies)
-            if isinstance(found, Problem):
-                return loaded, None, _locate([*problems, found], loaded)
-            position = found
+            resolved = resolve_position(profile, phase, policies)
+            if isinstance(resolved, Problem):
+                return loaded, None, _locate([*problems, resolved], loaded)
+            position = resolved
         planned = plan(state_of(profile, position), base_values, policies)
         problems += output_collisions(planned) + layering_problems(planned)
     return loaded, planned, _locate(problems, loaded)
