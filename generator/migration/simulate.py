@@ -26,10 +26,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
 
+# The planners first: mesh.py imports them, and they import mesh.py (loaded from them, it is whole).
+from ..plan.policies import namespace_policies
 from ..matrix import Decision as MatrixDecision
 from ..matrix import namespace_matrix
 from ..mesh import MeshService, MeshWorkload, NamespaceMesh, Waypoint, meshes
-from ..plan.policies import namespace_policies
 from ..policies.load import LoadedPolicies
 from ..policies.model import AuthorizationPolicy
 from ..policies.translate import RenderedPolicy
