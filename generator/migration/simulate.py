@@ -343,7 +343,6 @@ def finding_problem(profile: Profile, finding: Finding) -> Problem:
         "every step of a phase must leave every call as the baseline decides it; `gen plan --explain` prints each "
         "step's calls. Move the namespace's policies in the steps gen plans (prepare, move, cleanup), or change "
         "the policies in a change of their own",
-        related=finding.found.location or finding.baseline.location,
     )
 
 
