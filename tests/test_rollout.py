@@ -243,3 +243,21 @@ def test_the_readme_shows_what_a_refused_step_prints(tmp_path: Path, monkeypatch
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(commands.app, ["render", "waypoints.yaml", "--out", "out"])
     assert result.exit_code == 2 and result.stderr.startswith(block + "\n")
+
+
+def test_a_waypoint_copy_whose_name_is_taken_is_refused(tmp_path: Path) -> None:
+    """The prepare step adds `<name>-waypoint` beside each policy that moves: a team policy of that
+    name would be overwritten, so the profile is refused at the policy's name."""
+    clash = NO_DELETE.replace("name: httpbin-no-delete", "name: httpbin-get-only-waypoint").replace(
+        "app: httpbin", "app: sleep").replace('methods: ["DELETE"]', 'ports: ["9999"]')
+    (tmp_path / "policies" / "legacy").mkdir(parents=True)
+    (tmp_path / "policies" / "legacy" / "clash.yaml").write_text(clash)
+    text = WAYPOINTS.read_text().replace("policies: policies/legacy/httpbin-get-only.yaml", "policies: policies/legacy")
+    profile = _copy(tmp_path, text)
+    with pytest.raises(ProfileError) as raised:
+        render_profile(profile)
+    (problem,) = [p for p in raised.value.problems if p.is_error]
+    assert problem.rule == "policy-name-in-migration"
+    assert problem.message == ("gen names the waypoint copy of policy httpbin-get-only 'httpbin-get-only-waypoint' "
+                               "while its namespace moves, which another policy uses")
+    assert problem.location is not None and problem.location.file.endswith("httpbin-get-only.yaml")

@@ -33,12 +33,13 @@ from ..matrix import namespace_matrix
 from ..mesh import MeshService, MeshWorkload, NamespaceMesh, Waypoint, meshes
 from ..policies.load import LoadedPolicies
 from ..policies.model import AuthorizationPolicy
+from ..policies.transition import WAYPOINT_COPY_RULE
 from ..policies.translate import RenderedPolicy
 from ..problems import Location, Problem
 from ..profile.model import Dataplane, Profile
 from .authz import Decision, Enforcer, Request, Source, decide
 from .state import Placement, phase_moves, phases_of
-from .steps import Position, positions, state_of
+from .steps import Position, Step, positions, state_of
 
 SIDECAR, AMBIENT, PLAIN = "sidecar", "ambient", "none"
 _TSB_OUTCOMES = {MatrixDecision.ALLOW: "allowed", MatrixDecision.DENY: "denied",
@@ -346,7 +347,23 @@ def finding_problem(profile: Profile, finding: Finding) -> Problem:
     )
 
 
+def _copy_problems(profile: Profile, policies: LoadedPolicies) -> list[Problem]:
+    """Names the steps' `-waypoint` copies would take from another policy (the settled translation's
+    own problems are the phases' checks', migration/invariant.py)."""
+    found: list[Problem] = []
+    for number in range(1, len(phases_of(profile)) + 1):
+        for mesh in meshes(state_of(profile, Position(number, Step.MOVE))):
+            originals = policies.of(mesh.namespace)
+            if mesh.namespace.stage is not None and originals:
+                found += [p for p in namespace_policies(mesh, originals).problems
+                          if p.rule == WAYPOINT_COPY_RULE and p not in found]
+    return found
+
+
 def rollout_problems(profile: Profile, policies: LoadedPolicies) -> list[Problem]:
     if not phases_of(profile):
         return []
+    copies = _copy_problems(profile, policies)
+    if copies:  # the steps cannot be rendered as planned
+        return copies
     return [finding_problem(profile, finding) for finding in simulate(profile, policies)]

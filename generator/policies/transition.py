@@ -26,6 +26,7 @@ from .identity import ztunnel_spec
 from .translate import MAX_NAME, RenderedPolicy, Translation, exempt_waypoint, translate_namespace
 
 WAYPOINT_COPY_SUFFIX = "-waypoint"
+WAYPOINT_COPY_RULE = "policy-name-in-migration"
 
 
 def _moved(policy: AuthorizationPolicy, item: RenderedPolicy) -> bool:
@@ -77,7 +78,7 @@ def transition_namespace(policies: Iterable[AuthorizationPolicy], settled: Names
             problems.append(Problem(
                 f"gen names the waypoint copy of policy {policy.name} {copy.name!r} while its namespace moves, "
                 + ("which another policy uses" if copy.name in taken else "longer than 253 characters"),
-                "policy-name", policy.profile_path, "rename one of the policies",
+                WAYPOINT_COPY_RULE, policy.profile_path, "rename one of the policies",
                 location=policy.written.at(("metadata", "name")),
             ))
         rendered += [_sidecar_original(policy, settled), copy, *(item for item in items if item is not moved)]
