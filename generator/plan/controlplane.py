@@ -9,6 +9,8 @@ whose profile entry says `baseValues: none` (the file alone installs the release
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from posixpath import join as join_path
@@ -25,7 +27,7 @@ BaseValues = Mapping[BaseValuesRef, LoadedValues]
 
 
 @dataclass(frozen=True, kw_only=True)
-class HelmValuesContext(TemplateContext):
+class HelmValuesContext(TemplateContext, ABC):
     """What every values overlay says about the live values it goes with."""
 
     chart: ClassVar[str]  # the helm release, which is also the chart's name
@@ -41,8 +43,9 @@ class HelmValuesContext(TemplateContext):
         return self.base
 
     @property
+    @abstractmethod
     def release_namespace(self) -> str:
-        raise NotImplementedError
+        """The namespace of the helm release (each chart's own)."""
 
     @property
     def layered(self) -> bool:
