@@ -31,6 +31,7 @@ from .output.guard import WriteError
 from .output.layering import layering_problems
 from .output.ledger import Ledger, read_ledger
 from .profile.validate import validate
+from .secrets.profile import profile_secrets
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def check_profile(
     problems = [*loaded.problems, *validate(loaded.data, loaded.source_map.raw_text)]
     planned = None
     if not has_errors(problems):
+        problems += profile_secrets(loaded.data)[0]
         profile = resolve(loaded.data, path.parent)
         problems += run_checks(profile)
         policies, found = load_policies(profile)

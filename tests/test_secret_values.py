@@ -149,6 +149,13 @@ def test_a_not_secret_entry_that_keeps_nothing_is_a_warning(tmp_path: Path) -> N
     assert "keeps nothing" in warning.message and warning.severity is Severity.WARNING
 
 
+def test_not_secret_without_a_values_file_is_an_error(tmp_path: Path) -> None:
+    path, text = variant(tmp_path, (AMBIENT, AMBIENT + "  notSecret: [spec.x]\n"))
+    problem = only(problems_of(path), "not-secret")
+    assert problem.path == ("clusters", 0, "notSecret")
+    assert_at(problem, path, text, "notSecret")
+
+
 def test_not_secret_must_be_a_list_of_paths(tmp_path: Path) -> None:
     path, text = with_live_values(tmp_path, gitops("x: 1"), ("  baseValues: live.yaml\n", "  baseValues: live.yaml\n  notSecret: spec.x\n"))
     (problem,) = problems_of(path)
