@@ -226,8 +226,8 @@ def _structured(text: str, depth: int) -> Finding | None:
         return None
     try:
         data = yaml.load(stripped, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, ValueError, RecursionError):
-        return None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, IndexError, KeyError, RecursionError):
+        return None  # not structured after all: judged as text
     if not isinstance(data, (dict, list)):
         return None
     for kind, value in _secrets_in(data, depth, set()):

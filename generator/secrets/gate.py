@@ -45,7 +45,7 @@ def _scalar_of(line: str) -> str:
         stripped = stripped[2:].lstrip()
     try:
         value = yaml.load(stripped, Loader=_LOADER)
-    except (yaml.YAMLError, ValueError, RecursionError):
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, IndexError, KeyError, RecursionError):
         return line
     if isinstance(value, dict) and len(value) == 1:
         value = next(iter(value.values()))
@@ -91,8 +91,8 @@ def _line_of(text: str, excerpt: str) -> int:
 def _judge_whole(file: RenderedFile, allowed: Collection[str]) -> list[Hit]:
     try:
         document = yaml.load(file.text, Loader=_LOADER)
-    except yaml.YAMLError:
-        return []  # the parse-back proved every rendered text is YAML: nothing to judge here
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return []  # the parse-back proved the text is YAML; PyYAML reading it otherwise is no secret
     hits = []
     for string in _strings(document):
         finding = detect(string)
