@@ -6,7 +6,7 @@ load -> validate -> resolve -> check -> plan -> render, all in memory. Writing i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -31,6 +31,8 @@ from .output.guard import WriteError
 from .output.layering import layering_problems
 from .output.ledger import Ledger, read_ledger
 from .profile.validate import validate
+from .secrets.gate import gate_problems
+from .secrets.profile import profile_secrets
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ def check_profile(
     problems = [*loaded.problems, *validate(loaded.data, loaded.source_map.raw_text)]
     planned = None
     if not has_errors(problems):
+        problems += profile_secrets(loaded.data)[0]
         profile = resolve(loaded.data, path.parent)
         problems += run_checks(profile)
         policies, found = load_policies(profile)
@@ -116,8 +119,36 @@ def render_profile(
     rendered = render_all(planned, cache)
     if rendered.problems:
         raise ProfileError([*problems, *_locate(rendered.problems, loaded)])
+    root = str(out / planned.profile) if out is not None else planned.profile
+    leaks = secret_gate(path, loaded, rendered.files, root, planned)
+    if leaks:
+        raise ProfileError([*problems, *leaks])
     previous: Ledger | None | Literal["unread"] = cache.ledger if cache is not None else "unread"
     return RenderResult(planned.profile, planned, tuple(rendered.files), tuple(problems), rendered.keys, previous)
+
+
+def secret_gate(
+    path: Path, loaded: LoadedProfile, files: Sequence[RenderedFile], root: str, planned: Plan | None = None
+) -> list[Problem]:
+    """The last gate before anything is written (secrets/gate.py): an error, located at its input
+    line, for each secret the rendered `files` would put into Git."""
+    outputs = planned.outputs if planned is not None else ()
+    bases = [base for base in (output.context.merge_base() for output in outputs) if base is not None]
+    named = dict.fromkeys([*(Path(base.ref.file) for base in bases), *_policy_files(path.parent, planned)])
+    sources = [(path, loaded.file), *((file, str(file)) for file in named)]
+    allowed = {*profile_secrets(loaded.data)[1], *(kept for base in bases for kept in base.kept)}
+    problems = gate_problems(
+        files, root, sources, {output.path: output.source for output in outputs},
+        whole={output.path for output in outputs if output.context.merge_base() is not None}, allowed=allowed,
+    )
+    return _locate(problems, loaded)
+
+
+def _policy_files(directory: Path, planned: Plan | None) -> list[Path]:
+    """The policy files the profile names, where a secret in a rendered policy would come from."""
+    named = [directory / source for source in (planned.sources if planned is not None else ())]
+    return sorted(file for source in named for file in ([source] if source.is_file() else source.rglob("*.y*ml"))
+                  if file.is_file())
 
 
 def _cache(root: Path, ledgers: Mapping[Path, Ledger]) -> RenderCache | None:

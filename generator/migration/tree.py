@@ -18,7 +18,8 @@ from ..matrix import namespace_matrix, workspace_matrix
 from ..output.guard import check_output_root
 from ..output.ledger import source_of
 from ..output.render import RenderedFile, render
-from ..pipeline import checked_model
+from ..pipeline import checked_model, secret_gate
+from ..profile.load import load_profile
 from ..plan import Plan, plan
 from ..policies.load import LoadedPolicies, load_policies
 from ..problems import Location, Problem, ProfileError
@@ -99,6 +100,9 @@ def plan_tree(profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: boo
     except ProfileError as error:
         return Outcome(Status.INVALID, [*error.problems, *unsafe])
     root = out / profile.name / MIGRATION
+    leaks = secret_gate(profile_path, load_profile(profile_path), files, str(root))
+    if leaks:
+        return Outcome(Status.INVALID, [*warnings, *leaks, *unsafe])
     unsafe = unsafe or check_output_root(root, profile_path)
     if unsafe:
         return Outcome(Status.INVALID, [*warnings, *unsafe])

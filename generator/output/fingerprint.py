@@ -16,7 +16,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]  # generator/: code and templates
 # Libraries whose behaviour shapes the output bytes (templates, YAML dumping, validation).
-SHAPING = ("jinja2", "ruamel.yaml", "pyyaml", "ryaml", "cerberus", "jsonschema-rs", "kubernetes-validate", "packaging")
+SHAPING = ("jinja2", "ruamel.yaml", "pyyaml", "ryaml", "cerberus", "jsonschema-rs", "kubernetes-validate", "packaging",
+           "detect-secrets")
 
 
 @cache

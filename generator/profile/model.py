@@ -130,6 +130,11 @@ class BaseValuesRef:
     written: str
     file: str  # where it is on disk
     path: ProfilePath  # the profile's `baseValues` entry
+    not_secret: tuple[str, ...] = ()  # `notSecret`: paths of values to keep that look secret but are not
+
+    @property
+    def not_secret_path(self) -> ProfilePath:
+        return (*self.path[:-1], "notSecret")
 
 
 @dataclass(frozen=True)

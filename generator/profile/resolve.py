@@ -99,7 +99,7 @@ def _base_values(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) 
     written = raw.get("baseValues")
     if written is None or written == BASE_VALUES_NONE:
         return None
-    return BaseValuesRef(written, str(profile_dir / written), (*path, "baseValues"))
+    return BaseValuesRef(written, str(profile_dir / written), (*path, "baseValues"), tuple(raw.get("notSecret", ())))
 
 
 def _resources(raw: dict[str, Any] | None) -> Resources | None:

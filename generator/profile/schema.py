@@ -12,7 +12,7 @@ from typing import Any
 from .app_schema import app_list, catalog_settings
 from .model import AuthorizationMode, Dataplane, PropagationStrategy, TrafficMode, TsbForm
 
-from .schema_controlplane import CLUSTER, MANAGEMENT_PLANE
+from .schema_controlplane import CLUSTER, MANAGEMENT_PLANE, NOT_SECRET
 from .schema_delivery import DELIVERY
 from .schema_waypoints import NAMESPACE_WAYPOINT, POLICIES
 from .schema_migration import MIGRATION
@@ -119,4 +119,5 @@ PROFILE_SCHEMA: dict[str, Any] = {
     | {"unique_per_cluster": True},  # a namespace is one per (cluster, name)
     "catalog": catalog_settings(),  # defaults for the catalog apps: `registry`
     "migration": MIGRATION,  # ordered phases from sidecars to ambient (schema_migration.py)
+    "notSecret": NOT_SECRET,  # profile paths of values that look secret but are not (secrets/profile.py)
 }

@@ -80,6 +80,14 @@ BASE_VALUES = {
     "meta": {"format": "base-values"},
 }
 
+# Paths of values that look secret but are not, to keep: beside `baseValues`, paths in that file
+# (`spec.components.oap.tokenTtl`); at the top of the profile, paths in the profile.
+NOT_SECRET = {
+    "type": "list",
+    "unique_items": True,
+    "schema": {"type": "string", "empty": False, "regex": r"^\S+\Z", "meta": {"format": "not-secret-path"}},
+}
+
 CLUSTER: dict[str, Any] = {
     "name": _name(),
     "platform": _enum("platform", [p.value for p in Platform]),
@@ -100,6 +108,7 @@ CLUSTER: dict[str, Any] = {
     "spmAgent": _record({"enabled": {"type": "boolean", "required": True}}),
     "cni": CNI,
     "baseValues": BASE_VALUES,
+    "notSecret": NOT_SECRET,
     "acknowledge": {
         "type": "list",
         "unique_items": True,
@@ -107,4 +116,4 @@ CLUSTER: dict[str, Any] = {
     },
 }
 
-MANAGEMENT_PLANE: dict[str, Any] = {"cluster": _name(), "baseValues": BASE_VALUES}
+MANAGEMENT_PLANE: dict[str, Any] = {"cluster": _name(), "baseValues": BASE_VALUES, "notSecret": NOT_SECRET}

@@ -162,6 +162,8 @@ _FORMAT_HINTS = {
     "or digit, at most 56 characters (\"1-24-3\", \"canary\")",
     "absolute-path": "write an absolute path on the node, such as \"/opt/cni/bin\"",
     "quantity": "write a Kubernetes quantity such as \"100m\", \"1\", \"128Mi\" or \"1Gi\"",
+    "not-secret-path": "write the path as gen's warning or error names it, without spaces, such as "
+    "spec.components.oap.tokenTtl",
     "repo-url": "write the Git URL the engine clones: https://..., ssh://... or git@host:org/repo.git",
     "repo-path": "write the output folder's path inside the repository, without a leading '/' (\"out\")",
     "namespace-ref": "write a declared namespace (\"client\"), or <cluster>/<namespace> for one cluster's",
@@ -267,6 +269,7 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             "namespace-ref": "a namespace reference",
             "migration-position": "a migration position",
             "base-values": "a values file or `none`",
+            "not-secret-path": "a path of a value",
         }[fmt]
         hint = _FORMAT_HINTS[fmt]
         if fmt == "dns-label" and isinstance(value, str):

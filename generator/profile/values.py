@@ -1,24 +1,23 @@
 """Live helm values named by the profile (`baseValues`): read once, cleared of secrets.
 
 A saved `helm get values controlplane` file holds certificates, keys and tokens. gen merges its
-overlay into the file so the result can be applied alone, but nothing secret may reach Git: every
-value under `secrets:` and every value that looks like key material is removed here, before any
-later stage sees the data, and each removal is reported as a warning at its line in the file.
+overlay into the file so the result can be applied alone, but nothing secret may reach Git: the
+file passes the secret filter (secrets/values.py) here, before any later stage sees the data, and
+each removal is reported as a warning at its line in the file.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..problems import Location, Problem, Severity
+from ..secrets.values import AliasError, Filtered, filter_secrets, tsb_secret_path
 from .model import BaseValuesRef
 
 # The first line of the header gen writes above merged values (a merged file may be a base again).
@@ -27,14 +26,6 @@ GEN_HEADER = "# Rendered by gen from profile"
 SECRETS_LISTED = "# gen removed the secrets of the live values"
 SECRET_ITEM = "#   "
 GEN_HEADER_END = "# The live values follow, as they were saved, without their secrets."
-SECRET_KEY = re.compile(
-    r"(password|passwd|passphrase|secret|token|apikey|privatekey|secretkey|accesskey|signingkey|"
-    r"credential|credentials)\Z",
-    re.IGNORECASE,
-)
-PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----")
-JWT = re.compile(r"^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*\Z")
-JWK_KEYS = frozenset({"kty"})
 
 
 @dataclass(frozen=True)
@@ -45,69 +36,7 @@ class LoadedValues:
     ref: BaseValuesRef
     data: CommentedMap
     dropped: tuple[str, ...]  # dotted paths of the removed values, in file order
-
-
-def _is_jwk(value: Any) -> bool:
-    if isinstance(value, dict):
-        return JWK_KEYS <= set(value) or (
-            isinstance(value.get("keys"), list) and any(isinstance(k, dict) and "kty" in k for k in value["keys"])
-        )
-    if isinstance(value, str) and value.lstrip().startswith("{"):
-        try:
-            return _is_jwk(json.loads(value))
-        except ValueError:
-            return False
-    return False
-
-
-def looks_secret(key: str, value: Any) -> bool:
-    """Key material by its look (PEM, JWT, JWK), or a non-empty scalar under a secret-sounding key."""
-    if _is_jwk(value):
-        return True
-    if isinstance(value, str):
-        if PEM.search(value) or JWT.match(value.strip()):
-            return True
-    scalar = isinstance(value, (str, int, float)) and not isinstance(value, bool)
-    return scalar and str(value) != "" and bool(SECRET_KEY.search(key.replace("-", "").replace("_", "")))
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _leaves(value: Any, path: tuple[str | int, ...], position: tuple[int, int]) -> list[tuple[str, int, int]]:
-    """Each scalar below `value` with its position: what a removal takes away, named one by one."""
-    if isinstance(value, CommentedMap) and value:
-        return [
-            leaf for key in value for leaf in _leaves(value[key], (*path, str(key)), value.lc.key(key))
-        ]
-    if isinstance(value, CommentedSeq) and value:
-        return [leaf for index, item in enumerate(value) for leaf in _leaves(item, (*path, index), value.lc.item(index))]
-    return [(_dotted(path), position[0] + 1, position[1] + 1)]
-
-
-def _scrub(node: Any, path: tuple[str | int, ...], found: list[tuple[str, int, int]]) -> None:
-    """Remove secrets below `node` in place; record (path, line, column) of each removed scalar."""
-    if isinstance(node, CommentedMap):
-        for key in list(node):
-            value = node[key]
-            child = (*path, str(key))
-            if (not path and key == "secrets") or looks_secret(str(key), value):
-                found.extend(_leaves(value, child, node.lc.key(key)))
-                del node[key]
-            else:
-                _scrub(value, child, found)
-    elif isinstance(node, CommentedSeq):
-        for index in reversed(range(len(node))):
-            value = node[index]
-            if _is_jwk(value) or (isinstance(value, str) and (PEM.search(value) or JWT.match(value.strip()))):
-                found.extend(_leaves(value, (*path, index), node.lc.item(index)))
-                del node[index]
-            else:
-                _scrub(value, (*path, index), found)
+    kept: tuple[str, ...] = ()  # strings `notSecret` kept, which the output gate lets pass
 
 
 def strip_gen_header(text: str) -> tuple[str, int, tuple[str, ...]]:
@@ -161,20 +90,72 @@ def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]
         data = CommentedMap()
     if not isinstance(data, CommentedMap):
         return None, problem("base values must be a YAML mapping (the output of `helm get values`)", "check the file")
-    found: list[tuple[str, int, int]] = []
-    _scrub(data, (), found)
+    try:
+        data, filtered = filter_secrets(data, frozenset(ref.not_secret))
+    except AliasError as error:
+        return None, problem(f"base values file cannot be read safely: {error.message}",
+                             "write the values out instead of through aliases",
+                             Location(ref.file, error.line + offset, error.column))
     warnings = [
         Problem(
-            f"removed secret value '{dotted}' of {ref.written}: it does not go to Git",
+            f"removed secret value '{removed.path}' of {ref.written} ({removed.reason}): it does not go to Git",
             "secret-removed",
             ref.path,
-            "supply it at install time from your secret store (see the header of the rendered values file)",
+            "supply it at install time from your secret store (see the header of the rendered values file)"
+            + ("" if removed.path.startswith("secrets") else
+               f"; if it is not a secret, list '{removed.path}' under `notSecret:` beside `baseValues`"),
             Severity.WARNING,
-            location=Location(ref.file, line + offset, column),
+            location=Location(ref.file, removed.line + offset, removed.column),
         )
-        for dotted, line, column in found
+        for removed in filtered.removed
     ]
-    dropped = dict.fromkeys((*removed_before, *(dotted for dotted, _, _ in found)))
-    return LoadedValues(ref, data, tuple(dropped)), warnings
+    dropped = dict.fromkeys((*removed_before, *(removed.path for removed in filtered.removed)))
+    return LoadedValues(ref, data, tuple(dropped), filtered.kept_values), warnings + _keep_problems(ref, data, filtered)
 
 
+def _keep_problems(ref: BaseValuesRef, data: CommentedMap, filtered: Filtered) -> list[Problem]:
+    """`notSecret` entries that cannot keep anything: under `secrets:`, naming no value, or naming
+    one gen keeps anyway."""
+    removed = {item.path for item in filtered.removed}
+    problems = []
+    for index, name in enumerate(ref.not_secret):
+        path = (*ref.not_secret_path, index)
+        if name in filtered.kept:
+            continue
+        if tsb_secret_path(_parts(name)):
+            problems.append(Problem(
+                f"'{name}' is under `secrets:` of {ref.written}: TSB's install-time credentials never go to Git",
+                "not-secret", path, "remove it from `notSecret`; pass the value at install time instead"))
+        elif name in removed or any(item.startswith(name + ".") or item.startswith(name + "[") for item in removed):
+            continue  # below a secret that is removed whole
+        elif not _names_value(data, name):
+            problems.append(Problem(
+                f"'{name}' names no value of {ref.written}", "not-secret", path,
+                "write the path as gen's warning names it, such as spec.components.oap.tokenTtl or "
+                "spec.overlays[0].name"))
+        else:
+            problems.append(Problem(
+                f"'{name}' keeps nothing: gen does not take the value for a secret", "not-secret", path,
+                "remove it from `notSecret`", Severity.WARNING))
+    return problems
+
+
+def _parts(name: str) -> tuple[str | int, ...]:
+    """`spec.overlays[0].name` -> ('spec', 'overlays', 0, 'name')."""
+    return tuple(
+        int(part[1:-1]) if part.startswith("[") and part.endswith("]") and part[1:-1].isdigit() else part
+        for part in name.replace("[", ".[").split(".")
+        if part
+    )
+
+
+def _names_value(data: Any, name: str) -> bool:
+    node = data
+    for part in _parts(name):
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False
+    return True
