@@ -62,6 +62,45 @@ def test_errors_are_compared_n_log_n_times_not_n_squared(monkeypatch: pytest.Mon
     assert count <= 3 * n * math.log2(n), f"{count} comparisons for {n} errors"
 
 
+def test_a_value_repeated_2000_times_is_one_problem_at_its_second_place(tmp_path: Path) -> None:
+    path, text = variant(tmp_path, (SELECTOR, _selectors(["*/caffeine"] * 2000)))
+    problem = only(problems_of(path), "duplicate-item")
+    assert problem.path == ("tenants", 0, "workspaces", 0, "namespaces", 1)
+    assert problem.message == "'*/caffeine' is listed 2000 times (also at namespaces[0], [2], [3], [4] and 1,995 more)"
+    assert problem.hint == "remove the repeated items"
+    assert_at(problem, path, text, '"*/caffeine"', occurrence=2)
+
+
+def test_each_repeated_value_is_one_problem_and_a_pair_reads_as_before(tmp_path: Path) -> None:
+    path, _ = variant(tmp_path, (SELECTOR, _selectors(["*/caffeine", "a/b", "*/caffeine", "*/caffeine", "a/b"])))
+    problems = [p for p in problems_of(path) if p.rule == "duplicate-item"]
+    assert [(p.path[-1], p.message) for p in problems] == [
+        (2, "'*/caffeine' is listed 3 times (also at namespaces[0], [3])"),
+        (4, "'a/b' is listed twice (also at namespaces[1])"),
+    ]
+    assert [p.hint for p in problems] == ["remove the repeated items", "remove the repeated item"]
+
+
+def test_a_name_used_by_many_entries_is_one_problem(tmp_path: Path) -> None:
+    workspace = '  - name: cnp-nginx-ws               # the sidecar clients of scenario B\n    namespaces: ["*/cnp-nginx"]\n'
+    path, _ = variant(tmp_path, (workspace, workspace * 4))
+    problem = only(problems_of(path), "duplicate-name")
+    assert problem.path == ("tenants", 0, "workspaces", 2, "name")
+    assert problem.message == "duplicate name 'cnp-nginx-ws' (also at workspaces[1], [3], [4])"
+    assert problem.hint == "names in `workspaces` must be unique; rename or merge the 4 entries"
+
+
+def test_a_namespace_declared_many_times_on_a_cluster_is_one_problem(tmp_path: Path) -> None:
+    namespace = "- name: caffeine\n  clusters: [app-blk-east-0]\n  dataplane: ambient\n  apps: [caffeine]\n"
+    path, _ = variant(tmp_path, (namespace, namespace * 4))
+    problem = only(problems_of(path), "duplicate-name")
+    assert problem.path == ("namespaces", 1, "clusters", 0)
+    assert problem.message == (
+        "namespace 'caffeine' is declared 4 times on cluster 'app-blk-east-0' (also at namespaces[0], [2], [3])"
+    )
+    assert problem.hint.startswith("a namespace exists once per cluster: merge the 4 entries, or drop the cluster")
+
+
 def _leaf_keys(errors: list[Any]) -> list[tuple[Any, ...]]:
     return [(tuple(e.document_path), tuple(e.schema_path), e.code, repr(e.value)) for e in errors]
 
