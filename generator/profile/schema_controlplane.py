@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..kubernetes import LABEL_VALUE, QUALIFIED_NAME
 from ..platforms import NOTES
 from .model import BASE_VALUES_NONE, Platform, WaypointMode
 from .schema_types import _enum, _name, _pattern, _quantity, _record, _version
@@ -47,7 +48,12 @@ WAYPOINTS = _record(
                 "type": "dict",
                 "schema": {
                     "name": _name(required=False),
-                    "labels": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "string"}},
+                    # Namespace labels, as Kubernetes spells them: a key or value it would refuse matches nothing.
+                    "labels": {
+                        "type": "dict",
+                        "keysrules": {"type": "string", "regex": QUALIFIED_NAME, "meta": {"format": "label-key"}},
+                        "valuesrules": {"type": "string", "regex": LABEL_VALUE, "meta": {"format": "label-value"}},
+                    },
                     "enable": _flag(),
                     **WAYPOINT_SETTINGS,
                 },
