@@ -21,9 +21,6 @@ INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
 NANO = 10**9
 QuantityFault = Literal["syntax", "too-large", "too-precise"]
-# The quantities YAML 1.1 and 1.2 both read as strings when written plain: a number and a unit
-# suffix (`50m`, `128Mi`). Bare numbers and exponents (`1e3`) would read as numbers.
-_PLAIN_QUANTITY = re.compile(r"\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTP])")
 
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 _NAME = r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
@@ -44,11 +41,7 @@ _DECIMAL = {"n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), ""
 
 class Quantity(str):
     """A Kubernetes resource quantity. The `q` filter prints it plain where YAML keeps it a string
-    (`cpu: 50m`), quoted otherwise (`cpu: "0.5"`)."""
-
-    @property
-    def prints_plain(self) -> bool:
-        return _PLAIN_QUANTITY.fullmatch(self) is not None
+    (`cpu: 50m`), quoted otherwise (`cpu: "0.5"`), as any string (yaml_text.prints_plain)."""
 
     def amount(self) -> Decimal:
         """The quantity as a number of base units (cores, bytes), for comparisons."""
