@@ -22,7 +22,7 @@ import ryaml
 
 from ..plan import ObjectIdentity, Output, Plan
 from ..yaml_text import YamlScalar, quote_text, scalar_token
-from .merge import merged_values_text
+from .merge import UnprovenMerge, merged_values
 
 
 class RenderError(Exception):
@@ -171,8 +171,10 @@ def render_output(environment: jinja2.Environment, output: Output, profile: str)
     base = output.context.merge_base()
     if base is not None:
         header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
-        text = merged_values_text(header, base, document)
-        document = _parse_back(output, text)
+        try:
+            text, document = merged_values(header, base, document)
+        except UnprovenMerge as failure:
+            raise RenderError(f"{output.path}: the values merged into {base.ref.written}: {failure}") from None
     return RenderedFile(output.path, text, document)
 
 

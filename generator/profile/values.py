@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..problems import Location, Problem, Severity
+from ..yaml_text import disagreements, read_yaml_1_1, shown
 from .model import BaseValuesRef
 
 # The first line of the header gen writes above merged values (a merged file may be a base again).
@@ -134,6 +136,40 @@ def strip_gen_header(text: str) -> tuple[str, int, tuple[str, ...]]:
     return "\n".join(lines[count:]), count, tuple(removed)
 
 
+def _readings(body: str, data: CommentedMap, ref: BaseValuesRef, offset: int) -> list[tuple[str, Problem]]:
+    """Where helm (YAML 1.1) reads the file otherwise than gen (YAML 1.2): `on`, `1:20`, `017`,
+    `1e3` unquoted. gen would have to guess which was meant, and the merged file would change what
+    helm reads either way: each is an error at its place, with the two spellings that settle it.
+    Returns (dotted path, problem) pairs, so that secrets removed later can be left out."""
+    try:
+        helm = read_yaml_1_1(body)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = Location(ref.file, mark.line + 1 + offset, mark.column + 1) if mark else Location(ref.file, 1, 1)
+        problem = getattr(error, "problem", None) or str(error)
+        return [("", Problem(
+            f"base values file cannot be read as helm reads YAML (1.1): {problem}", "base-values", ref.path,
+            "quote the value there (\"...\") so that every YAML reader takes it as text", location=where,
+        ))]
+    found = []
+    for path, (line, column), helm_reads, gen_reads, at_key in disagreements(data, helm):
+        dotted = _dotted(path)
+        what = f"the key of '{dotted}'" if at_key else f"'{dotted}'"
+        found.append((dotted, Problem(
+            f"{what} reads as {shown(helm_reads)} in YAML 1.1 (as helm reads it) and as {shown(gen_reads)} in "
+            "YAML 1.2",
+            "ambiguous-value", ref.path,
+            f"write {shown(helm_reads)} or {shown(gen_reads)}, whichever is meant: gen writes only values that "
+            "every YAML reader reads alike",
+            location=Location(ref.file, line + 1 + offset, column + 1),
+        )))
+    return found
+
+
+def _under(dotted: str, removed: set[str]) -> bool:
+    return any(dotted == gone or dotted.startswith((gone + ".", gone + "[")) for gone in removed)
+
+
 def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]:
     def problem(message: str, hint: str, location: Location | None = None) -> list[Problem]:
         return [Problem(message, "base-values", ref.path, hint, location=location)]
@@ -161,8 +197,11 @@ def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]
         data = CommentedMap()
     if not isinstance(data, CommentedMap):
         return None, problem("base values must be a YAML mapping (the output of `helm get values`)", "check the file")
+    readings = _readings(body, data, ref, offset)
     found: list[tuple[str, int, int]] = []
     _scrub(data, (), found)
+    removed = {dotted for dotted, _, _ in found}
+    errors = [problem for dotted, problem in readings if not dotted or not _under(dotted, removed)]
     warnings = [
         Problem(
             f"removed secret value '{dotted}' of {ref.written}: it does not go to Git",
@@ -175,6 +214,8 @@ def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]
         for dotted, line, column in found
     ]
     dropped = dict.fromkeys((*removed_before, *(dotted for dotted, _, _ in found)))
+    if errors:
+        return None, [*errors, *warnings]
     return LoadedValues(ref, data, tuple(dropped)), warnings
 
 
