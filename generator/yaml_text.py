@@ -26,7 +26,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set as AbstractSet
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -216,6 +216,8 @@ def canonical(value: Any) -> Any:
         return ("null",)
     if isinstance(value, date):  # datetime too
         return ("time", value)
+    if isinstance(value, AbstractSet):  # a !!set: ruamel's CommentedSet is no `set`
+        return ("set", frozenset(canonical(item) for item in value))
     return (type(value).__name__, value)
 
 
@@ -302,11 +304,17 @@ def plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def shown(value: Any) -> str:
-    """A reading as YAML would spell it, for messages: true, 80, "on"."""
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    try:
-        return scalar_token(value)
-    except TypeError:
-        return repr(value)
+def shown(value: Any, room: int = 60) -> str:
+    """A reading as YAML would spell it, for messages: true, 80, "on", [1, "y"], !!set {x, true}."""
+    if isinstance(value, dict):
+        text = "{" + ", ".join(f"{shown(key)}: {shown(item)}" for key, item in value.items()) + "}"
+    elif isinstance(value, (list, tuple)):
+        text = "[" + ", ".join(shown(item) for item in value) + "]"
+    elif isinstance(value, AbstractSet):
+        text = "!!set {" + ", ".join(sorted(shown(item) for item in value)) + "}"
+    else:
+        try:
+            text = scalar_token(value)
+        except TypeError:
+            text = str(value)
+    return text if len(text) <= room else text[: room - 3] + "..."

@@ -158,3 +158,22 @@ def test_a_live_file_helm_cannot_read_is_a_located_error_and_exit_2(tmp_path: Pa
     assert f"{tmp_path / 'live.yaml'}:2:4: error: clusters[0].baseValues: base values file cannot be read as helm reads" in result.stderr
     assert not out.exists()
 
+
+
+@pytest.mark.parametrize(("live", "needle"), [("a: 1\nb: 2001-13-45\n", "2001-13-45"), ("a: 1\nb: !!int abc\n", "!!int")])
+def test_a_live_value_yaml_cannot_construct_is_a_located_error(tmp_path: Path, live: str, needle: str) -> None:
+    """Parsed, but no value: an internal error (exit 3) before."""
+    profile, _ = with_live_values(tmp_path, live)
+    (problem,) = [p for p in problems_of(profile) if p.rule == "base-values"]
+    assert problem.message.startswith("base values file holds a value YAML cannot read")
+    assert_at(problem, tmp_path / "live.yaml", live, needle)
+
+
+def test_live_timestamps_binaries_and_sets_come_out_as_they_went_in(tmp_path: Path) -> None:
+    """ruamel copies a timestamp without its fraction and zone: the merge keeps the original."""
+    live = "c: 2001-12-14t21:59:43.10-05:00\nd: 2001-12-14\nb: !!binary aGVsbG8=\ns: !!set {x, z}\n"
+    profile, _ = with_live_values(tmp_path, live)
+    text = (render_into(profile, tmp_path / "out") / CONTROL_PLANE).read_text("utf-8")
+    expected = read_yaml_1_1(live)
+    for found in (read_yaml_1_1(text), read_yaml_1_2(text)):
+        assert {key: found[key] for key in expected} == expected

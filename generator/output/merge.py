@@ -13,6 +13,7 @@ under YAML 1.1 (as helm reads it) and 1.2, and each must give the merged data.
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -85,10 +86,20 @@ def _commented(value: Any) -> Any:
     return value
 
 
+def _timestamps(value: Any) -> dict[int, Any]:
+    """A deepcopy memo that keeps each timestamp as it is (they are immutable): ruamel's TimeStamp
+    copies itself without its fraction of a second and its time zone."""
+    if isinstance(value, dict):
+        return {k: v for item in value.values() for k, v in _timestamps(item).items()}
+    if isinstance(value, list):
+        return {k: v for item in value for k, v in _timestamps(item).items()}
+    return {id(value): value} if isinstance(value, datetime) else {}
+
+
 def merged_values(header: str, base: LoadedValues, overlay: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """`header` (gen's comment lines), then the base values with `overlay` merged in; and the data
     that text holds, proven to read back the same under YAML 1.1 and 1.2."""
-    merged = _merge(copy.deepcopy(base.data), overlay)
+    merged = _merge(copy.deepcopy(base.data, _timestamps(base.data)), overlay)
     text = header + dump(merged)
     failure = prove(text, merged)
     if failure is not None:

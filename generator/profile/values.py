@@ -21,6 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..problems import Location, Problem, Severity
 from ..yaml_text import disagreements, read_yaml_1_1, shown
+from .load import CONSTRUCTION_ERRORS, _unconstructible_scalar
 from .model import BaseValuesRef
 
 # The first line of the header gen writes above merged values (a merged file may be a base again).
@@ -143,7 +144,7 @@ def _readings(body: str, data: CommentedMap, ref: BaseValuesRef, offset: int) ->
     Returns (dotted path, problem) pairs, so that secrets removed later can be left out."""
     try:
         helm = read_yaml_1_1(body)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, RecursionError, *CONSTRUCTION_ERRORS) as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = Location(ref.file, mark.line + 1 + offset, mark.column + 1) if mark else Location(ref.file, 1, 1)
         problem = getattr(error, "problem", None) or str(error)
@@ -185,8 +186,20 @@ def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]
     except (OSError, UnicodeDecodeError) as error:
         return None, problem(f"cannot read base values file {ref.file}: {error}", "save it as a UTF-8 YAML file")
     body, offset, removed_before = strip_gen_header(text)
+    reader = YAML(typ="rt")
+    root = None
     try:
-        data = YAML(typ="rt").load(body)
+        root = reader.compose(body)
+        data = reader.constructor.construct_document(root) if root is not None else None
+    except RecursionError:
+        return None, problem("base values file nests too deep to read", "flatten the file")
+    except CONSTRUCTION_ERRORS as error:  # `2001-13-45`, `!!int abc`: parsed, but no value
+        found_at = _unconstructible_scalar(YAML(typ="rt"), root) if root is not None else None
+        (line, column), reason = found_at if found_at else ((1, 1), str(error))
+        return None, problem(
+            f"base values file holds a value YAML cannot read: {reason}",
+            "quote the value to make it a string, or correct it", Location(ref.file, line + offset, column),
+        )
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Location(ref.file, mark.line + 1 + offset, mark.column + 1) if mark else Location(ref.file, 1, 1)
