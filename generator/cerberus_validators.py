@@ -1,9 +1,17 @@
-"""cerberus validators for gen's own schemas, made once per run without re-checking the schema.
+"""cerberus validators for gen's own schemas, made once per run without re-checking the schema,
+and collecting their errors in linear time.
 
 cerberus checks a schema against its own rules whenever a validator is made from it; for the
 profile schema that costs more than validating a thousand-namespace profile. gen's schemas are
 code: tests/test_cerberus_validators.py makes each one the checking way and compares, so a run
 takes the expanded schema as it is (cerberus' `UnvalidatedSchema`). Same rules, same results.
+
+cerberus files every error into a sorted list and two sorted error trees, sorting again after each
+one: n errors under one list cost n sorts of up to n errors (2,000 repeats of one item took 18 s).
+gen reads only the list, and only once validation is over. So validators here append, and
+`leaf_errors` sorts once, with cerberus' own order: a stable sort of the whole list gives what
+sorting after every addition gave. The error trees stay empty; they serve rules gen's schemas do
+not use (`dependencies`, `readonly`, coercion: tests/test_cerberus_validators.py keeps it so).
 """
 
 from __future__ import annotations
@@ -20,12 +28,30 @@ V = TypeVar("V", bound=cerberus.Validator)
 _MADE: dict[tuple[type, int], tuple[dict[str, Any], cerberus.Validator]] = {}
 
 
+class AppendingErrors:
+    """Mixed in before a cerberus validator class: errors are appended, never sorted on the way."""
+
+    _errors: list[Any]
+
+    def _error(self, *args: Any) -> None:
+        if len(args) == 1:  # cerberus' bulk form, which each of its other forms ends in
+            self._errors.extend(args[0])
+        else:
+            super()._error(*args)  # type: ignore[misc]  # builds the error, then calls the bulk form
+
+
+def appending(cls: type[V]) -> type[V]:
+    """`cls` with `AppendingErrors` mixed in (its child validators are of the same class)."""
+    made: type[V] = type(cls.__name__, (AppendingErrors, cls), {"__module__": cls.__module__})
+    return made
+
+
 def validator_for(cls: type[V], schema: dict[str, Any]) -> V:
     """A `cls` validator of `schema` (unknown keys refused), made on first use."""
     made = _MADE.get((cls, id(schema)))
     if made is None or made[0] is not schema:
         expanded = UnvalidatedSchema(DefinitionSchema.expand(schema))
-        made = _MADE[(cls, id(schema))] = (schema, cls(expanded, allow_unknown=False))
+        made = _MADE[(cls, id(schema))] = (schema, appending(cls)(expanded, allow_unknown=False))
     validator: V = made[1]
     return validator
 
@@ -39,7 +65,7 @@ def leaf_errors(cls: type[cerberus.Validator], schema: dict[str, Any], document:
 
 
 def _leaves(errors: Iterable[Any]) -> Iterator[Any]:
-    for error in errors:
+    for error in sorted(errors):  # each list once, in cerberus' order (errors.ValidationError.__lt__)
         if error.is_group_error:
             yield from _leaves(error.child_errors)
         else:

@@ -13,8 +13,9 @@ from generator.pipeline import render_profile
 from generator.profile.load import load_profile
 from generator.profile.model import WaypointMode
 from generator.profile.resolve import resolve
-from helpers import render_into
+from helpers import render_into, variant
 from test_errors import assert_at, only
+from test_errors import problems_of as caffeine_problems_of
 from waypoint_profiles import PROFILE, estate, problems_of, rendered, texts
 
 FACTS = YAML(typ="safe").load((FIXTURES / "istio-waypoint.yaml").read_text("utf-8"))
@@ -218,3 +219,18 @@ def test_the_golden_explicit_namespace_has_its_gateway_and_labels() -> None:
         labels = yaml.load((folder / f"service-{service}.yaml").read_text("utf-8"))["metadata"]["labels"]
         assert labels[USE_WAYPOINT] == "waypoint"
     assert USE_WAYPOINT not in (folder / "service-ratings.yaml").read_text("utf-8")
+
+
+def test_a_namespace_label_kubernetes_would_refuse_is_a_located_error(tmp_path: Path) -> None:
+    """A waypoint entry's `labels` select namespaces: a key or value no namespace can carry (a NEL,
+    a space) matches nothing, and was written out raw."""
+    ambient = "  ambient:\n    enabled: true\n"
+    waypoints = '    waypoints:\n      namespaces:\n      - {labels: {team: "a\\x85b", "bad key": x}, enable: false}\n'
+    path, text = variant(tmp_path, (ambient, ambient + waypoints))
+    problems = caffeine_problems_of(path)
+    value = only(problems, "label-value")
+    assert value.path == ("clusters", 0, "ambient", "waypoints", "namespaces", 0, "labels", "team")
+    assert_at(value, path, text, '"a\\x85b"')
+    key = only(problems, "label-key")
+    assert key.path == ("clusters", 0, "ambient", "waypoints", "namespaces", 0, "labels", "bad key")
+    assert_at(key, path, text, '"bad key"')

@@ -8,16 +8,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from .render import RenderError, YamlScalar, _escape, quote
-
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from ..yaml_text import YamlScalar, comment_text, read_yaml_1_1, same
+from .render import RenderError, quote
 
 
 class YamlBlock(YamlScalar):
@@ -75,21 +70,14 @@ def yaml_block(value: Any, indent: int = 0) -> YamlBlock:
     if _is_scalar(value) or not value:
         raise RenderError(f"yaml_block takes a non-empty mapping or list, not {value!r}")
     text = "\n".join(_lines(value, indent))
-    if yaml.load(text, Loader=SafeLoader) != _plain(value):
+    # Read as helm reads it (YAML 1.1, the stricter of the two for plain scalars); the file it
+    # stands in is read again under YAML 1.2 by the render's own parse-back.
+    if not same(read_yaml_1_1(text), _plain(value)):
         raise RenderError(f"yaml_block does not read back as the value it was given: {value!r}")
     return YamlBlock(text)
-
-
-# What `_escape` changes, but for `"` and `\`, which a comment keeps as they are.
-_BREAKS_A_COMMENT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
-
-
-@lru_cache(maxsize=4096)
-def _comment_text(value: str) -> YamlComment:
-    return YamlComment(_BREAKS_A_COMMENT.sub(lambda match: _escape(match.group()), value))
 
 
 def comment(value: Any) -> YamlComment:
     if not isinstance(value, str):
         raise RenderError(f"a comment is text, not {value!r}")
-    return _comment_text(value)
+    return YamlComment(comment_text(value))

@@ -4,18 +4,26 @@ The base is round-tripped with ruamel.yaml, so its comments, key order and every
 overlay does not touch come out as they went in. Mappings merge key by key; lists of named things
 merge by identity (TSB overlays by apiVersion/kind/name, their patches by path and value, waypoint
 `namespaceLevel` entries by name or selector), so merging the result again changes nothing.
+
+The merged file is written by gen's one YAML writer (yaml_text.dump), with the templates' rules for
+every scalar: a live `"on"` or `"1:20"` keeps its quotes, a NEL its escape. Then it is read back
+under YAML 1.1 (as helm reads it) and 1.2, and each must give the merged data.
 """
 
 from __future__ import annotations
 
 import copy
-import io
+from datetime import datetime
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..profile.values import LoadedValues
+from ..yaml_text import dump, plain, prove
+
+
+class UnprovenMerge(Exception):
+    """The merged text does not read back as the merged data: a bug in gen's writer."""
 
 
 def _identity(item: Any) -> Any:
@@ -78,11 +86,23 @@ def _commented(value: Any) -> Any:
     return value
 
 
-def merged_values_text(header: str, base: LoadedValues, overlay: dict[str, Any]) -> str:
-    """`header` (gen's comment lines), then the base values with `overlay` merged in."""
-    merged = _merge(copy.deepcopy(base.data), overlay)
-    yaml = YAML(typ="rt")
-    yaml.width = 4096  # never fold a long value differently from how the base wrote it
-    stream = io.StringIO()
-    yaml.dump(merged, stream)
-    return header + stream.getvalue()
+def _timestamps(value: Any) -> dict[int, Any]:
+    """A deepcopy memo that keeps each timestamp as it is (they are immutable): ruamel's TimeStamp
+    copies itself without its fraction of a second and its time zone."""
+    if isinstance(value, dict):
+        return {k: v for item in value.values() for k, v in _timestamps(item).items()}
+    if isinstance(value, list):
+        return {k: v for item in value for k, v in _timestamps(item).items()}
+    return {id(value): value} if isinstance(value, datetime) else {}
+
+
+def merged_values(header: str, base: LoadedValues, overlay: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """`header` (gen's comment lines), then the base values with `overlay` merged in; and the data
+    that text holds, proven to read back the same under YAML 1.1 and 1.2."""
+    merged = _merge(copy.deepcopy(base.data, _timestamps(base.data)), overlay)
+    text = header + dump(merged)
+    failure = prove(text, merged)
+    if failure is not None:
+        raise UnprovenMerge(failure)
+    document: dict[str, Any] = plain(merged)
+    return text, document

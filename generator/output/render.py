@@ -2,7 +2,8 @@
 
 Safety rests on two mechanisms:
 - every `{{ expression }}` must pass through the `q` filter, which turns a value into one YAML
-  scalar token (plain when that is unambiguous in YAML 1.1 and 1.2, double-quoted otherwise).
+  scalar token (plain when that is unambiguous in YAML 1.1 and 1.2, double-quoted otherwise: the
+  rules of generator/yaml_text.py, which the merged helm values follow too).
   The environment's `finalize` refuses anything else, so a template cannot leak a raw string;
 - every text is parsed back and must be exactly one YAML mapping, of the kind, name and namespace
   the plan declared for it.
@@ -12,7 +13,6 @@ A profile value therefore cannot add a key, a document or a type change to the o
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,68 +20,24 @@ from typing import Any
 import jinja2
 import ryaml
 
-from ..kubernetes import Quantity
 from ..plan import ObjectIdentity, Output, Plan
-from .merge import merged_values_text
+from ..yaml_text import YamlScalar, quote_text, scalar_token
+from .merge import UnprovenMerge, merged_values
 
 
 class RenderError(Exception):
     """A template or the catalog is broken: a bug in gen, not in the profile."""
 
 
-class YamlScalar(str):
-    """Text that stands as exactly one YAML scalar token."""
-
-
-# Plain scalars we emit unquoted: they start with a letter, `_` or `/` and hold no character
-# that YAML gives a meaning to. Numbers, `*`, `&`, `!`, `:`, `#`, spaces... are quoted.
-_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*")
-# Words YAML 1.1 (read by Kubernetes tooling) or 1.2 turn into booleans or null.
-_KEYWORDS = frozenset(
-    "y n yes no true false on off null ~".split()
-)
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
-
-
-def _escape(char: str) -> str:
-    if char in _ESCAPES:
-        return _ESCAPES[char]
-    code = ord(char)
-    if (
-        code < 0x20
-        or 0x7F <= code <= 0x9F
-        or code in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF)
-        or 0xD800 <= code <= 0xDFFF
-    ):
-        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-    return char
-
-
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]')
-
-
-@lru_cache(maxsize=65536)
-def _quote_text(value: str) -> YamlScalar:
-    """The scalar token for a string; the same strings recur across an estate, so it is cached."""
-    if _PLAIN.fullmatch(value) and value.lower() not in _KEYWORDS:
-        return YamlScalar(value)
-    return YamlScalar('"' + _NEEDS_ESCAPE.sub(lambda match: _escape(match.group()), value) + '"')
-
-
 def quote(value: Any) -> YamlScalar:
-    """One YAML scalar that reads back as exactly `value` (a string stays a string)."""
+    """One YAML scalar that reads back as exactly `value` (a string stays a string), by the rules
+    every YAML gen writes follows (yaml_text.py). Templates place strings, integers and booleans."""
     if type(value) is str:  # most values: the cached path first
-        return _quote_text(value)
+        return quote_text(value)
     if isinstance(value, jinja2.Undefined):
         value._fail_with_undefined_error()  # raises jinja2.UndefinedError naming the variable
-    if isinstance(value, bool):
-        return YamlScalar("true" if value else "false")
-    if isinstance(value, int):
-        return YamlScalar(str(value))
-    if isinstance(value, Quantity) and value.prints_plain:  # `50m`, `128Mi`: strings in YAML 1.1 and 1.2
-        return YamlScalar(value)
-    if isinstance(value, str):
-        return _quote_text(str(value))
+    if isinstance(value, (str, int)):  # booleans and Quantity (a str) included
+        return scalar_token(value)
     raise RenderError(f"cannot place a {type(value).__name__} as a YAML scalar: {value!r}")
 
 
@@ -215,8 +171,10 @@ def render_output(environment: jinja2.Environment, output: Output, profile: str)
     base = output.context.merge_base()
     if base is not None:
         header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
-        text = merged_values_text(header, base, document)
-        document = _parse_back(output, text)
+        try:
+            text, document = merged_values(header, base, document)
+        except UnprovenMerge as failure:
+            raise RenderError(f"{output.path}: the values merged into {base.ref.written}: {failure}") from None
     return RenderedFile(output.path, text, document)
 
 

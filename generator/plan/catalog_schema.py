@@ -13,7 +13,7 @@ import cerberus
 from cerberus import errors as cerberus_errors
 
 from ..cerberus_validators import leaf_errors
-from ..kubernetes import ENV_NAME, LABEL_VALUE, QUALIFIED_NAME, QUANTITY
+from ..kubernetes import ENV_NAME, INT32_MAX, INT64_MAX, LABEL_VALUE, QUALIFIED_NAME, QUANTITY
 from ..problems import format_path
 from .app_contexts import KINDS
 
@@ -86,7 +86,7 @@ OBJECT_SCHEMAS: dict[str, dict[str, Any]] = {
         "podLabels": {**_LABELS, "required": True, "minlength": 1},
         "podAnnotations": _ANNOTATIONS,
         "serviceAccountName": _NAME,
-        "terminationGracePeriodSeconds": {"type": "integer", "min": 0},
+        "terminationGracePeriodSeconds": {"type": "integer", "min": 0, "max": INT64_MAX},
         "containers": _list_of(_CONTAINER, required=True, minlength=1),
         "volumes": _list_of(_VOLUME),
     },
@@ -98,7 +98,7 @@ ENTRY = {
     "parameters": {
         "type": "dict",
         "schema": {
-            "replicas": {"type": "integer", "min": 0},
+            "replicas": {"type": "integer", "min": 0, "max": INT32_MAX},  # Deployment.spec.replicas: int32
             # container -> variable its program reads -> what it does (the value is in `objects`)
             "env": {"type": "dict", "valuesrules": {"type": "dict", "keysrules": {"type": "string", "regex": ENV_NAME},
                                                     "valuesrules": _TEXT}},

@@ -13,7 +13,7 @@ from typing import Any
 
 from cerberus import errors as cerberus_errors
 
-from ..kubernetes import is_quantity
+from ..kubernetes import INT64_MAX, quantity_fault
 from ..plan.catalog import app_names, catalog
 from ..plan.namespaces import DATAPLANE_MODE_LABEL
 from ..problems import Problem, ProfilePath
@@ -65,8 +65,9 @@ class AppRules:
             self._error(field, NOT_AN_INTEGER, value)
 
     def _check_with_quantity(self, field: str, value: Any) -> None:
-        if isinstance(value, (str, int)) and not is_quantity(value):
-            self._error(field, BAD_QUANTITY, value)
+        fault = quantity_fault(value) if isinstance(value, (str, int)) else None
+        if fault is not None:
+            self._error(field, BAD_QUANTITY, fault)
 
     def _check_with_app_containers(self, field: str, value: Any) -> None:
         app = catalog().get(_app_name(self.document) or "")
@@ -99,8 +100,14 @@ def _type_of(value: Any) -> str:
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
     if isinstance(value, (int, float)):
-        return f"a number ({value})"
+        return f"a number ({_shown(value)})"
     return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
+
+
+def _shown(value: Any) -> str:
+    """A number or quantity for a message; one of hundreds of digits, shortened."""
+    text = value if isinstance(value, str) else str(value)
+    return (repr(text) if isinstance(value, str) else text) if len(text) <= 40 else f"{text[:12]}... ({len(text)} characters)"
 
 
 def _rules(schema: Mapping[str, Any], schema_path: tuple[Any, ...]) -> Mapping[str, Any]:
@@ -138,6 +145,17 @@ def app_problem(error: Any, schema: Mapping[str, Any]) -> Problem | None:
         return Problem(f"expected a whole number, got {_type_of(value)}", "type", path, "write a number such as 2")
     rules = _rules(schema, tuple(error.schema_path)[:-1])
     fmt = rules.get("meta", {}).get("format")
+    fault = error.info[0] if error.code == BAD_QUANTITY.code and error.info else None
+    if fault == "too-large":
+        return Problem(
+            f"{_shown(value)} is more than Kubernetes holds: a quantity is at most 2^63-1 ({INT64_MAX}) cores or bytes",
+            "range", path, "Kubernetes would cap it without a word; write the amount you mean, such as 64Gi or \"16\"",
+        )
+    if fault == "too-precise":
+        return Problem(
+            f"{_shown(value)} is finer than Kubernetes holds: a quantity counts in steps of 1n (a billionth)",
+            "range", path, "Kubernetes would round it up without a word; write whole n, m or units: 1n, 100m, \"0.5\"",
+        )
     if error.code == BAD_QUANTITY.code or (fmt == "quantity" and error.code == cerberus_errors.BAD_TYPE.code):
         return Problem(
             f"{value!r} is not a Kubernetes quantity" if isinstance(value, str) else f"{_type_of(value)} is not a Kubernetes quantity",
@@ -151,6 +169,11 @@ def app_problem(error: Any, schema: Mapping[str, Any]) -> Problem | None:
         )
     if error.code == cerberus_errors.MIN_VALUE.code:
         return Problem(f"must be at least {error.constraint}, got {value}", "range", path, "write 0 or more")
+    if error.code == cerberus_errors.MAX_VALUE.code:
+        return Problem(
+            f"must be at most {error.constraint}, got {_shown(value)}", "range", path,
+            f"Kubernetes holds this count as a {error.constraint.bit_length() + 1}-bit number",
+        )
     if error.code == cerberus_errors.REGEX_MISMATCH.code and fmt in FORMATS:
         what, hint = FORMATS[fmt]
         at_key = "keysrules" in tuple(error.schema_path)[-2:]

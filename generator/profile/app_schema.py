@@ -21,8 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..images import REGISTRY
-from ..kubernetes import ENV_NAME, LABEL_VALUE, QUALIFIED_NAME
+from ..kubernetes import ENV_NAME, INT32_MAX, LABEL_VALUE, QUALIFIED_NAME
 from ..plan.catalog_schema import RESOURCE_NAMES
+from .schema_types import _quantity
 
 # The formats of strings in app parameters, for messages and hints (see app_rules.py).
 FORMATS = {
@@ -46,14 +47,14 @@ FORMATS = {
     ),
 }
 
-_QUANTITY = {"type": ["string", "integer"], "check_with": "quantity", "meta": {"format": "quantity"}}
-_QUANTITIES = {"type": "dict", "schema": {name: _QUANTITY for name in RESOURCE_NAMES}}
+_QUANTITIES = {"type": "dict", "schema": {name: _quantity() for name in RESOURCE_NAMES}}
 _KEY = {"type": "string", "regex": QUALIFIED_NAME, "meta": {"format": "label-key"}}
 REGISTRY_RULES = {"type": "string", "regex": REGISTRY, "meta": {"format": "registry"}}
 
 APP_PARAMETERS: dict[str, Any] = {
     "name": {"type": "string", "required": True, "catalog_app": True},
-    "replicas": {"type": "integer", "min": 0, "check_with": "not_boolean"},
+    # Deployment.spec.replicas is an int32 in Kubernetes.
+    "replicas": {"type": "integer", "min": 0, "max": INT32_MAX, "check_with": "not_boolean"},
     "resources": {"type": "dict", "schema": {"limits": _QUANTITIES, "requests": _QUANTITIES}},
     "env": {
         "type": "dict",

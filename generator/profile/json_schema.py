@@ -38,6 +38,11 @@ def _rules(rules: dict[str, Any]) -> dict[str, Any]:
     for key, string_key, list_key in (("minlength", "minLength", "minItems"), ("maxlength", "maxLength", "maxItems")):
         if key in rules:
             out[list_key if is_list else string_key] = rules[key]
+    for key, json_key in (("min", "minimum"), ("max", "maximum")):
+        if key in rules:
+            out[json_key] = rules[key]
+    extra = rules.get("meta", {}).get("json_schema", {})  # what a `check_with` rule checks, as JSON Schema says it
+    out.update({key: _pattern(value) if key == "pattern" else value for key, value in extra.items()})
     if rules.get("unique_items"):
         out["uniqueItems"] = True
     inner = rules.get("schema")

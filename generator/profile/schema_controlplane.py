@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..kubernetes import LABEL_VALUE, QUALIFIED_NAME
 from ..platforms import NOTES
 from .model import BASE_VALUES_NONE, Platform, WaypointMode
-from .schema_types import _enum, _name, _pattern, _record, _version
+from .schema_types import _enum, _name, _pattern, _quantity, _record, _version
 from .schema_waypoints import TRUST_DOMAIN_RULES
 
 # Istio revision names (ztunnel, waypoints, CNI): DNS-1123 label characters, at most 56 long.
 REVISION = r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\Z"
 REVISION_MAX = 56
-# A Kubernetes resource quantity: 100m, 128Mi, 1, 0.5, 1e3.
-QUANTITY = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkMGTPE]|[KMGTPE]i)?\Z"
 ABSOLUTE_PATH = r"^/[^\s]*\Z"
 
 
@@ -27,8 +26,7 @@ def _flag() -> dict[str, Any]:
 
 
 def _quantities() -> dict[str, Any]:
-    quantity = {"type": ["string", "integer"], "regex": QUANTITY, "meta": {"format": "quantity"}}
-    return _record({name: dict(quantity) for name in ("cpu", "memory", "ephemeral-storage")})
+    return _record({name: _quantity() for name in ("cpu", "memory", "ephemeral-storage")})
 
 
 RESOURCES = _record({"requests": _quantities(), "limits": _quantities()})
@@ -50,7 +48,12 @@ WAYPOINTS = _record(
                 "type": "dict",
                 "schema": {
                     "name": _name(required=False),
-                    "labels": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "string"}},
+                    # Namespace labels, as Kubernetes spells them: a key or value it would refuse matches nothing.
+                    "labels": {
+                        "type": "dict",
+                        "keysrules": {"type": "string", "regex": QUALIFIED_NAME, "meta": {"format": "label-key"}},
+                        "valuesrules": {"type": "string", "regex": LABEL_VALUE, "meta": {"format": "label-value"}},
+                    },
                     "enable": _flag(),
                     **WAYPOINT_SETTINGS,
                 },

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..kubernetes import INT64_MAX, QUANTITY
+
 # Patterns end in \Z, not $: `$` also matches before a final newline ("caffeine\n").
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z"
 VERSION = r"^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z]+([.-][0-9A-Za-z]+)*)?\Z"  # every match parses (model.Version)
@@ -58,4 +60,15 @@ def _pattern(fmt: str, regex: str, maxlength: int, required: bool = False) -> di
         "regex": regex,
         "maxlength": maxlength,
         "meta": {"format": fmt},
+    }
+
+
+def _quantity() -> dict[str, Any]:
+    """A resource quantity (`100m`, `"0.5"`, `128Mi`, 2) that Kubernetes holds as written: its syntax,
+    at most 2^63-1 base units, to 1n (app_rules.AppRules._check_with_quantity). The JSON Schema says
+    the syntax and the range of a whole number; the rest is gen's to check."""
+    return {
+        "type": ["string", "integer"],
+        "check_with": "quantity",
+        "meta": {"format": "quantity", "json_schema": {"pattern": QUANTITY, "minimum": 0, "maximum": INT64_MAX}},
     }

@@ -63,24 +63,28 @@ class ProfileValidator(AppRules, cerberus.Validator):  # type: ignore[misc]
         """{'type': 'boolean'}"""
         if not constraint or not isinstance(value, list):
             return
-        first: dict[tuple[str, str], int] = {}
+        places: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (cluster, name) -> (entry, position)
         for index, item in _names_with_index(value):
             clusters = value[index].get("clusters")
             for position, cluster in enumerate(clusters if isinstance(clusters, list) else []):
-                if not isinstance(cluster, str):
-                    continue
-                key = (cluster, item)
-                if key in first and first[key] != index:
-                    self._error(field, DUPLICATE_PLACEMENT, index, position, item, cluster, first[key])
-                first.setdefault(key, index)
+                entries = places.setdefault((cluster, item), []) if isinstance(cluster, str) else None
+                if entries is not None and all(entry != index for entry, _ in entries):
+                    entries.append((index, position))
+        for (cluster, item), entries in places.items():
+            if len(entries) > 1:  # one error per namespace and cluster, at its second entry
+                (first, _), (index, position) = entries[:2]
+                more = tuple(entry for entry, _ in entries[2:])
+                self._error(field, DUPLICATE_PLACEMENT, index, position, item, cluster, first, more)
 
     def _report_repeats(self, field: str, items: Iterable[tuple[int, Any]], error: Any) -> None:
-        first: dict[Any, int] = {}
+        """One error per repeated value, at its second place, naming every other place: a list that
+        repeats one value 2,000 times has one problem, not 1,999."""
+        places: dict[Any, list[int]] = {}
         for index, item in items:
-            if item in first:
-                self._error(field, error, index, item, first[item])
-            else:
-                first[item] = index
+            places.setdefault(item, []).append(index)
+        for item, indexes in places.items():
+            if len(indexes) > 1:
+                self._error(field, error, indexes[1], item, indexes[0], tuple(indexes[2:]))
 
     def _check_with_cluster_ref(self, field: str, value: Any) -> None:
         declared = _names(self.root_document.get("clusters"))
@@ -282,29 +286,33 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
             f"needs at least {error.constraint} item(s)", "empty", path, f"add an item under `{key}:`"
         )
     if code == DUPLICATE_NAME.code:
-        index, name, first = error.info
+        index, name, first, more = error.info
         return Problem(
-            f"duplicate name '{name}' (also at {key}[{first}])",
+            f"duplicate name '{name}' (also at {_also_at(key, first, more)})",
             "duplicate-name",
             (*path, index, "name"),
-            f"names in `{key}` must be unique; rename or merge the two entries",
+            f"names in `{key}` must be unique; rename or merge the {'two' if not more else len(more) + 2} entries",
         )
     if code == DUPLICATE_PLACEMENT.code:
-        index, position, name, cluster, first = error.info
+        index, position, name, cluster, first, more = error.info
+        times = "twice" if not more else f"{len(more) + 2} times"
         return Problem(
-            f"namespace '{name}' is declared twice on cluster '{cluster}' (also at {key}[{first}])",
+            f"namespace '{name}' is declared {times} on cluster '{cluster}' (also at {_also_at(key, first, more)})",
             "duplicate-name",
             (*path, index, "clusters", position),
-            "a namespace exists once per cluster: merge the two entries, or drop the cluster from one "
-            "(the same name may differ between clusters, as in the middle of a migration)",
+            "a namespace exists once per cluster: "
+            + ("merge the two entries, or drop the cluster from one " if not more
+               else f"merge the {len(more) + 2} entries, or drop the cluster from all but one ")
+            + "(the same name may differ between clusters, as in the middle of a migration)",
         )
     if code == DUPLICATE_ITEM.code:
-        index, item, first = error.info
+        index, item, first, more = error.info
+        times = "twice" if not more else f"{len(more) + 2} times"
         return Problem(
-            f"{item!r} is listed twice (also at {key}[{first}])",
+            f"{item!r} is listed {times} (also at {_also_at(key, first, more)})",
             "duplicate-item",
             (*path, index),
-            "remove the repeated item",
+            "remove the repeated item" if not more else "remove the repeated items",
         )
     if code == UNDECLARED_CLUSTER.code:
         name, declared = error.info
@@ -332,6 +340,14 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
         )
     # Rules the schema uses that have no message of their own above.
     return Problem(f"invalid value {type_name(value)} ({error.rule}: {error.constraint})", "schema", path)
+
+
+def _also_at(key: str | int, first: int, more: tuple[int, ...], shown: int = 4) -> str:
+    """The other places of a repeated value: `namespaces[0]`, `namespaces[0], [2], [3], [4] and 1,995 more`."""
+    others = (first, *more)
+    places = ", ".join([f"{key}[{first}]", *(f"[{index}]" for index in others[1:shown])])
+    rest = len(others) - shown
+    return places + (f" and {rest:,} more" if rest > 0 else "")
 
 
 def _reference_hint(name: str, declared: list[str], where: str) -> str:

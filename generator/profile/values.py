@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..problems import Location, Problem, Severity
 from ..secrets.values import AliasError, Filtered, filter_secrets, tsb_secret_path
+from ..yaml_text import disagreements, read_yaml_1_1, shown
+from .load import CONSTRUCTION_ERRORS, _unconstructible_scalar
 from .model import BaseValuesRef
 
 # The first line of the header gen writes above merged values (a merged file may be a base again).
@@ -63,6 +66,47 @@ def strip_gen_header(text: str) -> tuple[str, int, tuple[str, ...]]:
     return "\n".join(lines[count:]), count, tuple(removed)
 
 
+def _dotted(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _readings(body: str, data: CommentedMap, ref: BaseValuesRef, offset: int) -> list[tuple[str, Problem]]:
+    """Where helm (YAML 1.1) reads the file otherwise than gen (YAML 1.2): `on`, `1:20`, `017`,
+    `1e3` unquoted. gen would have to guess which was meant, and the merged file would change what
+    helm reads either way: each is an error at its place, with the two spellings that settle it.
+    Returns (dotted path, problem) pairs, so that secrets removed later can be left out."""
+    try:
+        helm = read_yaml_1_1(body)
+    except (yaml.YAMLError, RecursionError, *CONSTRUCTION_ERRORS) as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = Location(ref.file, mark.line + 1 + offset, mark.column + 1) if mark else Location(ref.file, 1, 1)
+        problem = getattr(error, "problem", None) or str(error)
+        return [("", Problem(
+            f"base values file cannot be read as helm reads YAML (1.1): {problem}", "base-values", ref.path,
+            "quote the value there (\"...\") so that every YAML reader takes it as text", location=where,
+        ))]
+    found = []
+    for path, (line, column), helm_reads, gen_reads, at_key in disagreements(data, helm):
+        dotted = _dotted(path)
+        what = f"the key of '{dotted}'" if at_key else f"'{dotted}'"
+        found.append((dotted, Problem(
+            f"{what} reads as {shown(helm_reads)} in YAML 1.1 (as helm reads it) and as {shown(gen_reads)} in "
+            "YAML 1.2",
+            "ambiguous-value", ref.path,
+            f"write {shown(helm_reads)} or {shown(gen_reads)}, whichever is meant: gen writes only values that "
+            "every YAML reader reads alike",
+            location=Location(ref.file, line + 1 + offset, column + 1),
+        )))
+    return found
+
+
+def _under(dotted: str, removed: set[str]) -> bool:
+    return any(dotted == gone or dotted.startswith((gone + ".", gone + "[")) for gone in removed)
+
+
 def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]:
     def problem(message: str, hint: str, location: Location | None = None) -> list[Problem]:
         return [Problem(message, "base-values", ref.path, hint, location=location)]
@@ -78,8 +122,20 @@ def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]
     except (OSError, UnicodeDecodeError) as error:
         return None, problem(f"cannot read base values file {ref.file}: {error}", "save it as a UTF-8 YAML file")
     body, offset, removed_before = strip_gen_header(text)
+    reader = YAML(typ="rt")
+    root = None
     try:
-        data = YAML(typ="rt").load(body)
+        root = reader.compose(body)
+        data = reader.constructor.construct_document(root) if root is not None else None
+    except RecursionError:
+        return None, problem("base values file nests too deep to read", "flatten the file")
+    except CONSTRUCTION_ERRORS as error:  # `2001-13-45`, `!!int abc`: parsed, but no value
+        found_at = _unconstructible_scalar(YAML(typ="rt"), root) if root is not None else None
+        (line, column), reason = found_at if found_at else ((1, 1), str(error))
+        return None, problem(
+            f"base values file holds a value YAML cannot read: {reason}",
+            "quote the value to make it a string, or correct it", Location(ref.file, line + offset, column),
+        )
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Location(ref.file, mark.line + 1 + offset, mark.column + 1) if mark else Location(ref.file, 1, 1)
@@ -90,6 +146,7 @@ def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]
         data = CommentedMap()
     if not isinstance(data, CommentedMap):
         return None, problem("base values must be a YAML mapping (the output of `helm get values`)", "check the file")
+    readings = _readings(body, data, ref, offset)  # on the file as written, before anything is removed
     try:
         data, filtered = filter_secrets(data, frozenset(ref.not_secret))
     except AliasError as error:
@@ -110,6 +167,10 @@ def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]
         for removed in filtered.removed
     ]
     dropped = dict.fromkeys((*removed_before, *(removed.path for removed in filtered.removed)))
+    gone = {removed.path for removed in filtered.removed}
+    errors = [problem for dotted, problem in readings if not dotted or not _under(dotted, gone)]
+    if errors:  # a secret's value is never named, even in an error
+        return None, [*errors, *warnings]
     return LoadedValues(ref, data, tuple(dropped), filtered.kept_values), warnings + _keep_problems(ref, data, filtered)
 
 

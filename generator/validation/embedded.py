@@ -5,14 +5,13 @@ fields, wrong types, enums, missing required fields, and YAML 1.1 readings such 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import jsonschema_rs
-import yaml
 
+from ..yaml_text import Yaml11Loader as Yaml11Loader  # YAML as Kubernetes tooling reads it
 from .kubernetes import KUBERNETES_VERSION, kubernetes_schema
 from .pack import VALUES_SCHEMAS, resource_schemas
 
@@ -33,22 +32,6 @@ def format_json_path(path: JsonPath) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(document)"
-
-
-class Yaml11Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """YAML as Kubernetes tooling reads it (YAML 1.1): `y`, `n`, `yes`, `off`... are booleans."""
-
-
-_BOOLEAN_WORDS = {"y": True, "yes": True, "true": True, "on": True, "n": False, "no": False, "false": False,
-                  "off": False}
-Yaml11Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"),
-    list("yYnNtTfFoO"),
-)
-Yaml11Loader.add_constructor(
-    "tag:yaml.org,2002:bool", lambda loader, node: _BOOLEAN_WORDS[loader.construct_scalar(node).lower()]
-)
 
 
 class EmbeddedValidator:
