@@ -4,15 +4,18 @@ merged with secrets kept out, and the gates that keep a cluster from a half-enab
 from __future__ import annotations
 
 import difflib
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from ruamel.yaml import YAML
 
 from conftest import FIXTURES, PROFILES
 from generator.pipeline import render_profile
 from generator.problems import Problem, Severity
+from generator.tree import Status, render_tree
 from helpers import render_into, tree, variant, write_profile
 from test_errors import assert_at, only, problems_of
 
@@ -398,3 +401,17 @@ def test_an_invalid_profile_exits_2_with_the_located_message(tmp_path: Path) -> 
     line, column = text.splitlines().index("    ztunnelRevision: Canary") + 1, 22
     assert result.exit_code == 2
     assert f"{path}:{line}:{column}: error: clusters[0].ambient.ztunnelRevision: 'Canary' is not a revision" in result.stderr
+
+
+def test_a_live_overlay_item_of_an_odd_shape_is_refused_not_a_crash(tmp_path: Path) -> None:
+    """Found by the fuzzer: a list where the live overlay's apiVersion belongs made the merge's
+    identity unhashable (exit 3). Any shape is an identity now; the merged file's schema refuses it."""
+    text = (PROFILES / "values" / "gke-prod-west-0.yaml").read_text("utf-8")
+    odd = text.replace("apiVersion: install.xcp.tetrate.io/v1alpha1", "apiVersion: []", 1)
+    assert odd != text
+    shutil.copytree(PROFILES, tmp_path / "profiles")
+    (tmp_path / "profiles" / "values" / "gke-prod-west-0.yaml").write_text(odd, "utf-8")
+    outcome = render_tree(tmp_path / "profiles" / "multi-platform.yaml", tmp_path / "out")
+    assert outcome.status is Status.INVALID and not (tmp_path / "out").exists()
+    (problem,) = [p for p in outcome.problems if p.is_error]
+    assert problem.rule == "output-schema" and "overlays[0].apiVersion: [] is not of type" in problem.message

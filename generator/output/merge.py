@@ -26,20 +26,25 @@ class UnprovenMerge(Exception):
     """The merged text does not read back as the merged data: a bug in gen's writer."""
 
 
-def _identity(item: Any) -> Any:
-    """What makes an item of a list the same item in base and overlay; None: no identity."""
+def _identity(item: Any) -> tuple[str, ...] | None:
+    """What makes an item of a list the same item in base and overlay; None: no identity. Each part
+    is spelled out, so that a live value of any shape (a list where a name belongs) is a key too."""
     if not isinstance(item, dict):
         return None
     if {"apiVersion", "kind", "name"} <= set(item):
-        return ("overlay", item["apiVersion"], item["kind"], item["name"])
+        return _key("overlay", item["apiVersion"], item["kind"], item["name"])
     if "path" in item:  # a patch: the same path, and for an env entry the same variable
         value = item.get("value")
-        return ("patch", item["path"], value.get("name") if isinstance(value, dict) else repr(_plain(value)))
+        return _key("patch", item["path"], value.get("name") if isinstance(value, dict) else value)
     if "name" in item:
-        return ("name", item["name"])
+        return _key("name", item["name"])
     if "selector" in item:
-        return ("selector", repr(_plain(item["selector"])))
+        return _key("selector", item["selector"])
     return None
+
+
+def _key(kind: str, *parts: Any) -> tuple[str, ...]:
+    return (kind, *(repr(_plain(part)) for part in parts))
 
 
 def _plain(value: Any) -> Any:

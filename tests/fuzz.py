@@ -1,0 +1,189 @@
+"""The hostile-input fuzzer's harness: mutate an example profile (or the files it names: base values,
+policies; or a rendered tree's ledger), run gen on it in this process, and say what went wrong.
+
+A case passes when gen ends with exit 0 or 2 (never an exception, which the console turns into
+exit 3, and never a hang), touches nothing outside its output folder, writes no secret-shaped value
+it was given, and, where a hostile string replaced a benign one and both renders succeed, writes
+the same structure as the benign render with the hostile string verbatim as one scalar where the
+benign one stood (no YAML injection). tests/test_fuzz.py runs a bounded, derandomized slice;
+`GEN_FUZZ_EXAMPLES=100000 python -m pytest tests/test_fuzz.py -q` is the long run (README).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.tree import Status, render_tree
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "profiles"
+FUZZED = ("caffeine.yaml", "greenfield.yaml", "brownfield.yaml", "multi-platform.yaml", "demo-apps.yaml")
+HANG_SECONDS = 30
+MARKER = "fuzzmarker"
+
+HOSTILE = (
+    "a\nb: c", "x: y", "- item", "{{ 7*7 }}", "{% raw %}", "${HOME}", "$(id)", "`id`", "'", '"', "\\",
+    "on", "off", "yes", "no", "y", "n", "~", "null", "1:20", "0o17", "0x1F", "1_000", ".inf", "1e30",
+    "#comment", "&anchor", "*alias", "!!python/object:os.system", "<<", "---", "...", "\u0085",
+    "\u2028", "\u2029", "\t", "\r", "a" * 5000, "ünïcödé ✓ 𝄞", "../../etc/passwd", "/dev/zero",
+)
+SWAPS: tuple[Any, ...] = (0, -1, 2**63, 10**30, 1e30, float("inf"), True, None, [], {}, "", [1, 2], {"a": 1})
+SECRETS = (
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAfuzzfuzzfuzzfuzzfuzzfuzzfuzz\n-----END RSA PRIVATE KEY-----",
+    "postgres://admin:Sup3rS3cretFuzz@db.example.com/prod",
+    "AKIAFUZZFUZZFUZZFUZZ",
+)
+
+
+@dataclass(frozen=True)
+class Mutation:
+    kind: str  # swap | hostile | delete | duplicate | secret
+    path: tuple[str | int, ...]
+    value: Any = None
+
+    def describe(self) -> str:
+        return f"{self.kind} at {'.'.join(map(str, self.path)) or '(root)'}: {self.value!r}"[:300]
+
+
+def leaves(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every path in `data`, containers included (deepest last)."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from leaves(value, (*path, index))
+
+
+def apply(data: Any, mutation: Mutation) -> Any:
+    """A copy of `data` with the mutation made."""
+    copy = json.loads(json.dumps(data))
+    if not mutation.path:
+        return mutation.value
+    parent = copy
+    for part in mutation.path[:-1]:
+        parent = parent[part]
+    last = mutation.path[-1]
+    if mutation.kind == "delete":
+        del parent[last]
+    elif mutation.kind == "duplicate":
+        parent.insert(last, json.loads(json.dumps(parent[last])))  # type: ignore[arg-type]
+    else:
+        parent[last] = mutation.value
+    return copy
+
+
+def dump(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**6)
+
+
+def _snapshot(folder: Path, skip: Path) -> dict[str, str]:
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if skip in path.parents or path == skip or not path.is_file() or path.is_symlink():
+            continue
+        found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+class Hang(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise Hang(f"no answer in {HANG_SECONDS} s")
+
+
+@dataclass(frozen=True)
+class Run:
+    status: str  # ok | invalid | crash | hang
+    detail: str = ""
+    tree: dict[str, str] | None = None  # rendered files (text), when ok
+
+
+def run_gen(work: Path, profile: str) -> Run:
+    """`gen render work/profile --out work/out`, in this process, bounded in time."""
+    out = work / "out"
+    before = _snapshot(work, out)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(HANG_SECONDS)
+    try:
+        outcome = render_tree(work / profile, out)
+    except Hang as error:
+        return Run("hang", str(error))
+    except Exception as error:  # what the console reports as exit 3
+        return Run("crash", f"{type(error).__name__}: {error}"[:500])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    if _snapshot(work, out) != before:
+        return Run("crash", "gen changed a file outside its output folder")
+    if outcome.status is Status.INVALID:
+        return Run("invalid", "; ".join(p.message for p in outcome.problems[:3]))
+    if outcome.status is not Status.OK or outcome.root is None:
+        return Run("crash", f"unexpected status {outcome.status}")
+    tree = {str(p.relative_to(outcome.root)): p.read_text("utf-8") for p in sorted(outcome.root.rglob("*"))
+            if p.is_file() and "/.gen/" not in f"/{p.relative_to(outcome.root)}"}
+    return Run("ok", tree=tree)
+
+
+def workspace(folder: Path, profile: str, data: Any) -> Path:
+    """A copy of the examples' folder (the files profiles name) with `profile` replaced."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(EXAMPLES, folder, ignore=shutil.ignore_patterns("*.yaml"), dirs_exist_ok=True)
+    for name in ("values", "policies"):
+        shutil.copytree(EXAMPLES / name, folder / name, dirs_exist_ok=True)
+    (folder / profile).write_text(dump(data), "utf-8")
+    return folder
+
+
+def _documents(tree: dict[str, str]) -> dict[str, list[Any]]:
+    parsed = {}
+    for name, text in tree.items():
+        if name.endswith((".yaml", ".yml")):
+            parsed[name] = list(yaml.safe_load_all(text))
+    return parsed
+
+
+def _replace(data: Any, marker: str, value: str) -> Any:
+    if isinstance(data, str):
+        return data.replace(marker, value)
+    if isinstance(data, dict):
+        return {_replace(k, marker, value): _replace(v, marker, value) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_replace(item, marker, value) for item in data]
+    return data
+
+
+def structure_problem(benign: dict[str, str], hostile: dict[str, str], value: str) -> str | None:
+    """None if the hostile tree is the marker tree with the marker replaced by `value`, object by
+    object (the file names may hold the value too)."""
+    expected = {_replace(name, MARKER, value): _replace(docs, MARKER, value) for name, docs in _documents(benign).items()}
+    found = _documents(hostile)
+    if set(expected) != set(found):
+        return f"files differ: {sorted(set(expected) ^ set(found))[:5]}"
+    for name, documents in expected.items():
+        if documents != found[name]:
+            return f"{name}: structure differs from the benign render's"
+    return None
+
+
+def secret_problem(tree: dict[str, str]) -> str | None:
+    for name, text in tree.items():
+        for secret in SECRETS:
+            for line in secret.splitlines():
+                if len(line) > 12 and line in text and "BEGIN" not in line and "END" not in line:
+                    return f"{name} holds secret text {line[:20]!r}"
+            if secret in text:
+                return f"{name} holds a planted secret"
+    return None

@@ -1,0 +1,113 @@
+"""The hostile-input fuzzer (tests/fuzz.py): example profiles, their base values and policy files,
+and rendered ledgers, mutated by hypothesis (type swaps, hostile strings in every leaf, deletions,
+duplications, huge values, planted secrets). CI runs a bounded, derandomized slice; set
+GEN_FUZZ_EXAMPLES for a long run (README, "What gen guarantees")."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fuzz import (
+    EXAMPLES, FUZZED, HOSTILE, MARKER, SECRETS, SWAPS, Mutation, apply, dump, leaves, run_gen, secret_problem,
+    structure_problem, workspace,
+)
+
+EXAMPLES_TO_RUN = int(os.environ.get("GEN_FUZZ_EXAMPLES", "30"))
+VALUES = "values/gke-prod-west-0.yaml"  # multi-platform's base values
+POLICY = "policies/legacy/httpbin-get-only.yaml"  # waypoints' legacy policy
+
+
+def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+@st.composite
+def mutations(draw: st.DrawFn, data: Any) -> Mutation:
+    paths = [path for path, _ in leaves(data) if path]
+    path = draw(st.sampled_from(paths))
+    value = _at(data, path)
+    kind = draw(st.sampled_from(["swap", "hostile", "hostile", "delete", "duplicate", "secret"]))
+    if kind in ("hostile", "secret") and not isinstance(value, str):
+        kind = "swap"
+    if kind == "duplicate" and not isinstance(path[-1], int):
+        kind = "delete"
+    if kind == "swap":
+        return Mutation(kind, path, draw(st.sampled_from(SWAPS)))
+    if kind == "hostile":
+        hostile = draw(st.sampled_from(HOSTILE) | st.text(min_size=1, max_size=40))
+        return Mutation(kind, path, hostile)
+    if kind == "secret":
+        return Mutation(kind, path, draw(st.sampled_from(SECRETS)))
+    return Mutation(kind, path)
+
+
+def _load(name: str) -> Any:
+    return yaml.safe_load((EXAMPLES / name).read_text("utf-8"))
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[str, str, Mutation]:
+    """(profile, the file mutated, the mutation)."""
+    target = draw(st.sampled_from(["profile"] * 6 + ["values", "policy", "ledger"]))
+    if target == "values":
+        return "multi-platform.yaml", VALUES, draw(mutations(_load(VALUES)))
+    if target == "policy":
+        return "waypoints.yaml", POLICY, draw(mutations(_load(POLICY)))
+    profile = draw(st.sampled_from(FUZZED))
+    if target == "ledger":
+        return profile, "ledger", draw(mutations(_ledger(profile)))
+    return profile, profile, draw(mutations(_load(profile)))
+
+
+_LEDGERS: dict[str, Any] = {}
+
+
+def _ledger(profile: str) -> Any:
+    if profile not in _LEDGERS:
+        _LEDGERS[profile] = json.loads((EXAMPLES.parent / "out" / Path(profile).stem / ".gen" / "manifest.json").read_text())
+    return _LEDGERS[profile]
+
+
+def _workspace(folder: Path, profile: str, target: str, mutation: Mutation | None) -> Path:
+    data = _load(profile) if target != profile or mutation is None else apply(_load(profile), mutation)
+    work = workspace(folder, profile, data)
+    if mutation is not None and target not in (profile, "ledger"):
+        (work / target).write_text(dump(apply(_load(target), mutation)), "utf-8")
+    return work
+
+
+@settings(max_examples=EXAMPLES_TO_RUN, derandomize=EXAMPLES_TO_RUN <= 100, deadline=None,
+          suppress_health_check=list(HealthCheck), database=None)
+@given(cases())
+def test_hostile_input_never_crashes_injects_or_leaks(tmp_path_factory: Any, case: tuple[str, str, Mutation]) -> None:
+    profile, target, mutation = case
+    base = tmp_path_factory.mktemp("fuzz")
+    if target == "ledger":
+        work = _workspace(base / "hostile", profile, target, None)
+        first = run_gen(work, profile)
+        assert first.status == "ok", first.detail
+        ledger = next((work / "out").glob("*/.gen/manifest.json"))
+        ledger.write_text(json.dumps(apply(json.loads(ledger.read_text()), mutation)), "utf-8")
+    else:
+        work = _workspace(base / "hostile", profile, target, mutation)
+    run = run_gen(work, profile)
+    assert run.status in ("ok", "invalid"), f"{mutation.describe()} of {target}: {run.status}: {run.detail}"
+    if run.status != "ok" or run.tree is None:
+        return
+    leak = secret_problem(run.tree)
+    assert leak is None, f"{mutation.describe()} of {target}: {leak}"
+    if mutation.kind == "hostile" and target != "ledger":
+        marked = run_gen(_workspace(base / "benign", profile, target, Mutation("hostile", mutation.path, MARKER)),
+                         profile)
+        if marked.status == "ok" and marked.tree is not None:
+            problem = structure_problem(marked.tree, run.tree, mutation.value)
+            assert problem is None, f"{mutation.describe()} of {target}: {problem}"
