@@ -16,7 +16,7 @@ from . import __version__
 from .matrix_report import MatrixFormat
 from .profile.model import Platform
 from .report import ReportFormat, format_problems
-from .run import EXIT_INVALID, mode_of, render_profiles, report
+from .run import EXIT_INVALID, mode_of, render_profiles, report, waiting_note
 
 NO_MATRIX = "no matrix was computed"
 
@@ -101,7 +101,7 @@ def plan_command(
             sys.stdout.write(text)
             raise typer.Exit(0)
         raise typer.Exit(report(outcome, fmt))
-    raise typer.Exit(report(plan_tree(profile, out, mode_of(check, diff), force), fmt))
+    raise typer.Exit(report(plan_tree(profile, out, mode_of(check, diff), force, waiting_note(fmt)), fmt))
 
 
 @app.command()
