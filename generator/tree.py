@@ -102,26 +102,34 @@ def render_tree(
 
     unsafe = check_output_root(out)
     with ExitStack() as held:
+        locked: list[Path] = []
+
+        def lock(root: Path) -> None:
+            if mode is Mode.WRITE and not locked:
+                held.enter_context(tree_lock(root, waiting))
+                locked.append(root)
 
         def claim(root: Path) -> bool:
-            """The profile's tree is known: whether it may be read, locked first if it is to be written."""
-            if unsafe:
+            """The profile's tree is known: whether it may be read, locked first if it is to be
+            written (with no output folder yet there is nothing to read, and nothing is made yet)."""
+            if unsafe or not out.is_dir():
                 return False
-            if mode is Mode.WRITE:
-                held.enter_context(tree_lock(root, waiting))
+            lock(root)
             return True
 
+        warnings: list[Problem] = []
         try:
             result = render_profile(profile, None, phase, out, ledgers, claim)
+            warnings = list(result.warnings)
+            root = out / result.profile
+            unsafe = unsafe or check_output_root(root, profile)
+            if unsafe:
+                return Outcome(Status.INVALID, [*warnings, *unsafe])
+            lock(root)
         except ProfileError as error:
             return Outcome(Status.INVALID, [*error.problems, *unsafe])
         except WriteError as error:  # the lock could not be taken
-            return Outcome(Status.INVALID, error.problems)
-        warnings = list(result.warnings)
-        root = out / result.profile
-        unsafe = unsafe or check_output_root(root, profile)
-        if unsafe:
-            return Outcome(Status.INVALID, [*warnings, *unsafe])
+            return Outcome(Status.INVALID, [*warnings, *error.problems])
 
         def inputs() -> Inputs | None:
             fingerprint = inputs_fingerprint(profile, result.plan.sources, phase)
