@@ -1,4 +1,6 @@
-"""Reading a file gen did not write, within bounds: a regular file only (a FIFO waits for a writer
+"""Reading a file gen did not write, within bounds, and writing one file without following a link.
+
+Reading: within bounds: a regular file only (a FIFO waits for a writer
 that may never come, a device such as /dev/zero never ends, a folder is not text), and at most a
 given size. Each refusal is an `OSError` (its `strerror` says why in words), so every caller that
 already copes with an unreadable file copes with these too.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 MiB = 1 << 20
@@ -75,3 +78,21 @@ def line_and_column(data: bytes, offset: int) -> tuple[int, int]:
     start = data.rfind(b"\n", 0, offset) + 1
     column = len(data[start:offset].decode("utf-8", "replace")) + 1
     return data.count(b"\n", 0, offset) + 1, column
+
+
+def replace_file(path: Path, data: bytes, exclusive: bool = False) -> None:
+    """Write `path` (mode 0644) as a new file beside it, then renamed over whatever is at `path`
+    (a link there is replaced, never written through), or, `exclusive`, linked in only if nothing is
+    there (FileExistsError otherwise). Raises OSError; a failed write leaves `path` as it was."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)
+        if exclusive:
+            os.link(temporary, path, follow_symlinks=False)
+        else:
+            os.replace(temporary, path)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
