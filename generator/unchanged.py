@@ -87,6 +87,8 @@ def unchanged_tree(
         return None
     for ledger_file in sorted(out.glob(f"*/{LEDGER}")):
         root = ledger_file.parents[1]
+        if root.name.startswith("."):  # a staging folder (a killed render's may hold a whole tree)
+            continue
         try:
             ledger = read_ledger(root)
         except WriteError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -15,7 +16,7 @@ import pytest
 
 from conftest import PROFILES
 from generator.output import write
-from generator.tree import Status, render_tree
+from generator.tree import Mode, Status, render_tree
 from helpers import render_into, tree, variant
 
 X_PROFILE = ("profile: caffeine", "profile: caffeine-x")
@@ -182,3 +183,14 @@ def test_only_staging_folders_whose_builder_is_gone_are_removed(tmp_path: Path) 
     reported = {Path(p.location.file).name for p in outcome.problems if p.rule == "staging-folder" and p.location}
     assert reported == {names["running"], names["elsewhere"], names["older gen"]}
     assert tree(root) == tree(render_into(changed, tmp_path / "fresh"))
+
+
+def test_a_whole_tree_left_in_a_staging_folder_is_never_taken_for_the_tree(tmp_path: Path) -> None:
+    """A render killed between its last write and the swap leaves a staging folder that holds the
+    new tree and its ledger: the no-change probe must not answer "up to date" from it."""
+    out = tmp_path / "out"
+    render_into(PROFILES / "caffeine.yaml", out)
+    changed, _ = variant(tmp_path, ACME, name="caffeine.yaml")
+    shutil.copytree(render_into(changed, tmp_path / "fresh"), out / ".gen-staging-caffeine.1.0-1.host.abcd1234")
+    outcome = render_tree(changed, out, Mode.CHECK)
+    assert outcome.status is Status.DRIFT and outcome.root == out / "caffeine", outcome.summary
