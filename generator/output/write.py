@@ -25,7 +25,8 @@ from ..parallel import in_slices
 from .changes import ChangeSet, Conflict, compute_changes
 from .guard import WriteError, refuse, write_problem
 from .ledger import LEDGER, Inputs, Ledger, digest
-from .lock import clear_abandoned, staging_prefix
+from .lock import clear_abandoned, staging_prefix, tree_lock
+from .tree_root import tree_root_problems
 
 if TYPE_CHECKING:  # rendering is not loaded on the no-change path
     from .render import RenderedFile
@@ -249,15 +250,20 @@ def refuse_foreign(changes: ChangeSet, force: bool) -> None:
 def write_tree(
     root: Path, profile: str, files: list[RenderedFile], source: str | None = None, force: bool = False
 ) -> WriteReport:
-    """Compute the changes and apply them; refuses (WriteError) what gen may not do."""
-    try:
-        changes = compute_changes(root, profile, files)
-    except OSError as error:
-        raise refuse(error.filename or root, f"cannot read: {error.strerror}", "check the output folder") from None
-    if source is not None:
-        check_source(changes, source, force)
-    refuse_foreign(changes, force)
-    return apply_changes(changes, source, force)
+    """Compute the changes and apply them, holding the tree's lock; refuses (WriteError) what gen
+    may not do."""
+    refused = tree_root_problems(root, force)
+    if refused:
+        raise WriteError(refused)
+    with tree_lock(root):
+        try:
+            changes = compute_changes(root, profile, files)
+        except OSError as error:
+            raise refuse(error.filename or root, f"cannot read: {error.strerror}", "check the output folder") from None
+        if source is not None:
+            check_source(changes, source, force)
+        refuse_foreign(changes, force)
+        return apply_changes(changes, source, force)
 
 
 def conflict_message(conflict: Conflict) -> str:
