@@ -43,7 +43,7 @@ def plain_render(argv: list[str]) -> PlainRender | None:
             force = True
         elif word == "--out":
             value = next(words, None)
-            if value is None or value.startswith("-"):
+            if not value or value.startswith("-"):  # an empty one is refused by the commands
                 return None
             out = Path(value)
         elif word.startswith("--out=") and len(word) > len("--out="):

@@ -13,10 +13,11 @@ import typer
 # Only what every command needs is imported here; each command imports the rest, so that a
 # no-change `gen render` starts without loading templates, schemas or validators.
 from . import __version__
+from .cli_paths import path_argument, refuse_path, write_output_file
 from .matrix_report import MatrixFormat
 from .profile.model import Platform
 from .report import ReportFormat, format_problems
-from .run import EXIT_INVALID, mode_of, render_profiles, report
+from .run import EXIT_INVALID, mode_of, render_profiles, report, waiting_note
 
 NO_MATRIX = "no matrix was computed"
 
@@ -52,10 +53,11 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Replace files edited
 @app.command()
 def render(
     profiles: Annotated[
-        list[Path], typer.Argument(help="Profile YAML files.", metavar="PROFILE...", show_default=False)
+        list[Path], typer.Argument(help="Profile YAML files.", metavar="PROFILE...", show_default=False, parser=path_argument)
     ],
     out: Annotated[
-        Path, typer.Option("--out", help="Output folder; each tree goes to OUT/<profile name>/.")
+        Path, typer.Option("--out", help="Output folder; each tree goes to OUT/<profile name>/.", metavar="DIR",
+                            parser=path_argument)
     ] = Path("out"),
     fmt: FormatOption = ReportFormat.TEXT,
     check: Annotated[
@@ -76,9 +78,11 @@ def render(
 
 @app.command("plan")
 def plan_command(
-    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False,
+                                                parser=path_argument)],
     out: Annotated[
-        Path, typer.Option("--out", help="Output folder; the plan goes to OUT/<profile name>/migration/.")
+        Path, typer.Option("--out", help="Output folder; the plan goes to OUT/<profile name>/migration/.",
+                            metavar="DIR", parser=path_argument)
     ] = Path("out"),
     fmt: FormatOption = ReportFormat.TEXT,
     check: Annotated[
@@ -101,13 +105,14 @@ def plan_command(
             sys.stdout.write(text)
             raise typer.Exit(0)
         raise typer.Exit(report(outcome, fmt))
-    raise typer.Exit(report(plan_tree(profile, out, mode_of(check, diff), force), fmt))
+    raise typer.Exit(report(plan_tree(profile, out, mode_of(check, diff), force, waiting_note(fmt)), fmt))
 
 
 @app.command()
 def schema(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the schema to this file instead of stdout.")
+        Path | None, typer.Option("--output", "-o", help="Write the schema to this file instead of stdout.",
+                                   metavar="FILE", parser=path_argument)
     ] = None,
 ) -> None:
     """Print the profile's JSON Schema (for yaml-language-server and other validators)."""
@@ -117,7 +122,7 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, "utf-8")
+        write_output_file(output, text)
 
 
 @app.command()
@@ -128,7 +133,8 @@ def init(
     ] = None,
     name: Annotated[str, typer.Option("--name", help="The profile's name.")] = "my-estate",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the profile to this file instead of stdout.")
+        Path | None, typer.Option("--output", "-o", help="Write the profile to this file instead of stdout.",
+                                   metavar="FILE", parser=path_argument)
     ] = None,
 ) -> None:
     """Print a commented starter profile for PLATFORM that renders as it is."""
@@ -145,16 +151,13 @@ def init(
     text = starter_profile(platform, names, name)
     if output is None:
         sys.stdout.write(text)
-    elif output.exists():
-        sys.stderr.write(f"gen: {output} exists; refusing to overwrite it\n")
-        raise typer.Exit(EXIT_INVALID)
     else:
-        output.write_text(text, "utf-8")
+        write_output_file(output, text, exclusive=True)
 
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Manifest files or folders.", metavar="PATH...")],
+    paths: Annotated[list[Path], typer.Argument(help="Manifest files or folders.", metavar="PATH...", parser=path_argument)],
     kubeconform: Annotated[
         bool, typer.Option("--kubeconform", help="Also run kubeconform (GEN_KUBECONFORM or PATH), offline.")
     ] = False,
@@ -187,13 +190,19 @@ app.add_typer(schemas_app, name="schemas")
 
 @schemas_app.command("export")
 def schemas_export(
-    directory: Annotated[Path, typer.Argument(help="Where to write the schemas.", metavar="DIR")],
+    directory: Annotated[Path, typer.Argument(help="Where to write the schemas.", metavar="DIR", parser=path_argument)],
 ) -> None:
     """Write the pack and the Kubernetes schemas in kubeconform's layout, and print how to use them."""
-    from .validation.export import export_schemas, kubeconform_locations
+    from .validation.export import export_problem, export_schemas, kubeconform_locations
     from .validation.kubernetes import KUBERNETES_VERSION
 
-    written = export_schemas(directory)
+    problem = export_problem(directory)
+    if problem is not None:
+        raise refuse_path(*problem)
+    try:
+        written = export_schemas(directory)
+    except OSError as error:
+        raise refuse_path(Path(error.filename or directory), f"cannot be written: {error.strerror}") from None
     typer.echo(f"wrote {len(written)} schemas under {directory}; validate with:")
     locations = " ".join(f"-schema-location '{location}'" for location in kubeconform_locations(directory))
     typer.echo(f"  kubeconform -strict -summary -kubernetes-version {KUBERNETES_VERSION} {locations} <files>")
@@ -201,7 +210,8 @@ def schemas_export(
 
 @app.command()
 def matrix(
-    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False)],
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False,
+                                                parser=path_argument)],
     namespaces: Annotated[
         bool, typer.Option("--namespaces", help="Pairs of namespaces (cluster/namespace) instead of workspaces.")
     ] = False,

@@ -6,7 +6,7 @@ load -> validate -> resolve -> check -> plan -> render, all in memory. Writing i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -29,7 +29,7 @@ from .output.batch import render_all
 from .output.cache import RenderCache
 from .output.guard import WriteError
 from .output.layering import layering_problems
-from .output.ledger import Ledger, read_ledger
+from .output.ledger import Ledger, ledger_stamp, read_ledger
 from .profile.validate import validate
 from .secrets.gate import gate_problems
 from .secrets.profile import profile_secrets
@@ -108,14 +108,17 @@ def render_profile(
     phase: str | None = None,
     out: Path | None = None,
     ledgers: Mapping[Path, Ledger] | None = None,
+    claim: Callable[[Path], bool] | None = None,
 ) -> RenderResult:
     """Every file the profile renders (as of `phase`, default `migration.at`); raises ProfileError with
     all problems if it is invalid. With `out`, files the tree there provably holds already are
-    read back instead of rendered (output/cache.py); `ledgers` are those read already, by root."""
+    read back instead of rendered (output/cache.py); `ledgers` are those read already, by root.
+    `claim` is called with the tree's root before it is read (it may lock it, or forbid reading it)."""
     loaded, planned, problems = check_profile(path, display_name, phase)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
-    cache = _cache(out / planned.profile, ledgers or {}) if out is not None else None
+    root = out / planned.profile if out is not None else None
+    cache = _cache(root, ledgers or {}) if root is not None and (claim is None or claim(root)) else None
     rendered = render_all(planned, cache)
     if rendered.problems:
         raise ProfileError([*problems, *_locate(rendered.problems, loaded)])
@@ -153,7 +156,9 @@ def _policy_files(directory: Path, planned: Plan | None) -> list[Path]:
 
 def _cache(root: Path, ledgers: Mapping[Path, Ledger]) -> RenderCache | None:
     try:
-        ledger = ledgers.get(root) or read_ledger(root)
+        ledger = ledgers.get(root)
+        if ledger is None or ledger.stamp != ledger_stamp(root):  # none yet, or rewritten since it was read
+            ledger = read_ledger(root)
     except WriteError:
         return None  # not a ledger gen can read: the writer reports it
     return RenderCache(root, ledger) if ledger is not None else None

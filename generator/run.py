@@ -9,6 +9,7 @@ folder or usage; 3 internal error (a bug in gen: please report it).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .progress import progress
@@ -37,6 +38,16 @@ def report(outcome: Outcome, fmt: ReportFormat) -> int:
     return {Status.OK: EXIT_OK, Status.DRIFT: EXIT_DRIFT, Status.INVALID: EXIT_INVALID}[outcome.status]
 
 
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def waiting_note(fmt: ReportFormat) -> Callable[[str], None] | None:
+    """Where to say that another gen holds a tree's lock: stderr, unless it carries JSON or annotations."""
+    return _say if fmt is ReportFormat.TEXT else None
+
+
 def render_profiles(
     profiles: list[Path], out: Path, fmt: ReportFormat, mode: Mode, force: bool, phase: str | None
 ) -> int:
@@ -44,7 +55,7 @@ def render_profiles(
     exit_code = EXIT_OK
     with progress(len(profiles)) as advance:
         for profile in profiles:
-            outcome = render_tree(profile, out, mode, force, phase)
+            outcome = render_tree(profile, out, mode, force, phase, waiting_note(fmt))
             advance(str(profile))
             exit_code = max(exit_code, report(outcome, fmt))
     return exit_code

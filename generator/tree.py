@@ -6,6 +6,7 @@ Pure orchestration of the stages; the CLI prints what comes back and maps it to 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +16,9 @@ from .output.changes import ChangeSet, compute_changes
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError, check_output_root, write_warning
 from .output.ledger import Inputs, Ledger, source_of
+from .output.lock import tree_lock
 from .output.nested import in_nested_trees
+from .output.tree_root import tree_root_problems
 from .output.write import apply_changes, check_source, conflict_message, refuse_foreign
 from .problems import Problem, ProfileError, Severity
 from .report import NOTHING_WRITTEN, PARTIAL_WRITE
@@ -74,8 +77,16 @@ def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
 
 
 def render_tree(
-    profile: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False, phase: str | None = None
+    profile: Path,
+    out: Path,
+    mode: Mode = Mode.WRITE,
+    force: bool = False,
+    phase: str | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> Outcome:
+    """Render `profile` into its tree under `out` (or compare, `mode`). A write holds the tree's lock
+    (output/lock.py) from before the tree is read until it is written; `waiting` is told when
+    another gen holds it."""
     ledgers: dict[Path, Ledger] = {}  # read by the no-change probe: the full path reads none twice
     unchanged = unchanged_tree(profile, out, phase, ledgers)
     if unchanged is not None:
@@ -90,25 +101,46 @@ def render_tree(
     from .pipeline import render_profile  # the full path: load everything only when it is needed
 
     unsafe = check_output_root(out)
-    try:
-        result = render_profile(profile, None, phase, out, ledgers)
-    except ProfileError as error:
-        return Outcome(Status.INVALID, [*error.problems, *unsafe])
-    warnings = list(result.warnings)
-    root = out / result.profile
-    unsafe = unsafe or check_output_root(root, profile)
-    if unsafe:
-        return Outcome(Status.INVALID, [*warnings, *unsafe])
-    def inputs() -> Inputs | None:
-        fingerprint = inputs_fingerprint(profile, result.plan.sources, phase)
-        records = tuple(warning_record(w, profile) for w in warnings if w.severity is Severity.WARNING)
-        return None if fingerprint is None else Inputs(fingerprint, result.plan.sources, records)
+    with ExitStack() as held:
+        locked: list[Path] = []
 
-    return settle(
-        root, result.profile, list(result.files), source_of(profile), mode, force, warnings,
-        differs=f"differs from what {profile} renders", done=f"rendered profile '{result.profile}'",
-        inputs=inputs, keys=result.keys, previous=result.previous,
-    )
+        def lock(root: Path) -> None:
+            if mode is Mode.WRITE and not locked:
+                held.enter_context(tree_lock(root, waiting))
+                locked.append(root)
+
+        def claim(root: Path) -> bool:
+            """The profile's tree is known: whether it may be read, locked first if it is to be
+            written (with no output folder yet there is nothing to read, and nothing is made yet)."""
+            if unsafe or not out.is_dir():
+                return False
+            lock(root)
+            return True
+
+        warnings: list[Problem] = []
+        try:
+            result = render_profile(profile, None, phase, out, ledgers, claim)
+            warnings = list(result.warnings)
+            root = out / result.profile
+            unsafe = unsafe or check_output_root(root, profile)
+            if unsafe:
+                return Outcome(Status.INVALID, [*warnings, *unsafe])
+            lock(root)
+        except ProfileError as error:
+            return Outcome(Status.INVALID, [*error.problems, *unsafe])
+        except WriteError as error:  # the lock could not be taken
+            return Outcome(Status.INVALID, [*warnings, *error.problems])
+
+        def inputs() -> Inputs | None:
+            fingerprint = inputs_fingerprint(profile, result.plan.sources, phase)
+            records = tuple(warning_record(w, profile) for w in warnings if w.severity is Severity.WARNING)
+            return None if fingerprint is None else Inputs(fingerprint, result.plan.sources, records)
+
+        return settle(
+            root, result.profile, list(result.files), source_of(profile), mode, force, warnings,
+            differs=f"differs from what {profile} renders", done=f"rendered profile '{result.profile}'",
+            inputs=inputs, keys=result.keys, previous=result.previous,
+        )
 
 
 def settle(
@@ -126,7 +158,11 @@ def settle(
     keys: Mapping[str, str] | None = None,
     previous: Ledger | None | Literal["unread"] = "unread",
 ) -> Outcome:
-    """Write `files` as the tree at `root` (a render's, or `gen plan`'s), or compare them with it."""
+    """Write `files` as the tree at `root` (a render's, or `gen plan`'s), or compare them with it; a
+    write's caller holds the tree's lock."""
+    refused = tree_root_problems(root, force)
+    if refused:
+        return Outcome(Status.INVALID, [*warnings, *refused])
     try:
         changes = compute_changes(root, name, files, previous)
         check_source(changes, source, force)
@@ -147,4 +183,11 @@ def settle(
         + (f", {len(report.kept)} kept" if report.kept else "")
         + ")"
     )
-    return Outcome(Status.OK, [*warnings, *_notes(changes, report.kept)], summary, root=root)
+    return Outcome(Status.OK, [*warnings, *_notes(changes, report.kept), *map(_leftover, report.leftovers)], summary,
+                   root=root)
+
+
+def _leftover(folder: Path) -> Problem:
+    return write_warning(folder, "is another render's staging folder, and the gen that builds it (named in the "
+                         "folder's name: pid, boot and start, host) may still run; left alone",
+                         "remove it once no gen is writing this tree", "staging-folder")

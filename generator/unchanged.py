@@ -64,12 +64,13 @@ def warning_from_record(record: Any, profile: Path) -> Problem:
 
 
 def _files_match(root: Path, files: dict[str, str]) -> bool:
-    """Every file still has the ledger's hash. (Threads were measured slower here: the GIL.)"""
+    """Every file still has the ledger's hash (the walk has shown each is a regular file; reading
+    refuses a symbolic link that took one's place since). Threads were measured slower: the GIL."""
     base = str(root)
     sha256 = hashlib.sha256
     for path, expected in files.items():
         try:
-            if sha256(file_bytes(os.path.join(base, path))).hexdigest() != expected:
+            if sha256(file_bytes(os.path.join(base, path), follow=False)).hexdigest() != expected:
                 return False
         except OSError:
             return False
@@ -86,6 +87,8 @@ def unchanged_tree(
         return None
     for ledger_file in sorted(out.glob(f"*/{LEDGER}")):
         root = ledger_file.parents[1]
+        if root.name.startswith("."):  # a staging folder (a killed render's may hold a whole tree)
+            continue
         try:
             ledger = read_ledger(root)
         except WriteError:
@@ -94,24 +97,39 @@ def unchanged_tree(
             read[root] = ledger
         if ledger is None or ledger.source != name or ledger.inputs is None:
             continue
-        if inputs_fingerprint(profile, ledger.inputs.files, phase) != ledger.inputs.fingerprint:
+        if os.path.islink(root) or inputs_fingerprint(profile, ledger.inputs.files, phase) != ledger.inputs.fingerprint:
             return None
         files = dict(ledger.files)
-        if not _files_match(root, files) or _anything_else(root, files):
+        if not _only_regular_files(str(root), files) or not _files_match(root, files):
             return None
         return UnchangedTree(root, ledger, profile)
     return None
 
 
-def _anything_else(root: Path, files: dict[str, str]) -> bool:
-    """Whether the tree holds a file the ledger does not list (the full path names such files);
-    a nested tree with its own ledger (`gen plan`'s migration/) is its writer's business."""
-    owned = set(files) | {LEDGER.as_posix()}
-    for directory, folders, names in os.walk(root):
-        here = Path(directory)
-        folders[:] = [f for f in folders if not (here / f / LEDGER).is_file()]
-        prefix = here.relative_to(root).as_posix()
-        for name in names:
-            if (name if prefix == "." else f"{prefix}/{name}") not in owned:
-                return True
-    return False
+def _only_regular_files(root: str, files: dict[str, str]) -> bool:
+    """Whether the tree holds exactly the files the ledger lists (and the ledger), each a regular
+    file in a real folder: no symbolic link, FIFO or device anywhere (reading through one could
+    leave the tree, block or never end), no file the full path would name. A nested tree with its
+    own ledger (`gen plan`'s migration/) is its writer's business. One scandir per folder, whose
+    entry types cost no system call."""
+    ledger = LEDGER.as_posix()
+    owned = set(files)
+    owned.add(ledger)
+    found = 0
+    folders = [("", root)]
+    try:
+        while folders:
+            prefix, folder = folders.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    relative = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if not os.path.isfile(os.path.join(entry.path, ledger)):
+                            folders.append((relative + "/", entry.path))
+                    elif entry.is_file(follow_symlinks=False) and relative in owned:
+                        found += 1
+                    else:
+                        return False
+    except OSError:  # a folder went away as it was read
+        return False
+    return found == len(owned)

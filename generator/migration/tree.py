@@ -10,13 +10,17 @@ untouched (output/nested.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ..checks import CHECKS
 from ..matrix import namespace_matrix, workspace_matrix
-from ..output.guard import check_output_root
+from ..output.guard import WriteError, check_output_root
 from ..output.ledger import source_of
+from ..output.lock import tree_lock
+from ..output.tree_root import tree_root_problems
 from ..output.render import RenderedFile, render
 from ..pipeline import checked_model, secret_gate
 from ..profile.load import load_profile
@@ -89,7 +93,10 @@ def _no_migration(profile_path: Path) -> Problem:
     )
 
 
-def plan_tree(profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False) -> Outcome:
+def plan_tree(
+    profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: bool = False,
+    waiting: Callable[[str], None] | None = None,
+) -> Outcome:
     unsafe = check_output_root(out)
     try:
         profile, warnings = checked_model(profile_path)
@@ -103,13 +110,20 @@ def plan_tree(profile_path: Path, out: Path, mode: Mode = Mode.WRITE, force: boo
     leaks = secret_gate(profile_path, load_profile(profile_path), files, str(root))
     if leaks:
         return Outcome(Status.INVALID, [*warnings, *leaks, *unsafe])
-    unsafe = unsafe or check_output_root(root, profile_path)
+    # The plan lies inside the render's tree: a link or a file there is refused as for the render.
+    unsafe = unsafe or check_output_root(root, profile_path) or tree_root_problems(root.parent, force=True)
     if unsafe:
         return Outcome(Status.INVALID, [*warnings, *unsafe])
-    outcome = settle(
-        root, profile.name, files, source_of(profile_path), mode, force, list(warnings),
-        differs=f"differs from the plan of {profile_path}", done=f"planned the migration of profile '{profile.name}'",
-    )
+    with ExitStack() as held:
+        if mode is Mode.WRITE:  # one lock for the render's tree and the plan's inside it
+            try:
+                held.enter_context(tree_lock(root.parent, waiting))
+            except WriteError as error:
+                return Outcome(Status.INVALID, [*warnings, *error.problems])
+        outcome = settle(
+            root, profile.name, files, source_of(profile_path), mode, force, list(warnings),
+            differs=f"differs from the plan of {profile_path}", done=f"planned the migration of profile '{profile.name}'",
+        )
     if outcome.status is Status.OK and mode is Mode.WRITE:
         return replace(outcome, summary=f"{outcome.summary}\n{_overview(profile)}")
     return outcome

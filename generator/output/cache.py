@@ -37,7 +37,7 @@ class RenderCache:
         if key is None or self.ledger.keys.get(path) != key:
             return None
         try:
-            data = file_bytes(os.path.join(self.root, path))
+            data = file_bytes(os.path.join(self.root, path), follow=False)  # never proven through a link
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != self.ledger.files.get(path):

@@ -75,14 +75,16 @@ class _Containment:
         self.resolved_root = root.resolve()
         self.checked: dict[str, bool] = {}
 
-    def inside(self, relative: str) -> str:
+    def inside(self, relative: str, opened: bool = False) -> str:
+        """`relative`'s path on disk; `opened`: the file itself was just opened without following a
+        link (output/cache.py), so only its folder is checked: one check per folder, not per file."""
         safe_name(relative)
         directory = relative.rpartition("/")[0]
         if directory not in self.checked:
             self.checked[directory] = (self.root / directory).resolve().is_relative_to(self.resolved_root)
         target = os.path.join(self.base, relative)
         if not self.checked[directory] or (
-            os.path.islink(target) and not Path(target).resolve().is_relative_to(self.resolved_root)
+            not opened and os.path.islink(target) and not Path(target).resolve().is_relative_to(self.resolved_root)
         ):
             raise refuse(
                 Path(target),
@@ -130,7 +132,7 @@ def compute_changes(
     containment = _Containment(root)
     for path, data in desired.items():
         if path in proven:  # read from this tree a moment ago; carried over, never written through
-            safe_name(path)
+            containment.inside(path, opened=True)
             unchanged.append(path)
             continue
         target = containment.inside(path)
@@ -149,7 +151,7 @@ def compute_changes(
         target = containment.inside(path)
         if not os.path.isfile(target):
             continue
-        if digest(Path(target).read_bytes()) != owned[path]:
+        if digest(file_bytes(target)) != owned[path]:
             conflicts[path] = Conflict.EDITED
         else:
             delete.append(path)

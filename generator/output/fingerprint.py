@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from itertools import islice
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from ..files import INPUT_LIMIT, read_regular
 
 PACKAGE = Path(__file__).resolve().parents[1]  # generator/: code and templates
 # Libraries whose behaviour shapes the output bytes (templates, YAML dumping, validation).
@@ -35,21 +38,58 @@ def code_digest() -> str:
     return sha.hexdigest()
 
 
+MAX_INPUT_FILES = 10_000  # entries under one folder the profile names (a policy folder)
+
+
+@cache
+def input_boundary(profile_folder: Path) -> Path:
+    """Where the files a profile names may lie for a fingerprint to cover them: the Git repository
+    that holds the profile (the nearest folder above it with a `.git`), else the profile's folder."""
+    resolved = profile_folder.resolve()
+    for folder in (resolved, *resolved.parents):
+        if (folder / ".git").exists():
+            return folder
+    return resolved
+
+
+def _named_files(path: Path, boundary: Path) -> list[tuple[str, Path]] | None:
+    """(label suffix, file) of each file a name covers, as the loaders read them (a folder: every
+    file below it, not through linked folders); None if any lies outside `boundary`."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(boundary):
+        return None
+    if not resolved.is_dir():
+        return [("", resolved)]
+    found = list(islice(resolved.rglob("*"), MAX_INPUT_FILES + 1))
+    if len(found) > MAX_INPUT_FILES:
+        return None
+    files: list[tuple[str, Path]] = []
+    for file in sorted(found):
+        if file.is_file():
+            real = file.resolve() if file.is_symlink() else file
+            if not real.is_relative_to(boundary):
+                return None
+            files.append(("/" + file.relative_to(resolved).as_posix(), real))
+    return files
+
+
 def inputs_fingerprint(profile: Path, referenced: tuple[str, ...], phase: str | None = None) -> str | None:
     """The fingerprint of a render of `profile` (naming `referenced`, relative to it) as of
-    migration `phase` (None: the final state); None if a file cannot be read (then nothing can be
-    proven: render)."""
+    migration `phase` (None: the final state); None if it cannot be proven: a file cannot be read,
+    is not a regular file, is larger than INPUT_LIMIT, or lies outside the repository that holds
+    the profile (`referenced` comes from the ledger, which anyone may edit). Then render."""
     sha = hashlib.sha256(code_digest().encode())
     sha.update(f"phase={'at' if phase is None else phase}\0".encode())
     try:
-        sha.update(b"profile\0" + profile.read_bytes() + b"\0")
+        sha.update(b"profile\0" + read_regular(profile, INPUT_LIMIT) + b"\0")
+        boundary = input_boundary(profile.parent) if referenced else profile.parent
         for name in referenced:
-            path = profile.parent / name
             # A folder (of policies) counts with every file in it: one added is a change too.
-            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-            for file in files:
-                label = f"{name}/{file.relative_to(path).as_posix()}" if path.is_dir() else name
-                sha.update(label.encode() + b"\0" + file.read_bytes() + b"\0")
-    except OSError:
+            files = _named_files(profile.parent / name, boundary)
+            if files is None:
+                return None
+            for suffix, file in files:
+                sha.update(f"{name}{suffix}".encode() + b"\0" + read_regular(file, INPUT_LIMIT) + b"\0")
+    except (OSError, ValueError):  # ValueError: a name the system cannot take (a NUL byte)
         return None
     return sha.hexdigest()

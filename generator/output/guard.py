@@ -39,6 +39,16 @@ def _install_dirs() -> set[Path]:
     return {Path(sysconfig.get_paths()[name]).resolve() for name in names}
 
 
+def gen_owned(resolved: Path) -> str | None:
+    """Why gen may not write at `resolved` (a resolved path): inside its own package (it would change
+    every ledger's code fingerprint) or among Python's installed packages; None if it may."""
+    if resolved.is_relative_to(PACKAGE):
+        return f"is inside gen's own package ({PACKAGE})"
+    if any(resolved.is_relative_to(directory) for directory in _install_dirs()):
+        return "is among Python's installed packages"
+    return None
+
+
 def check_output_root(root: Path, profile_file: Path | None = None) -> list[Problem]:
     """Reasons not to write under `root` at all, found before anything is written: it would land in
     gen's own package (code or templates) or among installed packages, hold the profile itself

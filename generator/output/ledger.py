@@ -7,13 +7,15 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from pathlib import Path, PurePosixPath
 
+from ..files import LEDGER_LIMIT, Unreadable, read_regular_status
 from .guard import refuse
 
 LEDGER = PurePosixPath(".gen/manifest.json")
+Stamp = tuple[int, int, int, int]  # device, inode, size, mtime: a ledger file rewritten since has another
 FORMAT = 2
 
 
@@ -24,10 +26,12 @@ def digest(data: bytes) -> str:
 _CHUNK = 1 << 20
 
 
-def file_bytes(path: str) -> bytes:
+def file_bytes(path: str, follow: bool = True) -> bytes:
     """A file's bytes in two system calls when it is small (most are): on a tree of thousands of
-    files, `open()` and its buffered reader cost more than the reading. Raises OSError."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    files, `open()` and its buffered reader cost more than the reading. Opening never blocks (a
+    FIFO reads as empty); `follow=False` refuses a symbolic link (ELOOP). Raises OSError."""
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    descriptor = os.open(path, flags)
     try:
         data = os.read(descriptor, _CHUNK)
         if len(data) < _CHUNK:  # a short read of a regular file is its end
@@ -40,11 +44,18 @@ def file_bytes(path: str) -> bytes:
         os.close(descriptor)
 
 
+def is_safe_name(path: str) -> bool:
+    """Whether `path` is a plain relative POSIX path that stays inside the output root."""
+    return bool(path) and not path.startswith("/") and "\0" not in path and not any(
+        part in ("..", "", ".") for part in path.split("/")
+    )
+
+
 def safe_name(path: str) -> str:
-    """`path` itself, if it is a plain relative POSIX path that stays inside the output root
-    (ledger entries are read from disk); refused otherwise."""
-    if not path or path.startswith("/") or "\0" in path or any(part in ("..", "", ".") for part in path.split("/")):
-        raise refuse(path, "refusing a path outside the output folder", "the ledger was edited by hand; remove it")
+    """`path` itself, if it is a plain relative POSIX path that stays inside the output root;
+    refused otherwise."""
+    if not is_safe_name(path):
+        raise refuse(path, "refusing a path outside the output folder", "report a bug in gen: it planned this path")
     return path
 
 
@@ -65,6 +76,7 @@ class Ledger:
     files: Mapping[str, str]  # path -> sha256
     inputs: Inputs | None = None
     keys: Mapping[str, str] = field(default_factory=dict)  # path -> render cache key (output/cache.py)
+    stamp: Stamp | None = field(default=None, compare=False)  # of the file it was read from
 
     def body(self) -> dict[str, Any]:
         """The ledger as JSON data."""
@@ -110,28 +122,100 @@ def _nested(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True).replace("\n", "\n  ")
 
 
-def read_ledger(root: Path) -> Ledger | None:
-    path = root / LEDGER
-    if not path.is_file():
-        return None
+def _stamp(status: os.stat_result) -> Stamp:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def ledger_stamp(root: Path) -> Stamp | None:
+    """The stamp of the ledger at `root` as it stands (None: none there)."""
     try:
-        body = json.loads(path.read_text("utf-8"))
-        files = body["files"]
-        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-            raise TypeError
-        source = body.get("source")
-        raw = body.get("inputs")
-        inputs = (
-            Inputs(str(raw["fingerprint"]), tuple(map(str, raw["files"])), tuple(raw.get("warnings", [])))
-            if isinstance(raw, dict)
-            else None
-        )
-        keys = body.get("keys")
-        return Ledger(str(body.get("profile", "")), source if isinstance(source, str) else None,
-                      {safe_name(name): digest for name, digest in files.items()}, inputs,
-                      {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {})
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise refuse(path, "is not a gen ledger", "remove it to render again") from None
+        return _stamp(os.lstat(root / LEDGER))
+    except OSError:
+        return None
+
+
+class _Malformed(Exception):
+    """What makes a ledger not one gen wrote."""
+
+
+def _strings(value: Any, what: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise _Malformed(f"`{what}` is not a map of strings")
+    return value
+
+
+def _warning(record: Any) -> Mapping[str, Any]:
+    """A warning as the ledger keeps it (unchanged.warning_record), checked field by field."""
+    if not isinstance(record, dict):
+        raise _Malformed("a warning is not a JSON object")
+    fields = {"message": str, "rule": str, "hint": str, "at_key": bool}
+    if any(not isinstance(record.get(key, kind()), kind) for key, kind in fields.items()):
+        raise _Malformed("a warning has a field of the wrong type")
+    path, location = record.get("path", []), record.get("location")
+    if not isinstance(path, list) or not all(isinstance(part, (str, int)) and part is not True and part is not False
+                                             for part in path):
+        raise _Malformed("a warning's `path` is not a list of keys and indexes")
+    if location is not None and not (
+        isinstance(location, list) and len(location) == 3 and isinstance(location[0], str)
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in location[1:])
+    ):
+        raise _Malformed("a warning's `location` is not [file, line, column]")
+    return record
+
+
+def _inputs(raw: Any) -> Inputs | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("fingerprint"), str):
+        raise _Malformed("`inputs` has no fingerprint")
+    files, warnings = raw.get("files", []), raw.get("warnings", [])
+    if not isinstance(files, list) or not all(isinstance(name, str) and name and "\0" not in name for name in files):
+        raise _Malformed("`inputs.files` is not a list of file names")
+    if not isinstance(warnings, list):
+        raise _Malformed("`inputs.warnings` is not a list")
+    return Inputs(raw["fingerprint"], tuple(files), tuple(_warning(record) for record in warnings))
+
+
+def _parse(data: bytes) -> Ledger:
+    try:
+        body = json.loads(data)
+    except (ValueError, RecursionError):  # not UTF-8 or not JSON, or nested past the parser's depth
+        raise _Malformed("not JSON") from None
+    if not isinstance(body, dict):
+        raise _Malformed("not a JSON object")
+    files = _strings(body.get("files"), "files")
+    for name in files:
+        if not is_safe_name(name):
+            raise _Malformed(f"the entry {name!r} names a path outside the output folder")
+    profile, source = body.get("profile", ""), body.get("source")
+    if not isinstance(profile, str) or not (source is None or isinstance(source, str)):
+        raise _Malformed("`profile` or `source` is not a string")
+    keys = _strings(body.get("keys", {}), "keys")
+    return Ledger(profile, source, files, _inputs(body.get("inputs")), keys)
+
+
+def read_ledger(root: Path) -> Ledger | None:
+    """The ledger of the tree at `root`; None where there is none. Anything at `.gen/manifest.json`
+    that gen could not have written (a symbolic link, a FIFO, a device, a file past LEDGER_LIMIT,
+    JSON of another shape) is refused, naming the ledger file."""
+    path = root / LEDGER
+    try:
+        data, status = read_regular_status(path, LEDGER_LIMIT, follow=False)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except Unreadable as error:
+        raise refuse(path, f"is not a gen ledger: it {error.strerror}", _HINT) from None
+    except OSError as error:
+        raise refuse(path, f"cannot read the ledger: {error.strerror}", "check the permissions of the output folder") from None
+    try:
+        ledger = _parse(data)
+    except _Malformed as error:
+        raise refuse(path, f"is not a gen ledger: {error}", _HINT) from None
+    return replace(ledger, stamp=_stamp(status))
+
+
+_HINT = ("gen writes this file itself: restore it from Git (`git checkout -- <tree>`), or remove the whole tree "
+         "and render again")
 
 
 def source_of(profile_file: Path) -> str:

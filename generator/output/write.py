@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,12 +25,13 @@ from ..parallel import in_slices
 from .changes import ChangeSet, Conflict, compute_changes
 from .guard import WriteError, refuse, write_problem
 from .ledger import LEDGER, Inputs, Ledger, digest
+from .lock import clear_abandoned, staging_prefix, tree_lock
+from .tree_root import tree_root_problems
 
 if TYPE_CHECKING:  # rendering is not loaded on the no-change path
     from .render import RenderedFile
 
 FILE_MODE = 0o644
-STAGING = ".gen-staging-"  # prefix of the sibling folders a render builds in
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -42,6 +43,7 @@ class WriteReport:
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
     kept: tuple[str, ...]  # conflicting files left as they are (no --force)
+    leftovers: tuple[Path, ...] = ()  # staging folders beside the tree whose builder may still run
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -57,14 +59,6 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(second))
-
-
-def clear_leftovers(root: Path) -> None:
-    """Remove what a killed render left beside `root` (its staging folders)."""
-    parent = root.parent
-    if parent.is_dir():
-        for leftover in parent.glob(f"{STAGING}{root.name}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _write_file(target: str, data: bytes, made: set[str] | None = None) -> None:
@@ -157,10 +151,11 @@ def apply_changes(
     report = WriteReport(root, tuple(sorted(write)), changes.unchanged, removed, kept)
     if not write and not removed and unchanged_ledger:
         return report
+    staging = root
     try:
         root.parent.mkdir(parents=True, exist_ok=True)
-        clear_leftovers(root)
-        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{root.name}-", dir=root.parent))
+        report = replace(report, leftovers=clear_abandoned(root))  # the caller holds the tree's lock
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(root), dir=root.parent))
         try:
             made: set[str] = set()
             old, new = str(root), str(staging)
@@ -180,10 +175,19 @@ def apply_changes(
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as error:
         raise WriteError(
-            [write_problem(error.filename or root, f"cannot write: {error.strerror or error}",
+            [write_problem(_shown(error.filename, staging, root), f"cannot write: {error.strerror or error}",
                            "check that this path is a writable directory (or does not exist yet)")]
         ) from None
     return report
+
+
+def _shown(filename: object, staging: Path, root: Path) -> str:
+    """Where a failed write happened, named in the tree: the staging folder is gone by now."""
+    if not isinstance(filename, str) or not filename:
+        return str(root)
+    if staging != root and Path(filename).is_relative_to(staging):
+        return str(root / Path(filename).relative_to(staging))
+    return filename
 
 
 def _replace_in_place(root: Path, staging: Path, write: dict[str, bytes], removed: tuple[str, ...], ledger: bytes) -> None:
@@ -246,15 +250,20 @@ def refuse_foreign(changes: ChangeSet, force: bool) -> None:
 def write_tree(
     root: Path, profile: str, files: list[RenderedFile], source: str | None = None, force: bool = False
 ) -> WriteReport:
-    """Compute the changes and apply them; refuses (WriteError) what gen may not do."""
-    try:
-        changes = compute_changes(root, profile, files)
-    except OSError as error:
-        raise refuse(error.filename or root, f"cannot read: {error.strerror}", "check the output folder") from None
-    if source is not None:
-        check_source(changes, source, force)
-    refuse_foreign(changes, force)
-    return apply_changes(changes, source, force)
+    """Compute the changes and apply them, holding the tree's lock; refuses (WriteError) what gen
+    may not do."""
+    refused = tree_root_problems(root, force)
+    if refused:
+        raise WriteError(refused)
+    with tree_lock(root):
+        try:
+            changes = compute_changes(root, profile, files)
+        except OSError as error:
+            raise refuse(error.filename or root, f"cannot read: {error.strerror}", "check the output folder") from None
+        if source is not None:
+            check_source(changes, source, force)
+        refuse_foreign(changes, force)
+        return apply_changes(changes, source, force)
 
 
 def conflict_message(conflict: Conflict) -> str:

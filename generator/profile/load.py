@@ -25,7 +25,9 @@ from ruamel.yaml.tokens import (
     FlowSequenceStartToken,
 )
 
+from ..files import INPUT_LIMIT, Unreadable, line_and_column, read_regular
 from ..problems import Location, Problem, ProfileError, ProfilePath
+from ..yaml_limits import excess
 
 # A profile that expands to more nodes than this (for example through nested aliases) is
 # refused before any stage walks it.
@@ -251,16 +253,15 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
     fail = _failure(name)
 
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise fail("the profile path is a directory", "give the path of a profile YAML file", rule="file")
+        raw = read_regular(path, INPUT_LIMIT)  # a FIFO or /dev/zero would block or never end
+    except Unreadable as error:
+        raise fail(f"the profile {error.strerror}", "give the path of a profile YAML file", rule="file")
     except OSError as error:
         raise fail(f"cannot read the profile: {error.strerror}", "check the path and its permissions", rule="file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line, column = line_and_column(raw, error.start)
         raise fail("the profile is not UTF-8 text", "save the file as UTF-8", line, column, rule="file")
     from .fast_load import fast_load  # built on this module's types
 
@@ -317,9 +318,11 @@ def read_with_ruamel(text: str, name: str) -> LoadedProfile:
     try:
         data = builder.walk(document, ())
     except (TooLarge, RecursionError):
+        past = excess(YAML(typ="rt").parse(text), MAX_NODES, MAX_DEPTH)  # where, from the parser's events
         raise fail(
-            f"the profile expands to more than {MAX_NODES} YAML nodes",
+            f"the profile {past.message if past else f'expands to more than {MAX_NODES} YAML nodes'}",
             "avoid nested aliases (&anchor/*alias); write the profile out plainly",
+            *((past.line, past.column) if past else (1, 1)),
             rule="size",
         )
     return LoadedProfile(name, text, data, SourceMap(name, builder.keys, builder.values, facts.spellings), tuple(builder.problems))

@@ -9,11 +9,13 @@ from typing import Any
 
 import yaml
 
+from ..files import INPUT_LIMIT, Unreadable, line_and_column, read_regular, size_text
 from ..output.render import RenderedFile
 from ..parallel import in_slices
 from ..plan import Output, Plan
 from ..problems import Location, Problem
 from .embedded import EmbeddedValidator, Finding, JsonPath, Yaml11Loader, format_json_path
+from ..yaml_limits import excess, may_exceed
 from .pack import values_kind
 
 RULE = "output-schema"
@@ -102,13 +104,45 @@ def files_problems(files: list[Path], validator: EmbeddedValidator) -> list[Prob
     return [problem for part in in_slices(work, len(files), PARALLEL_FROM) for problem in part]
 
 
+MAX_DEPTH = 200  # levels of nesting: Kubernetes objects use a few dozen; jsonschema-rs stops at about 250
+MAX_NODES = 1_000_000  # nodes once aliases are expanded (or one per character of the file, if more)
+
+
+def _read(file: Path) -> str | Problem:
+    """The file's text, or why it cannot be read: a regular file of at most INPUT_LIMIT, UTF-8,
+    that does not expand or nest past the limits once its aliases are expanded."""
+    try:
+        data = read_regular(file, INPUT_LIMIT)
+    except Unreadable as error:
+        return Problem(f"{error.strerror}", RULE, hint=f"give manifest files (regular files of at most "
+                       f"{size_text(INPUT_LIMIT)}) or folders that hold them", location=Location(str(file), 0, 0))
+    except OSError as error:
+        return Problem(f"cannot read: {error.strerror}", RULE, location=Location(str(file), 0, 0))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = line_and_column(data, error.start)
+        return Problem(f"not UTF-8 text: byte 0x{data[error.start]:02x} cannot start or continue a character",
+                       RULE, hint="save the file as UTF-8", location=Location(str(file), line, column))
+    if may_exceed(text, MAX_DEPTH):
+        try:
+            found = excess(yaml.parse(text, Loader=Yaml11Loader), max(MAX_NODES, len(text)), MAX_DEPTH)
+        except yaml.YAMLError:
+            found = None  # the loader reports it, at its place
+        if found is not None:
+            return Problem(f"the file {found.message}", RULE,
+                           hint="write the manifest out plainly: no nested aliases (&anchor/*alias), no deep nesting",
+                           location=Location(str(file), found.line, found.column))
+    return text
+
+
 def file_problems(file: Path, validator: EmbeddedValidator) -> list[Problem]:
     """Findings in any manifest file, at their line and column."""
+    text = _read(file)
+    if isinstance(text, Problem):
+        return [text]
     try:
-        text = file.read_text("utf-8")
         documents = list(yaml.load_all(text, Loader=Yaml11Loader))
-    except (OSError, UnicodeDecodeError) as error:
-        return [Problem(f"cannot read: {error}", RULE, location=Location(str(file), 0, 0))]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = Location(str(file), mark.line + 1, mark.column + 1) if mark else Location(str(file), 1, 1)

@@ -1,0 +1,98 @@
+"""Reading a file gen did not write, within bounds, and writing one file without following a link.
+
+Reading: within bounds: a regular file only (a FIFO waits for a writer
+that may never come, a device such as /dev/zero never ends, a folder is not text), and at most a
+given size. Each refusal is an `OSError` (its `strerror` says why in words), so every caller that
+already copes with an unreadable file copes with these too.
+
+Only the standard library is imported here: the no-change path reads the ledger with it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+MiB = 1 << 20
+INPUT_LIMIT = 16 * MiB  # a profile, a file it names, a manifest for `gen validate`
+LEDGER_LIMIT = 64 * MiB  # .gen/manifest.json: about 200 bytes per file of the tree
+_CHUNK = MiB
+
+
+class Unreadable(OSError):
+    """A file gen refuses to read: not a regular file, a symbolic link where none may be, too large."""
+
+
+def size_text(limit: int) -> str:
+    return f"{limit // MiB} MiB" if limit >= MiB and limit % MiB == 0 else f"{limit} bytes"
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_regular(path: str | Path, limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of the regular file at `path`, at most `limit` of them; `follow=False` refuses a
+    symbolic link at `path` itself. Opening never blocks (O_NONBLOCK: a FIFO is refused, not
+    waited on). Raises `Unreadable`, or the `OSError` of a missing or forbidden file."""
+    return read_regular_status(path, limit, follow=follow)[0]
+
+
+def read_regular_status(path: str | Path, limit: int, *, follow: bool = True) -> tuple[bytes, os.stat_result]:
+    """`read_regular`, and the file's status as it was opened."""
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow:
+            raise Unreadable(errno.ELOOP, "is a symbolic link", str(path)) from None
+        raise
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise Unreadable(errno.EINVAL, f"is {_kind(status.st_mode)}, not a regular file", str(path))
+        too_large = Unreadable(errno.EFBIG, f"is larger than {size_text(limit)}", str(path))
+        if status.st_size > limit:
+            raise too_large
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(descriptor, min(_CHUNK, limit + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # it grew while being read
+                raise too_large
+        return b"".join(chunks), status
+    finally:
+        os.close(descriptor)
+
+
+def line_and_column(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters of the text before it) of byte `offset`."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def replace_file(path: Path, data: bytes, exclusive: bool = False) -> None:
+    """Write `path` (mode 0644) as a new file beside it, then renamed over whatever is at `path`
+    (a link there is replaced, never written through), or, `exclusive`, linked in only if nothing is
+    there (FileExistsError otherwise). Raises OSError; a failed write leaves `path` as it was."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)
+        if exclusive:
+            os.link(temporary, path, follow_symlinks=False)
+        else:
+            os.replace(temporary, path)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
