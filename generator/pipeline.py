@@ -122,8 +122,8 @@ def render_profile(
     rendered = render_all(planned, cache)
     if rendered.problems:
         raise ProfileError([*problems, *_locate(rendered.problems, loaded)])
-    root = str(out / planned.profile) if out is not None else planned.profile
-    leaks = secret_gate(path, loaded, rendered.files, root, planned)
+    shown = str(root) if root is not None else planned.profile
+    leaks = secret_gate(path, loaded, rendered.files, shown, planned)
     if leaks:
         raise ProfileError([*problems, *leaks])
     previous: Ledger | None | Literal["unread"] = cache.ledger if cache is not None else "unread"
