@@ -165,11 +165,25 @@ def _replace(data: Any, marker: str, value: str) -> Any:
     return data
 
 
+def _ordered(data: Any) -> Any:
+    """Lists of scalars in one order: gen sorts some by name (kustomization resources), and a
+    name holding the value sorts where the value puts it."""
+    if isinstance(data, dict):
+        return {key: _ordered(value) for key, value in data.items()}
+    if isinstance(data, list):
+        items = [_ordered(item) for item in data]
+        if all(isinstance(item, (str, int, float, bool)) or item is None for item in items):
+            return sorted(items, key=repr)
+        return items
+    return data
+
+
 def structure_problem(benign: dict[str, str], hostile: dict[str, str], value: str) -> str | None:
     """None if the hostile tree is the marker tree with the marker replaced by `value`, object by
     object (the file names may hold the value too)."""
-    expected = {_replace(name, MARKER, value): _replace(docs, MARKER, value) for name, docs in _documents(benign).items()}
-    found = _documents(hostile)
+    expected = {_replace(name, MARKER, value): _ordered(_replace(docs, MARKER, value))
+                for name, docs in _documents(benign).items()}
+    found = {name: _ordered(docs) for name, docs in _documents(hostile).items()}
     if set(expected) != set(found):
         return f"files differ: {sorted(set(expected) ^ set(found))[:5]}"
     for name, documents in expected.items():
