@@ -76,7 +76,7 @@ def check_profile(
     problems = [*loaded.problems, *validate(loaded.data, loaded.source_map.raw_text)]
     planned = None
     if not has_errors(problems):
-        problems += profile_secrets(loaded.data)[0]
+        problems += loaded_secrets(loaded)[0]
         profile = resolve(loaded.data, path.parent)
         problems += run_checks(profile)
         policies, found = load_policies(profile)
@@ -139,12 +139,26 @@ def secret_gate(
     bases = [base for base in (output.context.merge_base() for output in outputs) if base is not None]
     named = dict.fromkeys([*(Path(base.ref.file) for base in bases), *_policy_files(path.parent, planned)])
     sources = [(path, loaded.file), *((file, str(file)) for file in named)]
-    allowed = {*profile_secrets(loaded.data)[1], *(kept for base in bases for kept in base.kept)}
+    allowed = {*loaded_secrets(loaded)[1], *(kept for base in bases for kept in base.kept)}
     problems = gate_problems(
         files, root, sources, {output.path: output.source for output in outputs},
         whole={output.path for output in outputs if output.context.merge_base() is not None}, allowed=allowed,
     )
     return _locate(problems, loaded)
+
+
+# The profile's own secrets, for the profile last asked about: checking it and gating its output both
+# need them, and walking the profile costs as much as a check.
+_secrets_of: list[tuple[LoadedProfile, tuple[list[Problem], tuple[str, ...]]]] = []
+
+
+def loaded_secrets(loaded: LoadedProfile) -> tuple[list[Problem], tuple[str, ...]]:
+    for seen, found in _secrets_of:
+        if seen is loaded:
+            return found
+    found = profile_secrets(loaded.data)
+    _secrets_of[:] = [(loaded, found)]
+    return found
 
 
 def _policy_files(directory: Path, planned: Plan | None) -> list[Path]:
