@@ -51,7 +51,8 @@ class Decision:
     policy: Any = None  # the policy that decided (None: no policy did)
 
 
-def _matches(pattern: str, value: str | None) -> bool:
+def value_matches(pattern: str, value: str | None) -> bool:
+    """Istio's string match: exact, `prefix*`, `*suffix`, or `*` (any non-empty value)."""
     if value is None:
         return False
     if pattern == "*":
@@ -66,13 +67,13 @@ def _matches(pattern: str, value: str | None) -> bool:
 def _principal(pattern: str, value: str | None, enforcer: Enforcer) -> bool:
     if enforcer.envoy and pattern.startswith(ALIASED_TRUST_DOMAIN + "/"):
         pattern = enforcer.trust_domain + pattern[len(ALIASED_TRUST_DOMAIN):]
-    return _matches(pattern, value)
+    return value_matches(pattern, value)
 
 
 def _any(patterns: Iterable[Any], value: str | None, enforcer: Enforcer | None = None) -> bool:
     if enforcer is not None:
         return any(_principal(str(p), value, enforcer) for p in patterns)
-    return any(_matches(str(p), value) for p in patterns)
+    return any(value_matches(str(p), value) for p in patterns)
 
 
 def _source(source: Mapping[str, Any], caller: Source, enforcer: Enforcer) -> bool:

@@ -37,7 +37,7 @@ from ..policies.transition import WAYPOINT_COPY_RULE
 from ..policies.translate import RenderedPolicy
 from ..problems import Location, Problem
 from ..profile.model import Dataplane, Profile
-from .authz import Decision, Enforcer, Request, Source, decide
+from .authz import Decision, Enforcer, Request, Source, decide, value_matches
 from .state import Placement, phase_moves, phases_of
 from .steps import Position, Step, positions, state_of
 
@@ -214,15 +214,35 @@ def _concrete(pattern: str) -> str:
     return pattern[:-1] + "x" if pattern.endswith("*") else pattern
 
 
+# Candidates for a method and a path no policy names, which stand for every other one.
+OTHER_METHODS = ("PATCH", "PUT", "OPTIONS", "HEAD", "DELETE", "POST", "CONNECT", "TRACE")
+OTHER_PATHS = ("/gen-unnamed", "/gen-unnamed/x")
+
+
+def _unnamed(named: set[str], candidates: tuple[str, ...]) -> set[str]:
+    """One candidate no pattern of `named` matches (none if every candidate is named)."""
+    return next(({c} for c in candidates if not any(value_matches(pattern, c) for pattern in named)), set())
+
+
 def _requests(space: Space, originals: tuple[AuthorizationPolicy, ...], service: MeshService) -> list[Request]:
-    methods, paths = {"GET"}, {"/"}
+    """GET /, the methods and paths the policies name, and, where GET or / is named, a method or a
+    path they do not: a rule on GET alone says nothing of PATCH, whose outcome may change where
+    GET's does not (a DENY on GET that ztunnel enforces without its L7 condition denies PATCH too)."""
+    named_methods: set[str] = set()
+    named_paths: set[str] = set()
     for policy in originals:
         for rule in policy.rules:
             for item in rule.get("to") or []:
                 operation = item.get("operation") or {}
-                methods |= {str(m) for key in ("methods", "notMethods") for m in operation.get(key) or []}
-                paths |= {_concrete(str(p)) for key in ("paths", "notPaths") for p in operation.get(key) or []}
+                named_methods |= {str(m) for key in ("methods", "notMethods") for m in operation.get(key) or []}
+                named_paths |= {str(p) for key in ("paths", "notPaths") for p in operation.get(key) or []}
+    methods = {"GET"} | named_methods
+    paths = {"/"} | {_concrete(p) for p in named_paths}
     methods.discard("*")
+    if any(value_matches(pattern, "GET") for pattern in named_methods):
+        methods |= _unnamed(named_methods, OTHER_METHODS)
+    if any(value_matches(pattern, "/") for pattern in named_paths):
+        paths |= _unnamed(named_paths, OTHER_PATHS)
     host = f"{service.name}.{space.mesh.namespace.name}.svc.cluster.local"
     return [Request(m, p, port, host) for port in service.ports[:1] or (80,) for m in sorted(methods)
             for p in sorted(paths)]
