@@ -754,7 +754,8 @@ def test_the_simulator_agrees_with_an_independent_evaluation(estate: Estate) -> 
 # TSB deploys its waypoint once it sees the namespace labelled ambient (DESIGN 5b), so while the
 # step that moves a namespace syncs, its new ambient pods may serve traffic before the waypoint is
 # there: ztunnel then enforces the selector policies kept for the sidecars, L4 only. The simulator
-# assumes TSB's waypoint is there as soon as the step syncs.
+# assumes TSB's waypoint is there as soon as the step syncs (README, Rollout safety: what gen cannot
+# see), so it accepts this plan; the independent evaluation below shows the window it cannot see.
 LAGGING_WAYPOINT = Estate(
     "tsb-managed",
     [NamespaceEntry("ns0", "sidecar", ["httpbin"], policies=[{
@@ -776,10 +777,3 @@ def test_while_tsb_deploys_its_waypoint_a_moved_l7_deny_denies_every_call(tmp_pa
     assert found and all(change.lagging for change in found), shown(found)
     assert {change.where for change in found if "('ns1', 'sleep')" in change.text} == {
         "p1/move, syncing, labels not yet applied"}
-
-
-@pytest.mark.xfail(strict=True, reason="open: the simulator assumes TSB's waypoint is deployed as soon as the move "
-                                       "step syncs")
-def test_the_simulator_sees_the_call_that_changes_while_tsb_deploys_its_waypoint(tmp_path: Path) -> None:
-    planned = plan_of(LAGGING_WAYPOINT, tmp_path)
-    assert planned is not None and not planned.accepted
