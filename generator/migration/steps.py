@@ -76,7 +76,7 @@ def namespace_directory(placement: Placement) -> str:
     return join_path("clusters", placement[0], "namespaces", placement[1])
 
 
-def _namespace_outputs(state: Profile, policies: LoadedPolicies, placements: list[Placement]) -> list[Output]:
+def _planned(state: Profile, policies: LoadedPolicies, placements: list[Placement]) -> list[Output]:
     folders = tuple(namespace_directory(placement) + "/" for placement in placements)
     return [output for output in plan(state, {}, policies).outputs if output.path.startswith(folders)]
 
@@ -85,33 +85,45 @@ def _same(a: list[Output], b: list[Output]) -> bool:
     return [(o.path, o.context) for o in a] == [(o.path, o.context) for o in b]
 
 
-# The steps of the last (profile, policies) asked for: the pipeline, the plan tree and PHASE.md all
-# ask for the same ones, and finding them plans the phase's states.
-_last: list[tuple[Profile, LoadedPolicies, dict[int, tuple[Step, ...]]]] = []
+# What the last (profile, policies) asked for plans, by phase and step: finding a phase's steps and
+# listing what each changes (PHASE.md) plan the same states, and the pipeline, the plan tree and
+# PHASE.md all ask for the same profile.
+_last: list[tuple[Profile, LoadedPolicies, dict[tuple[int, Position], list[Output]]]] = []
 
 
-def steps_of(profile: Profile, number: int, policies: LoadedPolicies) -> tuple[Step, ...]:
-    """The steps of phase `number` (at least 1) that change the namespaces' folders."""
+def _namespace_outputs(profile: Profile, policies: LoadedPolicies, number: int, position: Position) -> list[Output]:
+    """The outputs of the folders of the namespaces phase `number` moves, at `position`."""
     for seen, seen_policies, found in _last:
         if seen is profile and seen_policies is policies:
             break
     else:
         found = {}
         _last[:] = [(profile, policies, found)]
-    if number in found:
-        return found[number]
-    placements = [placement for _, placement in phase_moves(profile, phases_of(profile)[number - 1])]
-    before = _namespace_outputs(state_at(profile, number - 1), policies, placements)
-    prepare = _namespace_outputs(state_of(profile, Position(number, Step.PREPARE)), policies, placements)
-    move = _namespace_outputs(state_of(profile, Position(number, Step.MOVE)), policies, placements)
-    cleanup = _namespace_outputs(state_at(profile, number), policies, placements)
+    key = (number, position)
+    if key not in found:
+        placements = [placement for _, placement in phase_moves(profile, phases_of(profile)[number - 1])]
+        found[key] = _planned(state_of(profile, position), policies, placements)
+    return found[key]
+
+
+def _settled(number: int) -> Position:
+    """Phase `number` done (0: the baseline)."""
+    return Position(number, Step.CLEANUP) if number else Position(0)
+
+
+def steps_of(profile: Profile, number: int, policies: LoadedPolicies) -> tuple[Step, ...]:
+    """The steps of phase `number` (at least 1) that change the namespaces' folders."""
+    def outputs(position: Position) -> list[Output]:
+        return _namespace_outputs(profile, policies, number, position)
+
+    before, cleanup = outputs(_settled(number - 1)), outputs(_settled(number))
+    prepare, move = outputs(Position(number, Step.PREPARE)), outputs(Position(number, Step.MOVE))
     steps = [Step.MOVE]
     if not _same(prepare, before):
         steps.insert(0, Step.PREPARE)
     if not _same(cleanup, move):
         steps.append(Step.CLEANUP)
-    found[number] = tuple(steps)
-    return found[number]
+    return tuple(steps)
 
 
 def positions(profile: Profile, policies: LoadedPolicies) -> Iterator[Position]:
@@ -185,19 +197,18 @@ class Changes:
     removed: tuple[str, ...]
 
 
-def _files(state: Profile, policies: LoadedPolicies, placements: list[Placement]) -> dict[str, object]:
+def _files(profile: Profile, policies: LoadedPolicies, number: int, position: Position) -> dict[str, object]:
     return {output.path.removeprefix("clusters/").replace("/namespaces/", "/", 1): output.context
-            for output in _namespace_outputs(state, policies, placements)}
+            for output in _namespace_outputs(profile, policies, number, position)}
 
 
 def step_changes(profile: Profile, position: Position, policies: LoadedPolicies) -> Changes:
     """The files `position` adds, changes and removes against the step before it."""
-    placements = [placement for _, placement in phase_moves(profile, phases_of(profile)[position.phase - 1])]
     steps = steps_of(profile, position.phase, policies)
     index = steps.index(position.step) if position.step in steps else 0
-    previous = Position(position.phase, steps[index - 1]) if index else Position(position.phase - 1, Step.CLEANUP)
-    before = _files(state_of(profile, previous), policies, placements)
-    after = _files(state_of(profile, position), policies, placements)
+    previous = Position(position.phase, steps[index - 1]) if index else _settled(position.phase - 1)
+    before = _files(profile, policies, position.phase, previous)
+    after = _files(profile, policies, position.phase, position)
     return Changes(
         tuple(path for path in after if path not in before),
         tuple(path for path in after if path in before and before[path] != after[path]),
