@@ -5,7 +5,11 @@ GEN_FUZZ_EXAMPLES for a long run (README, "What gen guarantees")."""
 
 from __future__ import annotations
 
+import copy
 import json
+import shutil
+import time
+from collections import Counter
 import os
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,10 @@ from fuzz import (
 )
 
 EXAMPLES_TO_RUN = int(os.environ.get("GEN_FUZZ_EXAMPLES", "30"))
+# A long run's figures (cases per outcome, per target and kind, the slowest case) go to this JSON file.
+REPORT = os.environ.get("GEN_FUZZ_REPORT")
+TALLY: Counter[str] = Counter()
+SLOWEST = [0.0]
 VALUES = "values/gke-prod-west-0.yaml"  # multi-platform's base values
 POLICY = "policies/legacy/httpbin-get-only.yaml"  # waypoints' legacy policy
 
@@ -50,8 +58,14 @@ def mutations(draw: st.DrawFn, data: Any) -> Mutation:
     return Mutation(kind, path)
 
 
+_PARSED: dict[str, Any] = {}
+
+
 def _load(name: str) -> Any:
-    return yaml.safe_load((EXAMPLES / name).read_text("utf-8"))
+    """A fresh copy of an example file's data (each file parsed once per session)."""
+    if name not in _PARSED:
+        _PARSED[name] = yaml.load((EXAMPLES / name).read_text("utf-8"), Loader=yaml.CSafeLoader)
+    return copy.deepcopy(_PARSED[name])
 
 
 @st.composite
@@ -90,7 +104,31 @@ def _workspace(folder: Path, profile: str, target: str, mutation: Mutation | Non
 @given(cases())
 def test_hostile_input_never_crashes_injects_or_leaks(tmp_path_factory: Any, case: tuple[str, str, Mutation]) -> None:
     profile, target, mutation = case
+    started = time.monotonic()
     base = tmp_path_factory.mktemp("fuzz")
+    try:
+        _exercise(base, profile, target, mutation)
+        shutil.rmtree(base)  # a long run holds one case's folders at a time; a failing case's stay
+    except AssertionError as failure:
+        TALLY["failed"] += 1
+        if REPORT:  # every failing case, shrinking steps included, with what it was
+            with open(f"{REPORT}.failures", "a", encoding="utf-8") as log:
+                log.write(json.dumps({"profile": profile, "target": target, "mutation": mutation.describe(),
+                                      "value": repr(mutation.value)[:2000], "failure": str(failure)[:4000]}) + "\n")
+        raise
+    finally:
+        SLOWEST[0] = max(SLOWEST[0], time.monotonic() - started)
+        TALLY["cases"] += 1
+        TALLY[f"target:{'profile' if target == profile else target}"] += 1
+        TALLY[f"kind:{mutation.kind}"] += 1
+        if REPORT:
+            Path(REPORT).write_text(json.dumps({**TALLY, "slowest_case_seconds": round(SLOWEST[0], 3)},
+                                               indent=1, sort_keys=True) + "\n", "utf-8")
+
+
+def _exercise(base: Path, profile: str, target: str, mutation: Mutation) -> None:
+    """One case: render the mutated input; exit 0 or 2 only; no secret in the output; a hostile
+    string lands as one scalar where the benign marker does (no structure change)."""
     if target == "ledger":
         work = _workspace(base / "hostile", profile, target, None)
         first = run_gen(work, profile)
@@ -100,14 +138,17 @@ def test_hostile_input_never_crashes_injects_or_leaks(tmp_path_factory: Any, cas
     else:
         work = _workspace(base / "hostile", profile, target, mutation)
     run = run_gen(work, profile)
+    TALLY[f"status:{run.status}"] += 1
     assert run.status in ("ok", "invalid"), f"{mutation.describe()} of {target}: {run.status}: {run.detail}"
     if run.status != "ok" or run.tree is None:
         return
+    TALLY["secret-scanned"] += 1
     leak = secret_problem(run.tree)
     assert leak is None, f"{mutation.describe()} of {target}: {leak}"
     if mutation.kind == "hostile" and target != "ledger":
         marked = run_gen(_workspace(base / "benign", profile, target, Mutation("hostile", mutation.path, MARKER)),
                          profile)
         if marked.status == "ok" and marked.tree is not None:
+            TALLY["structure-compared"] += 1
             problem = structure_problem(marked.tree, run.tree, mutation.value)
             assert problem is None, f"{mutation.describe()} of {target}: {problem}"

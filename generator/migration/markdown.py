@@ -18,6 +18,8 @@ printed value, as the YAML one does:
 
 from __future__ import annotations
 
+import functools
+
 import re
 import shlex
 from collections.abc import Sequence
@@ -80,6 +82,16 @@ def _finalize(value: Any) -> Any:
 
 
 def markdown_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    """The environment of the Markdown templates; the package's own is built once per process."""
+    return _package_environment() if loader is None else _markdown_environment(loader)
+
+
+@functools.cache
+def _package_environment() -> jinja2.Environment:
+    return _markdown_environment(None)
+
+
+def _markdown_environment(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
     environment = strict_environment(_finalize, loader)
     environment.filters.update(sh=shell, code=code, codes=codes, line=line)
     return environment

@@ -12,6 +12,7 @@ A profile value therefore cannot add a key, a document or a type change to the o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,7 +95,18 @@ def strict_environment(finalize: Callable[[Any], Any], loader: jinja2.BaseLoader
 
 
 def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
-    """The environment of the YAML templates: every printed value goes through `q`."""
+    """The environment of the YAML templates: every printed value goes through `q`. The package's
+    own is built once per process, so that each template is compiled once however many renders
+    (the layering check, the render, a test suite, a fuzzer) ask for it."""
+    return _package_environment() if loader is None else _yaml_environment(loader)
+
+
+@functools.cache
+def _package_environment() -> jinja2.Environment:
+    return _yaml_environment(None)
+
+
+def _yaml_environment(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
     environment = strict_environment(_finalize, loader)
 
     environment.filters["q"] = quote
