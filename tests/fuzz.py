@@ -83,7 +83,15 @@ def apply(data: Any, mutation: Mutation) -> Any:
 
 
 def dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**6)
+    """`data` as YAML that reads back as exactly `data` under YAML 1.1 and 1.2 alike. PyYAML writes
+    NEL, LS and PS raw inside quotes, where YAML 1.1 readers fold them as line breaks and 1.2 readers
+    keep them (`'\x85'` reads back as a space in 1.1); text that holds one is written again with every
+    non-ASCII character escaped, so that a case's hostile value is what the profile says to any reader."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**6)
+    if any(char in text for char in "\x85\u2028\u2029"):
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=10**6)
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == data, "the fuzzer cannot write this case as YAML"
+    return text
 
 
 def _snapshot(folder: Path, skip: Path) -> dict[str, str]:
