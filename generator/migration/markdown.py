@@ -27,7 +27,7 @@ from typing import Any
 
 import jinja2
 
-from ..output.render import RenderError, strict_environment
+from ..output.templating import RenderError, strict_environment
 
 SHELL_SAFE = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
 

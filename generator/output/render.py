@@ -12,109 +12,16 @@ A profile value therefore cannot add a key, a document or a type change to the o
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
-import ryaml
 
 from ..plan import ObjectIdentity, Output, Plan
-from ..yaml_text import YamlScalar, quote_text, scalar_token
 from .merge import UnprovenMerge, merged_values
+from .templating import RenderError, make_environment, parse_back, quote
 
-
-class RenderError(Exception):
-    """A template or the catalog is broken: a bug in gen, not in the profile."""
-
-
-def quote(value: Any) -> YamlScalar:
-    """One YAML scalar that reads back as exactly `value` (a string stays a string), by the rules
-    every YAML gen writes follows (yaml_text.py). Templates place strings, integers and booleans."""
-    if type(value) is str:  # most values: the cached path first
-        return quote_text(value)
-    if isinstance(value, jinja2.Undefined):
-        value._fail_with_undefined_error()  # raises jinja2.UndefinedError naming the variable
-    if isinstance(value, (str, int)):  # booleans and Quantity (a str) included
-        return scalar_token(value)
-    raise RenderError(f"cannot place a {type(value).__name__} as a YAML scalar: {value!r}")
-
-
-def _finalize(value: Any) -> Any:
-    if isinstance(value, YamlScalar):
-        return value
-    raise RenderError(
-        f"template prints {value!r} without the `q` filter; write {{{{ value | q }}}}"
-    )
-
-
-# An include alone on its line, not followed by a tag that strips the whitespace before it.
-_INCLUDE = re.compile(r'^[ \t]*\{% include "([^"]+)" %\}\n(?![ \t\n]*\{[%{#]-)', re.MULTILINE)
-# What an included template may not hold to be inlined: names of its own, whitespace control.
-_SCOPED = re.compile(r"\{%-?\s*(set|macro|extends|block|import|from)\b|\{[%{#]-|-[%}#]\}")
-
-
-class InliningLoader(jinja2.PackageLoader):
-    """The package's templates, with each `{% include "name" %}` line replaced by the included text
-    when that means the same: the include stands alone on its line and no whitespace control reaches
-    across it, and the included template ends with a newline and sets, defines or imports nothing
-    (so its names cannot leak into the parent).
-    Rendering then costs one template call per output, not one per include; the output is the same
-    byte for byte (the golden trees prove it on every example)."""
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool] | None]:
-        source, filename, uptodate = super().get_source(environment, template)
-
-        def inline(match: re.Match[str]) -> str:
-            included, _, _ = self.get_source(environment, match.group(1))
-            return included if included.endswith("\n") and not _SCOPED.search(included) else match.group(0)
-
-        return _INCLUDE.sub(inline, source), filename, uptodate
-
-
-def strict_environment(finalize: Callable[[Any], Any], loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
-    """gen's Jinja settings: templates read only from inside the package (never from a folder that
-    happens to exist beside the code; tests may hand in a loader of their own), undefined names
-    are errors, and `finalize` decides what a template may print."""
-    environment = jinja2.Environment(
-        loader=loader or InliningLoader("generator", "templates"),
-        undefined=jinja2.StrictUndefined,
-        finalize=finalize,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,  # templates ship in the package: no stat() per get_template and include
-    )
-    # No globals (`range`, `dict`, `lipsum`...): templates print their context and nothing else, and
-    # every render is spared copying them into its context.
-    environment.globals.clear()
-    return environment
-
-
-def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
-    """The environment of the YAML templates: every printed value goes through `q`. The package's
-    own is built once per process, so that each template is compiled once however many renders
-    (the layering check, the render, a test suite, a fuzzer) ask for it."""
-    return _package_environment() if loader is None else _yaml_environment(loader)
-
-
-@functools.cache
-def _package_environment() -> jinja2.Environment:
-    return _yaml_environment(None)
-
-
-def _yaml_environment(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
-    environment = strict_environment(_finalize, loader)
-
-    environment.filters["q"] = quote
-    from .blocks import comment, yaml_block  # built on quote(): imported here, after it exists
-
-    environment.filters["yaml_block"] = yaml_block
-    environment.filters["comment"] = comment
-    return environment
+__all__ = ["RenderError", "RenderedFile", "make_environment", "quote", "render", "render_output"]
 
 
 @dataclass(frozen=True)
@@ -125,26 +32,6 @@ class RenderedFile:
     document: Any = field(default=None, compare=False, repr=False)
     # Read back from the tree, whose file was just proven to hold exactly these bytes (output/cache.py).
     on_disk: bool = field(default=False, compare=False)
-
-
-# The parse-back runs on every rendered file, so it uses a compiled parser: ryaml (Rust,
-# serde_yaml), about three times faster than libyaml through PyYAML's constructor on gen's output,
-# with the same results on every file of the benchmark estates.
-
-
-def _parse_back(output: Output, text: str) -> Any:
-    try:
-        # One document, or an error: a second document (`---`) is refused by the parser itself.
-        document = ryaml.loads(text)  # type: ignore[attr-defined]
-    except ryaml.InvalidYamlError as error:  # type: ignore[attr-defined]
-        try:  # several documents, each valid YAML, or not YAML at all?
-            ryaml.loads_all(text)  # type: ignore[attr-defined]
-        except ryaml.InvalidYamlError:  # type: ignore[attr-defined]
-            raise RenderError(f"{output.path} ({output.template}) is not valid YAML: {error}") from None
-        document = None
-    if not isinstance(document, dict):
-        raise RenderError(f"{output.path} ({output.template}) must hold exactly one YAML mapping")
-    return document
 
 
 def _identity_of(document: Any, expected: ObjectIdentity) -> ObjectIdentity:
@@ -177,7 +64,7 @@ def render_output(environment: jinja2.Environment, output: Output, profile: str)
         text = template.render({"profile": profile, **output.context.variables()})
     except jinja2.TemplateError as error:
         raise RenderError(f"{output.path}: template {output.template}: {error}") from None
-    document = _parse_back(output, text)
+    document = parse_back(output.path, output.template, text)
     if output.identity is not None:
         _check_identity(output, document, output.identity)
     base = output.context.merge_base()
