@@ -4,6 +4,7 @@ exit code (run.py has the codes; cli.py the error boundary and the fast path of 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -45,6 +46,10 @@ def _main(
 
 
 # Options several commands share.
+ProfileOption = Annotated[
+    Path | None, typer.Option("--profile", help="Use this profile's templating kits (their schemas).",
+                              metavar="PROFILE", parser=path_argument)
+]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="How to print problems.", case_sensitive=False)]
 DiffOption = Annotated[bool, typer.Option("--diff", help="Like --check, and print a unified diff.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace files edited by hand or not written by gen.")]
@@ -136,8 +141,13 @@ def init(
         Path | None, typer.Option("--output", "-o", help="Write the profile to this file instead of stdout.",
                                    metavar="FILE", parser=path_argument)
     ] = None,
+    kit: Annotated[
+        Path | None, typer.Option("--kit", help="Also write a starter templating kit into this new folder, and name "
+                                  "it in the profile.", metavar="DIR", parser=path_argument)
+    ] = None,
 ) -> None:
-    """Print a commented starter profile for PLATFORM that renders as it is."""
+    """Print a commented starter profile for PLATFORM that renders as it is (with --kit, a starter kit too)."""
+    from .kit.commands import EjectError, scaffold
     from .starter import invalid_names, starter_profile
 
     names = clusters or ["cluster-1"]
@@ -148,7 +158,17 @@ def init(
             "(lowercase letters, digits and '-', at most 63 characters)\n"
         )
         raise typer.Exit(EXIT_INVALID)
-    text = starter_profile(platform, names, name)
+    kit_folder = None
+    if kit is not None:
+        base = (output.parent if output is not None else Path(".")).absolute()
+        kit_folder = Path(os.path.relpath(kit.absolute(), base)).as_posix()
+        try:
+            written = scaffold(kit)
+        except (EjectError, OSError) as error:
+            sys.stderr.write(f"gen: {error}\n")
+            raise typer.Exit(EXIT_INVALID) from None
+        sys.stderr.write(f"wrote the starter kit into {kit} ({len(written)} files)\n")
+    text = starter_profile(platform, names, name, kit_folder)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -162,14 +182,18 @@ def validate(
         bool, typer.Option("--kubeconform", help="Also run kubeconform (GEN_KUBECONFORM or PATH), offline.")
     ] = False,
     fmt: FormatOption = ReportFormat.TEXT,
+    profile: ProfileOption = None,
 ) -> None:
-    """Check manifests against the schema pack and Kubernetes' schemas (gen-made or not)."""
-    from .validation.embedded import shared_validator
+    """Check manifests against the schema pack and Kubernetes' schemas (gen-made or not); with --profile,
+    against its kits' schemas too."""
+    from .validation.embedded import active_validator
     from .validation.kubeconform import find_kubeconform, run_kubeconform
     from .validation.trace import files_problems, manifest_files
 
+    if profile is not None:
+        _activate_kit(profile, fmt)
     files = manifest_files(paths)
-    problems = files_problems(files, shared_validator())
+    problems = files_problems(files, active_validator())
     checked = "embedded validator"
     if kubeconform:
         binary = find_kubeconform()
@@ -191,11 +215,15 @@ app.add_typer(schemas_app, name="schemas")
 @schemas_app.command("export")
 def schemas_export(
     directory: Annotated[Path, typer.Argument(help="Where to write the schemas.", metavar="DIR", parser=path_argument)],
+    profile: ProfileOption = None,
 ) -> None:
-    """Write the pack and the Kubernetes schemas in kubeconform's layout, and print how to use them."""
+    """Write the pack and the Kubernetes schemas in kubeconform's layout (with --profile, its kits' schemas
+    too), and print how to use them."""
     from .validation.export import export_problem, export_schemas, kubeconform_locations
     from .validation.kubernetes import KUBERNETES_VERSION
 
+    if profile is not None:
+        _activate_kit(profile, ReportFormat.TEXT)
     problem = export_problem(directory)
     if problem is not None:
         raise refuse_path(*problem)
@@ -206,6 +234,61 @@ def schemas_export(
     typer.echo(f"wrote {len(written)} schemas under {directory}; validate with:")
     locations = " ".join(f"-schema-location '{location}'" for location in kubeconform_locations(directory))
     typer.echo(f"  kubeconform -strict -summary -kubernetes-version {KUBERNETES_VERSION} {locations} <files>")
+
+
+def _activate_kit(profile: Path, fmt: ReportFormat) -> None:
+    """Check `profile` as a render does and make its kits the active ones (or exit 2)."""
+    from .kit.commands import checked_kit
+    from .problems import ProfileError
+
+    try:
+        checked_kit(profile)
+    except ProfileError as error:
+        sys.stderr.write(format_problems(error.problems, fmt, "nothing was checked"))
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+kit_app = typer.Typer(help="Templating kits: a team's own templates, apps, outputs, rules and schemas.",
+                      no_args_is_help=True)
+app.add_typer(kit_app, name="kit")
+
+
+@kit_app.command("list")
+def kit_list(
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False,
+                                                parser=path_argument)],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON records instead of a table.")] = False,
+) -> None:
+    """Every template, app, output, rule and schema PROFILE renders with, and where each comes from."""
+    from .kit.commands import checked_kit, format_items, kit_items
+    from .problems import ProfileError
+
+    try:
+        kit = checked_kit(profile)
+    except ProfileError as error:
+        sys.stderr.write(format_problems(error.problems, ReportFormat.JSON if as_json else ReportFormat.TEXT,
+                                         "nothing was listed"))
+        raise typer.Exit(EXIT_INVALID) from None
+    sys.stdout.write(format_items(kit_items(kit), as_json))
+
+
+@kit_app.command("eject")
+def kit_eject(
+    name: Annotated[str, typer.Argument(help="A built-in template (k8s/deployment.yaml.j2) or app (httpbin).",
+                                        metavar="NAME", show_default=False)],
+    to: Annotated[Path, typer.Option("--to", help="The kit folder.", metavar="DIR", parser=path_argument)],
+) -> None:
+    """Copy a built-in template or app into the kit DIR, where it replaces the built-in (the output is the
+    same until it is edited)."""
+    from .kit.commands import EjectError, eject
+
+    try:
+        written = eject(name, to)
+    except (EjectError, OSError) as error:
+        sys.stderr.write(f"gen: {error}\n")
+        raise typer.Exit(EXIT_INVALID) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
 
 
 @app.command()

@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import Literal
 
 from .checks import CHECKS, Check, run_checks
+from .kit.active import activate
+from .kit.checks import kit_problems
+from .kit.load import load_kit
+from .kit.settings import missing_problems, settings_problems
 from .checks.policies import policy_problems
 from .policies.load import load_policies
 from .migration.invariant import phase_problems
@@ -73,16 +77,22 @@ def check_profile(
     `migration:`, every phase and step is checked too, and the plan is of `phase` (`--phase`: a
     position, migration/steps.py; None: where `migration.at` says the estate stands)."""
     loaded = load_profile(path, display_name)
+    kit, kit_errors = load_kit(loaded.data, path.parent, loaded.file)
+    activate(kit)  # the catalog, templates and validator of this profile (kit/active.py)
+    if kit_errors:  # what the profile says of kit apps and outputs cannot be checked without the kit
+        return loaded, None, _locate([*loaded.problems, *kit_errors], loaded)
     problems = [*loaded.problems, *validate(loaded.data, loaded.source_map.raw_text)]
+    problems += settings_problems(loaded.data, kit)
     planned = None
     if not has_errors(problems):
         problems += loaded_secrets(loaded)[0]
         profile = resolve(loaded.data, path.parent)
-        problems += run_checks(profile)
+        problems += run_checks(profile) + kit_problems(profile, kit)
         policies, found = load_policies(profile)
         problems += [*found, *policy_problems(profile, policies)]
         # Every phase passes every check, the policy checks on the policies loaded here included.
-        checks: tuple[Check, ...] = (*CHECKS, partial(policy_problems, policies=policies))
+        checks: tuple[Check, ...] = (*CHECKS, partial(policy_problems, policies=policies),
+                                     partial(missing_problems, kit=kit))
         problems += phase_problems(profile, checks)
         base_values = {}
         for ref in profile.base_value_refs:
@@ -121,7 +131,9 @@ def render_profile(
     cache = _cache(root, ledgers or {}) if root is not None and (claim is None or claim(root)) else None
     rendered = render_all(planned, cache)
     if rendered.problems:
-        raise ProfileError([*problems, *_locate(rendered.problems, loaded)])
+        problems = [*problems, *_locate(rendered.problems, loaded)]
+        if has_errors(problems):
+            raise ProfileError(problems)
     shown = str(root) if root is not None else planned.profile
     leaks = secret_gate(path, loaded, rendered.files, shown, planned)
     if leaks:

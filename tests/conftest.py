@@ -43,6 +43,15 @@ def position_of(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
 
 
 @pytest.fixture(autouse=True)
+def _no_kit_from_an_earlier_test() -> None:
+    """A kit is active from the check of the profile that names it until the next check (one per
+    process in real runs); a test that calls a stage directly starts with none."""
+    from generator.kit.active import activate
+
+    activate(None)
+
+
+@pytest.fixture(autouse=True)
 def _fast_reader_agrees_with_ruamel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every profile a test loads in-process is read by both readers: wherever the fast one answers,
     it must answer exactly what ruamel reads (data, positions, spellings, problems)."""

@@ -126,7 +126,7 @@ def test_a_broken_entry_says_every_mistake(tmp_path: Path) -> None:
         "templates/apps/httpbin/app.yaml: objects[2].serviceAccountName: no ServiceAccount of this app is named so",
         "templates/apps/httpbin/app.yaml: objects[2].containers[0].image: not an image reference: 'Not An Image'",
         "templates/apps/httpbin/app.yaml: objects[2].containers[0].volumeMounts: 'nowhere' names no volume of this Deployment",
-        "templates/apps/httpbin/app.yaml: objects[2].containers[0].command: no file templates/apps/httpbin/missing.py",
+        "templates/apps/httpbin/app.yaml: objects[2].containers[0].command: no file apps/httpbin/missing.py",
         "templates/apps/httpbin/app.yaml: objects[3].template: 'apps/caffeine/configmap-curl-format.yaml.j2' has no "
         "context class for a Deployment (plan/app_contexts.py)",
         "templates/apps/httpbin/app.yaml: parameters.env.httbin: no container of this app is named 'httbin'",

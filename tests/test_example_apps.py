@@ -12,7 +12,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import GOLDEN, PROFILES
-from generator.plan.catalog import app_names
+from generator.kit.load import load_kit
+from generator.plan.catalog import builtin_catalog
 from generator.profile.load import load_profile
 from generator.profile.resolve import resolve
 
@@ -86,8 +87,15 @@ def test_service_ports_reach_a_declared_container_port(tree: Path) -> None:
 
 
 def test_the_examples_together_use_every_catalog_app() -> None:
+    """Every built-in app, and every app of the example kit (../templates), is in some example."""
     used = set()
+    kit_apps: set[str] = set()
     for path in sorted(PROFILES.glob("*.yaml")):
-        profile = resolve(load_profile(path).data)
+        loaded = load_profile(path)
+        kit, problems = load_kit(loaded.data, path.parent)
+        assert not problems
+        kit_apps |= set(kit.app_origins) if kit is not None else set()
+        profile = resolve(loaded.data)
         used |= {app for namespace in profile.namespaces for app in namespace.apps}
-    assert used == set(app_names())
+    assert kit_apps == {"echo"}
+    assert used == set(builtin_catalog()) | kit_apps

@@ -68,7 +68,8 @@ def _mutated(files: list[RenderedFile], name: str, old: str, new: str) -> list[R
 
 
 def test_every_committed_file_passes_the_embedded_validator() -> None:
-    result = runner.invoke(commands.app, ["validate", str(GOLDEN)])
+    """The kit example's kinds are checked with its kit's schemas (`--profile`)."""
+    result = runner.invoke(commands.app, ["validate", str(GOLDEN), "--profile", str(PROFILES / "platform-kit.yaml")])
     assert result.exit_code == 0, result.stderr
     count = len([p for p in GOLDEN.rglob("*.yaml") if ".gen" not in p.parts])
     assert result.stdout.strip() == f"{count} files valid (embedded validator)"
@@ -78,7 +79,8 @@ def test_every_committed_file_passes_kubeconform_with_the_exported_pack() -> Non
     binary = find_kubeconform()
     if binary is None:
         pytest.skip("kubeconform is not installed (no package registry here has it; set GEN_KUBECONFORM)")
-    result = runner.invoke(commands.app, ["validate", str(GOLDEN), "--kubeconform"])
+    result = runner.invoke(commands.app, ["validate", str(GOLDEN), "--kubeconform", "--profile",
+                                          str(PROFILES / "platform-kit.yaml")])
     assert result.exit_code == 0, result.stderr
 
 
@@ -175,7 +177,8 @@ def test_kubeconform_adapter_runs_offline_with_the_exported_pack(tmp_path: Path)
 
 def test_gen_validate_kubeconform_without_the_binary_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GEN_KUBECONFORM", "/nonexistent/kubeconform")
-    result = runner.invoke(commands.app, ["validate", str(GOLDEN), "--kubeconform"])
+    result = runner.invoke(commands.app, ["validate", str(GOLDEN), "--kubeconform", "--profile",
+                                          str(PROFILES / "platform-kit.yaml")])
     assert result.exit_code == 2 and "kubeconform is not installed" in result.stderr
 
 

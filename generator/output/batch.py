@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from ..parallel import in_slices
 from ..plan import Plan
 from ..problems import Problem
-from ..validation.embedded import shared_validator
+from ..kit.active import active_kit, active_templates
+from ..kit.rules import rule_problems
+from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
 from .cache import RenderCache, output_key
-from .render import RenderedFile, make_environment, render_output
+from .render import KitRenderFailure, RenderedFile, render_output
+from .templating import parse_back
 
 PARALLEL_FROM = 1500  # outputs: below this, starting workers costs more than it saves
 
@@ -29,17 +32,27 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int) -
     parsed document let go, so that a slice never holds more than one."""
     outputs = plan.outputs[start:end]
     keys = [output_key(plan.profile, output) for output in outputs]
-    environment = make_environment()
-    validator = shared_validator()
+    templates = active_templates()
+    validator = active_validator()
+    kit = active_kit()
     files: list[tuple[str, str, bool]] = []
     problems: list[Problem] = []
     for output, key in zip(outputs, keys):
         found = cache.reuse(output.path, key) if cache is not None else None
         if found is None:
-            rendered = render_output(environment, output, plan.profile)
+            try:
+                rendered = render_output(templates, output, plan.profile)
+            except KitRenderFailure as failure:
+                problems.append(failure.problem)
+                files.append((output.path, "", False))
+                continue
             problems += output_problems(output, rendered, validator)
+            problems += rule_problems(kit, output, rendered.path, rendered.text, rendered.document)
             files.append((rendered.path, rendered.text, False))
         else:
+            if kit is not None and kit.rules:  # a rule's warnings hold for files read back, too
+                problems += rule_problems(kit, output, found.path, found.text, parse_back(found.path, output.template,
+                                                                                          found.text))
             files.append((found.path, found.text, True))
     return files, problems, keys
 

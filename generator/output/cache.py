@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..plan import Output
+from ..kit.active import active_kit
 from .fingerprint import code_digest
 from .ledger import Ledger, file_bytes
 from .render import RenderedFile
@@ -23,7 +24,8 @@ def output_key(profile: str, output: Output) -> str | None:
     """The cache key of an output; None for one that is always rendered."""
     if output.context.merge_base() is not None:
         return None
-    text = f"{code_digest()}\0{profile}\0{output.path}\0{output.template}\0{output.context!r}\0{output.identity!r}"
+    kit = active_kit()  # a kit's templates are code too
+    text = f"{code_digest()}\0{kit.digest if kit is not None else ''}\0{profile}\0{output.path}\0{output.template}\0{output.context!r}\0{output.identity!r}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -19,9 +19,19 @@ import jinja2
 
 from ..plan import ObjectIdentity, Output, Plan
 from .merge import UnprovenMerge, merged_values
-from .templating import RenderError, make_environment, parse_back, quote
+from ..problems import Location, Problem
+from .templating import (
+    MAX_KIT_OUTPUT,
+    RenderError,
+    TemplateSet,
+    make_environment,
+    package_templates,
+    parse_back,
+    quote,
+    render_bounded,
+)
 
-__all__ = ["RenderError", "RenderedFile", "make_environment", "quote", "render", "render_output"]
+__all__ = ["KitRenderFailure", "RenderError", "RenderedFile", "make_environment", "quote", "render", "render_output"]
 
 
 @dataclass(frozen=True)
@@ -58,12 +68,39 @@ def _check_identity(output: Output, document: dict[str, Any], identity: ObjectId
         raise RenderError(f"{output.path} ({output.template}) renders {found}, the plan declared {identity}")
 
 
-def render_output(environment: jinja2.Environment, output: Output, profile: str) -> RenderedFile:
+class KitRenderFailure(Exception):
+    """A kit template failed to render, or rendered something gen refuses: the kit's mistake, a
+    located problem (exit 2), not a bug in gen."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def render_output(templates: TemplateSet | jinja2.Environment, output: Output, profile: str) -> RenderedFile:
+    if isinstance(templates, jinja2.Environment):
+        templates = TemplateSet(package=templates)
+    variables = {"profile": profile, **output.context.variables()}
     try:
-        template = environment.get_template(output.template)
-        text = template.render({"profile": profile, **output.context.variables()})
+        template, sandboxed = templates.get(output.template)
+    except jinja2.TemplateError as error:
+        if templates.sandbox is None:
+            raise RenderError(f"{output.path}: template {output.template}: {error}") from None
+        raise _kit_failure(templates, output, error) from None
+    if sandboxed:
+        try:
+            return _proven(output, render_bounded(template, variables))
+        except (jinja2.TemplateError, RenderError) as error:
+            raise _kit_failure(templates, output, error) from None
+    try:
+        text = template.render(variables)
     except jinja2.TemplateError as error:
         raise RenderError(f"{output.path}: template {output.template}: {error}") from None
+    return _proven(output, text)
+
+
+def _proven(output: Output, text: str) -> RenderedFile:
+    """The rendered text, once parse-back and identity prove it (helm values merged into their base)."""
     document = parse_back(output.path, output.template, text)
     if output.identity is not None:
         _check_identity(output, document, output.identity)
@@ -77,6 +114,17 @@ def render_output(environment: jinja2.Environment, output: Output, profile: str)
     return RenderedFile(output.path, text, document)
 
 
+def _kit_failure(templates: TemplateSet, output: Output, error: Exception) -> KitRenderFailure:
+    file, line = templates.kit_frame(error, output.template)
+    message = error.message if isinstance(error, jinja2.TemplateError) and error.message else str(error)
+    return KitRenderFailure(Problem(
+        f"{output.path}: template {output.template}: {message}", "kit-template", output.source,
+        "kit templates render in a sandbox: they print their context through `q` (or `yaml_block`), read no "
+        "Python internals, files or environment, include only kit and built-in templates, and write at most "
+        f"{MAX_KIT_OUTPUT:,} characters (README, \"Templating kit\")",
+        location=Location(file, line, 1)))
+
+
 def render(plan: Plan, environment: jinja2.Environment | None = None) -> list[RenderedFile]:
-    env = environment or make_environment()
-    return [render_output(env, output, plan.profile) for output in plan.outputs]
+    templates = TemplateSet(package=environment) if environment is not None else package_templates()
+    return [render_output(templates, output, plan.profile) for output in plan.outputs]

@@ -356,6 +356,49 @@ def render_bounded(template: jinja2.Template, variables: dict[str, Any]) -> str:
             signal.signal(signal.SIGVTALRM, previous)
 
 
+class TemplateSet:
+    """Which environment renders each template: the package's own, or, for a template that runs a
+    kit's text (LayeredLoader.tainted), the sandbox. Decided once per template name."""
+
+    def __init__(self, layers: Sequence[TemplateLayer] = (), package: jinja2.Environment | None = None) -> None:
+        self.package = package or make_environment()
+        self.sandbox = sandbox_environment(layers) if layers else None
+        self.kit_files = tuple(f"{layer.shown}/" for layer in layers)
+        self._sandboxed: dict[str, bool] = {}
+
+    def get(self, name: str) -> tuple[jinja2.Template, bool]:
+        """The compiled template, and whether it renders in the sandbox."""
+        if self.sandbox is None:
+            return self.package.get_template(name), False
+        sandboxed = self._sandboxed.get(name)
+        if sandboxed is None:
+            loader = self.sandbox.loader
+            assert isinstance(loader, LayeredLoader)
+            sandboxed = self._sandboxed[name] = loader.tainted(self.sandbox, name)
+        return (self.sandbox if sandboxed else self.package).get_template(name), sandboxed
+
+    def kit_frame(self, error: BaseException, fallback: str) -> tuple[str, int]:
+        """The kit file and line an error in a sandboxed render comes from: the innermost kit
+        template frame (Jinja gives template frames the template's file name and line), else the
+        error's own, else `fallback`'s first line."""
+        found = (fallback, 0)
+        filename = getattr(error, "filename", None)
+        if isinstance(filename, str) and filename.startswith(self.kit_files):
+            found = (filename, getattr(error, "lineno", 0) or 0)
+        traceback = error.__traceback__
+        while traceback is not None:
+            name = traceback.tb_frame.f_code.co_filename
+            if name.startswith(self.kit_files):
+                found = (name, traceback.tb_lineno)
+            traceback = traceback.tb_next
+        return found[0], found[1] or 1
+
+
+@functools.cache
+def package_templates() -> TemplateSet:
+    return TemplateSet()
+
+
 def template_line(error: BaseException, filename: str) -> int:
     """The line of `filename` a Jinja error was raised at (Jinja rewrites its tracebacks so that
     template frames carry the template's name and line), else 0."""

@@ -27,6 +27,8 @@ from .tenancy import gitops_receiver, tenancy_objects
 from .policies import policy_outputs
 from .waypoints import enroll_in_waypoints, waypoint_outputs
 from ..policies.load import LoadedPolicies
+from ..kit.active import active_kit
+from ..kit.plan import kit_outputs
 
 __all__ = ["ObjectIdentity", "Output", "Plan", "TemplateContext", "output_collisions", "plan"]
 
@@ -46,6 +48,7 @@ def plan(profile: Profile, base_values: BaseValues | None = None, policies: Load
         *enroll_in_waypoints(profile, (output for namespace in profile.namespaces for output in namespace_outputs(namespace, revisions))),
         *waypoint_outputs(profile),
         *policy_outputs(profile, policies or LoadedPolicies()),
+        *kit_outputs(profile, active_kit() if profile.kit else None),
     ]
     outputs.extend(kustomizations(outputs))
     outputs.extend(roll_ups(profile, outputs))
@@ -53,5 +56,6 @@ def plan(profile: Profile, base_values: BaseValues | None = None, policies: Load
     outputs.extend([*delivered, *kustomizations(delivered)])
     named = [ref.written for ref in profile.base_value_refs]
     named += [namespace.policies.written for namespace in profile.namespaces if namespace.policies]
+    named += list(profile.kit)  # every kit file counts in the inputs' fingerprint
     sources = tuple(dict.fromkeys(named))
     return Plan(profile.name, tuple(sorted(outputs, key=lambda output: output.path)), sources)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -23,6 +23,7 @@ from typing import Any
 import ryaml
 
 from ..images import parse_image
+from ..kit.active import active_kit
 from ..kubernetes import Quantity
 from ..problems import format_path
 from .app_contexts import (
@@ -85,9 +86,15 @@ def templates_root() -> Traversable:
 
 
 @functools.cache
-def catalog() -> Mapping[str, App]:
-    """Every app of the catalog, by name (read once)."""
+def builtin_catalog() -> Mapping[str, App]:
+    """Every app of the package's catalog, by name (read once)."""
     return load_catalog(templates_root())
+
+
+def catalog() -> Mapping[str, App]:
+    """The apps the profile being rendered can list: the package's, and its kits' (kit/active.py)."""
+    kit = active_kit()
+    return builtin_catalog() if kit is None else kit.apps
 
 
 def app_names() -> tuple[str, ...]:
@@ -95,20 +102,39 @@ def app_names() -> tuple[str, ...]:
 
 
 def load_catalog(templates: Traversable) -> Mapping[str, App]:
+    apps, problems = read_apps(templates, "templates")
+    if problems:
+        raise CatalogError("the app catalog is broken (a bug in gen):\n" + "\n".join(
+            f"{where}: {problem}" for where, found in problems.items() for problem in found))
+    return MappingProxyType(apps)
+
+
+def read_apps(templates: Traversable, shown: str, only: Iterable[str] | None = None) -> tuple[dict[str, App], dict[str, list[str]]]:
+    """The apps under `templates/apps/` (only those named in `only`, if given), and the problems of
+    each broken entry by its file (`shown`/apps/<app>/app.yaml)."""
     apps: dict[str, App] = {}
-    problems: list[str] = []
+    problems: dict[str, list[str]] = {}
+    wanted = None if only is None else set(only)
     for folder in sorted((templates / "apps").iterdir(), key=lambda item: item.name):
-        if not folder.is_dir():
+        if not folder.is_dir() or (wanted is not None and folder.name not in wanted):
             continue
-        where = f"templates/apps/{folder.name}/{ENTRY_FILE}"
         data, app_problems = _checked_entry(templates, folder)
         if app_problems:
-            problems.extend(f"{where}: {problem}" for problem in app_problems)
+            problems[f"{shown}/apps/{folder.name}/{ENTRY_FILE}"] = app_problems
             continue
         apps[folder.name] = _app(templates, folder.name, data)
-    if problems:
-        raise CatalogError("the app catalog is broken (a bug in gen):\n" + "\n".join(problems))
-    return MappingProxyType(apps)
+    return apps, problems
+
+
+@functools.cache
+def context_class(template: str, kind: str) -> type[AppObjectContext]:
+    """The context class of an app object: the package's for its templates, else (a kit's own
+    template) the kind's generic class under that template's name."""
+    known = TEMPLATE_CONTEXTS.get(template)
+    if known is not None:
+        return known
+    base = KINDS[kind]
+    return type(f"Kit{base.__name__}", (base,), {"template": template, "__module__": __name__})
 
 
 class _NotYaml(Exception):
@@ -169,10 +195,12 @@ def _consistency_problems(templates: Traversable, data: dict[str, Any]) -> Itera
         template = _template_of(obj)
         if template is None:
             yield f"{at}: a {obj['kind']} needs `template:` (there is no generic one)"
-        elif template not in TEMPLATE_CONTEXTS or not issubclass(TEMPLATE_CONTEXTS[template], KINDS[obj["kind"]]):
-            yield f"{at}.template: {template!r} has no context class for a {obj['kind']} (plan/app_contexts.py)"
         elif not (templates / template).is_file():
-            yield f"{at}.template: no file templates/{template}"
+            yield f"{at}.template: no template {template}"
+        elif template in TEMPLATE_CONTEXTS and not issubclass(TEMPLATE_CONTEXTS[template], KINDS[obj["kind"]]):
+            yield f"{at}.template: {template!r} is the template of another kind (plan/app_contexts.py)"
+        elif template not in TEMPLATE_CONTEXTS and _is_package_template(templates, template):
+            yield f"{at}.template: {template!r} has no context class for a {obj['kind']} (plan/app_contexts.py)"
         if obj["kind"] == "Service" and not any(_selects(obj["selector"], d) for d in deployments):
             yield f"{at}.selector: selects no Deployment of this app"
         if obj["kind"] == "Deployment":
@@ -181,6 +209,12 @@ def _consistency_problems(templates: Traversable, data: dict[str, Any]) -> Itera
     for container in data.get("parameters", {}).get("env", {}):
         if container not in containers:
             yield f"parameters.env.{container}: no container of this app is named {container!r}"
+
+
+def _is_package_template(templates: Traversable, template: str) -> bool:
+    """Whether the package holds `template` (a kit's own templates take the kind's generic context)."""
+    origin = getattr(templates, "origin_of", None)
+    return origin is None or origin(template) is None
 
 
 def _selects(selector: dict[str, str], deployment: dict[str, Any]) -> bool:
@@ -211,7 +245,7 @@ def _deployment_problems(templates: Traversable, obj: dict[str, Any], at: str, a
                 yield f"{where}.volumeMounts: {mount['name']!r} names no volume of this Deployment"
         for part in container.get("command", []):
             if isinstance(part, dict) and not (templates / part["file"]).is_file():
-                yield f"{where}.command: no file templates/{part['file']}"
+                yield f"{where}.command: no file {part['file']}"
 
 
 def _app(templates: Traversable, name: str, data: dict[str, Any]) -> App:
@@ -251,7 +285,7 @@ def _context(templates: Traversable, obj: dict[str, Any], replicas: int) -> AppO
             "containers": tuple(_container(templates, container) for container in obj["containers"]),
             "volumes": tuple(_volume(volume) for volume in obj.get("volumes", [])),
         }
-    return TEMPLATE_CONTEXTS[template](**values)
+    return context_class(template, obj["kind"])(**values)
 
 
 def _container(templates: Traversable, raw: dict[str, Any]) -> Container:

@@ -183,6 +183,11 @@ class Waypoints:
     path: ProfilePath
 
 
+# A kit output's settings at one level of the profile (`outputs:` of the estate, a cluster or a
+# namespace): (output name, the setting as canonical JSON: `true`, `false` or a parameters mapping).
+KitSettings = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Cluster:
     name: str
@@ -201,6 +206,7 @@ class Cluster:
     base_values: BaseValuesRef | None = None
     fresh_release: bool = False  # `baseValues: none`: the rendered values file alone installs the release
     acknowledged: frozenset[str] = frozenset()
+    outputs: KitSettings = ()  # kit outputs' settings for this cluster (kit/settings.py)
     trust_domain_set: bool = False  # whether the profile says it (rendered policies say which)
     istio_revision: str | None = None  # sidecar namespaces: `istio.io/rev: <revision>`
 
@@ -322,6 +328,7 @@ class Namespace:
     waypoint: NamespaceWaypoint | None = None  # explicit waypoint (model_waypoints.py)
     policies: PolicySource | None = None  # DIRECT-mode AuthorizationPolicies to translate
     stage: Stage | None = None  # within the migration phase that moves it (None: at rest)
+    outputs: KitSettings = ()  # kit outputs' settings for this namespace (kit/settings.py)
 
 
 class DeliveryEngine(StrEnum):
@@ -353,6 +360,8 @@ class Profile:
     delivery: Delivery | None = None
     # Phases from sidecars to ambient; `namespaces` is the state before them (the baseline).
     migration: Migration | None = None
+    kit: tuple[str, ...] = ()  # kit folders, relative to the profile (generator/kit/)
+    outputs: KitSettings = ()  # kit outputs' settings for the whole estate
 
     def cluster(self, name: str) -> Cluster:
         return next(cluster for cluster in self.clusters if cluster.name == name)

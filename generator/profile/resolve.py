@@ -5,6 +5,7 @@ Runs only on data that passed validation, so it may index keys the schema requir
 
 from __future__ import annotations
 
+import json
 from pathlib import PurePath
 from typing import Any
 
@@ -22,6 +23,7 @@ from .model import (
     AuthorizationMode,
     Cluster,
     Dataplane,
+    KitSettings,
     ManagementPlane,
     Namespace,
     Platform,
@@ -73,7 +75,14 @@ def resolve(data: dict[str, Any], profile_dir: PurePath = PurePath(".")) -> Prof
         ),
         delivery=_delivery(data.get("delivery")),
         migration=resolve_migration(data.get("migration")),
+        kit=tuple(data.get("kit", ())),
+        outputs=kit_settings(data.get("outputs")),
     )
+
+
+def kit_settings(raw: dict[str, Any] | None) -> KitSettings:
+    """`outputs:` of one level, each setting as canonical JSON (hashable, and equal when equal)."""
+    return tuple((name, json.dumps(value, sort_keys=True, ensure_ascii=False)) for name, value in (raw or {}).items())
 
 
 def _delivery(raw: dict[str, Any] | None) -> Delivery | None:
@@ -155,6 +164,7 @@ def _cluster(raw: dict[str, Any], path: ProfilePath, profile_dir: PurePath) -> C
         trust_domain=istio.get("trustDomain") or tsb_trust_domain(raw["name"]),
         trust_domain_set="trustDomain" in istio,
         istio_revision=istio.get("revision"),
+        outputs=kit_settings(raw.get("outputs")),
     )
 
 
@@ -259,5 +269,6 @@ def _namespace(raw: dict[str, Any], path: ProfilePath, registry: str | None, pro
         app_parameters=apps,
         waypoint=namespace_waypoint(raw.get("waypoint"), (*path, "waypoint")),
         policies=policy_source(raw.get("policies"), (*path, "policies"), profile_dir),
+        outputs=kit_settings(raw.get("outputs")),
     )
 

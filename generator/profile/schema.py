@@ -17,6 +17,7 @@ from .schema_delivery import DELIVERY
 from .schema_waypoints import NAMESPACE_WAYPOINT, POLICIES
 from .schema_migration import MIGRATION
 from .schema_types import (
+    KIT_OUTPUTS,
     DNS_LABEL,
     NAMESPACE_SELECTOR,
     VERSION,
@@ -29,6 +30,9 @@ from .schema_types import (
 )
 
 __all__ = ["DNS_LABEL", "NAMESPACE_SELECTOR", "PROFILE_SCHEMA", "VERSION", "WORKSPACE_REF", "_version"]
+
+
+KIT = {"type": "list", "schema": {"type": "string", "empty": False}}
 
 
 def _rule_list() -> dict[str, Any]:
@@ -113,11 +117,14 @@ PROFILE_SCHEMA: dict[str, Any] = {
             "apps": app_list(),  # catalog apps by name, or with parameters (app_schema.py)
             "waypoint": NAMESPACE_WAYPOINT,  # an explicit waypoint (schema_waypoints.py)
             "policies": POLICIES,  # DIRECT-mode AuthorizationPolicy YAML, relative to the profile
+            "outputs": KIT_OUTPUTS,  # the kit outputs of this namespace
         },
         unique=False,
     )
     | {"unique_per_cluster": True},  # a namespace is one per (cluster, name)
     "catalog": catalog_settings(),  # defaults for the catalog apps: `registry`
     "migration": MIGRATION,  # ordered phases from sidecars to ambient (schema_migration.py)
-    "notSecret": NOT_SECRET,  # profile paths of values that look secret but are not (secrets/profile.py)
+    "notSecret": NOT_SECRET,
+    "kit": KIT,  # templating kits, relative to the profile (generator/kit/)
+    "outputs": KIT_OUTPUTS,  # the kit outputs of the whole estate  # profile paths of values that look secret but are not (secrets/profile.py)
 }

@@ -8,7 +8,7 @@ from typing import Any
 from ..kubernetes import LABEL_VALUE, QUALIFIED_NAME
 from ..platforms import NOTES
 from .model import BASE_VALUES_NONE, Platform, WaypointMode
-from .schema_types import _enum, _name, _pattern, _quantity, _record, _version
+from .schema_types import KIT_OUTPUTS, _enum, _name, _pattern, _quantity, _record, _version
 from .schema_waypoints import TRUST_DOMAIN_RULES
 
 # Istio revision names (ztunnel, waypoints, CNI): DNS-1123 label characters, at most 56 long.
@@ -93,6 +93,7 @@ NOT_SECRET = {
 
 CLUSTER: dict[str, Any] = {
     "name": _name(),
+    "outputs": KIT_OUTPUTS,  # the kit outputs of this cluster
     "platform": _enum("platform", [p.value for p in Platform]),
     "istio": _record(
         {"version": _version(), "namespace": _name(required=False), "trustDomain": TRUST_DOMAIN_RULES,

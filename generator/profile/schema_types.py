@@ -72,3 +72,12 @@ def _quantity() -> dict[str, Any]:
         "check_with": "quantity",
         "meta": {"format": "quantity", "json_schema": {"pattern": QUANTITY, "minimum": 0, "maximum": INT64_MAX}},
     }
+
+
+# `outputs:` of the estate, a cluster or a namespace: kit output name -> `true`, `false` or its
+# parameters. Names and parameters are checked against the profile's kits (kit/settings.py).
+KIT_OUTPUTS: dict[str, Any] = {
+    "type": "dict",
+    "keysrules": {"type": "string", "regex": DNS_LABEL, "meta": {"format": "dns-label"}},
+    "valuesrules": {"type": ["boolean", "dict"]},
+}

@@ -6,14 +6,19 @@ fields, wrong types, enums, missing required fields, and YAML 1.1 readings such 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from collections.abc import Mapping
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
 from ..yaml_text import Yaml11Loader as Yaml11Loader  # YAML as Kubernetes tooling reads it
 from .kubernetes import KUBERNETES_VERSION, kubernetes_schema
 from .pack import VALUES_SCHEMAS, resource_schemas
+from ..kit.active import active_kit
+
+if TYPE_CHECKING:
+    from ..kit.model import Kit
 
 JsonPath = tuple[str | int, ...]
 
@@ -37,8 +42,13 @@ def format_json_path(path: JsonPath) -> str:
 class EmbeddedValidator:
     """Compiles each schema the first time a document needs it."""
 
-    def __init__(self, kubernetes_version: str = KUBERNETES_VERSION) -> None:
+    def __init__(self, kubernetes_version: str = KUBERNETES_VERSION,
+                 extra: Mapping[tuple[str, str], Any] | None = None, schemaless: frozenset[tuple[str, str]] = frozenset()) -> None:
+        """`extra`: a kit's schemas, by (apiVersion, kind in lower case), before any other;
+        `schemaless`: (apiVersion, kind) a kit declared to have no schema: not checked."""
         self.kubernetes_version = kubernetes_version
+        self.extra = extra or {}
+        self.schemaless = schemaless
         self._compiled: dict[tuple[str, str], Any] = {}
 
     def _validator(self, key: tuple[str, str]) -> Any:
@@ -48,7 +58,8 @@ class EmbeddedValidator:
             if kind == "values":
                 schema = VALUES_SCHEMAS[name]
             else:
-                schema = resource_schemas().get(key) or kubernetes_schema(*key, version=self.kubernetes_version)
+                schema = (self.extra.get((kind, name.lower())) or resource_schemas().get(key)
+                          or kubernetes_schema(*key, version=self.kubernetes_version))
             self._compiled[key] = jsonschema_rs.validator_for(schema) if schema is not None else None
         return self._compiled[key]
 
@@ -62,6 +73,8 @@ class EmbeddedValidator:
         api_version, kind = document.get("apiVersion"), document.get("kind")
         if not isinstance(api_version, str) or not isinstance(kind, str):
             return [Finding((), "a manifest needs `apiVersion` and `kind` strings")]
+        if (api_version, kind) in self.schemaless:
+            return []
         validator = self._validator((api_version, kind))
         if validator is None:
             return [Finding(("kind",), f"no schema for {kind} ({api_version}): not a kind gen knows")]
@@ -88,3 +101,15 @@ class EmbeddedValidator:
 def shared_validator() -> EmbeddedValidator:
     """One validator per process: its compiled schemas serve every render and file."""
     return EmbeddedValidator()
+
+
+def active_validator() -> EmbeddedValidator:
+    """The validator of the profile being rendered: with its kits' schemas, if it has kits."""
+    kit = active_kit()
+    return shared_validator() if kit is None else _kit_validator(kit)
+
+
+@lru_cache(maxsize=4)
+def _kit_validator(kit: Kit) -> EmbeddedValidator:
+    schemaless = frozenset((output.api_version, output.kind) for output in kit.outputs if output.schemaless)
+    return EmbeddedValidator(extra=kit.schemas, schemaless=schemaless)

@@ -13,6 +13,7 @@ from ..cli_paths import output_folder_problem
 from ..files import replace_file
 
 from .kubernetes import KUBERNETES_VERSION, file_name, kubernetes_schema
+from ..kit.active import active_kit
 from .pack import V1_LIST, VALUES_SCHEMAS, pack_path, resource_schemas
 
 # The core kinds gen writes (apps of the catalog, namespaces, GKE's quota).
@@ -38,6 +39,9 @@ def _schemas(kubernetes_version: str) -> dict[PurePosixPath, dict[str, Any]]:
         if api_version == "v1":  # core group: kubeconform looks in the Kubernetes folder
             continue
         schemas[PurePosixPath("pack") / pack_path(api_version, kind)] = schema
+    kit = active_kit()  # `--profile`: its kits' schemas, in the pack's layout (the kit's own)
+    for (api_version, kind), kit_schema in sorted((kit.schemas if kit is not None else {}).items()):
+        schemas[PurePosixPath("pack") / pack_path(api_version, kind)] = dict(kit_schema)
     for name, schema in sorted(VALUES_SCHEMAS.items()):
         schemas[PurePosixPath("pack/helm") / f"{name}.json"] = schema
     kubernetes = PurePosixPath("kubernetes") / f"v{kubernetes_version}-standalone-strict"

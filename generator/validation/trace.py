@@ -153,8 +153,9 @@ def file_problems(file: Path, validator: EmbeddedValidator) -> list[Problem]:
             continue
         for finding in findings_of(validator, file.name, document):
             line, column = position_of(text, index, finding.path, finding.at_key)
-            problems.append(
-                Problem(finding.message, RULE, finding.path, "fix the manifest (or the profile that rendered it)",
-                        location=Location(str(file), line, column))
-            )
+            hint = "fix the manifest (or the profile that rendered it)"
+            if finding.path == ("kind",) and finding.message.startswith("no schema"):
+                hint = ("a kind of a templating kit? `gen validate --profile PROFILE` adds the schemas of the "
+                        "profile's kits")
+            problems.append(Problem(finding.message, RULE, finding.path, hint, location=Location(str(file), line, column)))
     return problems

@@ -1,0 +1,59 @@
+"""The package's templates with kits layered over them, as the `Traversable` the catalog reads
+(`plan/catalog.py`): a kit's `apps/<app>/app.yaml` names templates and files the same way a
+built-in entry does, and finds them in the kits first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib.resources.abc import Traversable
+from posixpath import join as join_path
+from typing import Any
+
+from ..output.templating import TemplateLayer
+
+
+class LayeredTree(Traversable):
+    def __init__(self, layers: tuple[TemplateLayer, ...], package: Traversable, path: str = "") -> None:
+        self.layers, self.package, self.path = layers, package, path
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    def origin_of(self, name: str) -> str | None:
+        return next((layer.shown for layer in reversed(self.layers) if name in layer.texts), None)
+
+    def joinpath(self, *parts: Any) -> LayeredTree:
+        return LayeredTree(self.layers, self.package, join_path(self.path, *map(str, parts)) if self.path else
+                           join_path(*map(str, parts)))
+
+    def __truediv__(self, part: Any) -> LayeredTree:
+        return self.joinpath(part)
+
+    def is_file(self) -> bool:
+        return self.origin_of(self.path) is not None or (self.package / self.path).is_file()
+
+    def is_dir(self) -> bool:
+        prefix = self.path + "/"
+        return any(name.startswith(prefix) for layer in self.layers for name in layer.texts) or \
+            (self.package / self.path).is_dir()
+
+    def iterdir(self) -> Iterator[LayeredTree]:
+        prefix = self.path + "/"
+        names = {name[len(prefix):].split("/", 1)[0] for layer in self.layers for name in layer.texts
+                 if name.startswith(prefix)}
+        if (self.package / self.path).is_dir():
+            names |= {item.name for item in (self.package / self.path).iterdir()}
+        return iter([self / name for name in sorted(names)])
+
+    def read_text(self, encoding: str | None = "utf-8", errors: str | None = None) -> str:
+        for layer in reversed(self.layers):
+            if self.path in layer.texts:
+                return layer.texts[self.path]
+        return (self.package / self.path).read_text(encoding or "utf-8")
+
+    def read_bytes(self) -> bytes:
+        return self.read_text().encode("utf-8")
+
+    def open(self, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        raise OSError("kit files are read into memory, not opened")
