@@ -190,8 +190,7 @@ def validate(
     from .validation.kubeconform import find_kubeconform, run_kubeconform
     from .validation.trace import files_problems, manifest_files
 
-    if profile is not None:
-        _activate_kit(profile, fmt)
+    _activate_kit(profile, fmt)
     files = manifest_files(paths)
     problems = files_problems(files, active_validator())
     checked = "embedded validator"
@@ -222,8 +221,7 @@ def schemas_export(
     from .validation.export import export_problem, export_schemas, kubeconform_locations
     from .validation.kubernetes import KUBERNETES_VERSION
 
-    if profile is not None:
-        _activate_kit(profile, ReportFormat.TEXT)
+    _activate_kit(profile, ReportFormat.TEXT)
     problem = export_problem(directory)
     if problem is not None:
         raise refuse_path(*problem)
@@ -236,11 +234,15 @@ def schemas_export(
     typer.echo(f"  kubeconform -strict -summary -kubernetes-version {KUBERNETES_VERSION} {locations} <files>")
 
 
-def _activate_kit(profile: Path, fmt: ReportFormat) -> None:
-    """Check `profile` as a render does and make its kits the active ones (or exit 2)."""
+def _activate_kit(profile: Path | None, fmt: ReportFormat) -> None:
+    """Check `profile` as a render does and make its kits the active ones (or exit 2); no kit without one."""
+    from .kit.active import activate
     from .kit.commands import checked_kit
     from .problems import ProfileError
 
+    activate(None)
+    if profile is None:
+        return
     try:
         checked_kit(profile)
     except ProfileError as error:

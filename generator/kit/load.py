@@ -53,7 +53,7 @@ def load_kit(data: Any, profile_dir: Path, shown_profile: str | None = None) -> 
         problems += found
         if files is not None:
             read.append((("kit", index), files))
-    if problems:
+    if not read:
         return None, problems
     layers = tuple(TemplateLayer(files.shown, MappingProxyType(files.texts)) for _, files in read)
     problems += _template_problems(layers, read)

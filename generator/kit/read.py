@@ -81,7 +81,7 @@ def read_kit(folder: str, profile_dir: Path, at: tuple[str | int, ...],
                     return None, [*problems, Problem(f"kit {folder!r} holds more than {size_text(MAX_KIT_BYTES)}",
                                                      RULE, at)]
                 texts[relative] = text
-    return (KitFiles(shown_root, resolved, texts) if not problems else None), problems
+    return KitFiles(shown_root, resolved, texts), problems  # the files that could be read, and why others not
 
 
 def _text(file: Path, shown: str, at: tuple[str | int, ...], problems: list[Problem]) -> str | None:

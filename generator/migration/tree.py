@@ -21,15 +21,17 @@ from ..output.guard import WriteError, check_output_root
 from ..output.ledger import source_of
 from ..output.lock import tree_lock
 from ..output.tree_root import tree_root_problems
-from ..output.render import RenderedFile, render
+from ..kit.active import active_kit
+from ..kit.rules import rule_problems
+from ..output.render import KitRenderFailure, RenderedFile, render
 from ..pipeline import checked_model, secret_gate
 from ..profile.load import load_profile
 from ..plan import Plan, plan
 from ..policies.load import LoadedPolicies, load_policies
-from ..problems import Location, Problem, ProfileError
+from ..problems import Location, Problem, ProfileError, has_errors
 from ..profile.model import Profile
 from ..tree import Mode, Outcome, Status, settle
-from ..validation.embedded import shared_validator
+from ..validation.embedded import active_validator
 from ..validation.trace import rendered_problems
 from .document import phase_document
 from .markdown import markdown_environment
@@ -52,9 +54,15 @@ def step_files(profile: Profile, position: Position, policies: LoadedPolicies) -
     outputs = tuple(output for output in plan(state_of(profile, position), {}, policies).outputs
                     if _namespace_file(output.path))
     step_plan = Plan(profile.name, outputs)
-    files = render(step_plan)
-    findings = rendered_problems(step_plan, files, shared_validator())
-    if findings:
+    try:
+        files = render(step_plan)  # with the profile's kits, as a render (kit/active.py)
+    except KitRenderFailure as failure:
+        raise ProfileError([failure.problem]) from None
+    kit = active_kit()
+    findings = rendered_problems(step_plan, files, active_validator())
+    findings += [problem for output, file in zip(outputs, files)
+                 for problem in rule_problems(kit, output, file.path, file.text, file.document)]
+    if has_errors(findings):
         raise ProfileError(findings)
     return files
 

@@ -18,7 +18,8 @@ from typing import Any
 from ..plan import Output, Plan
 from ..plan.controlplane import HelmValuesContext
 from ..problems import Problem, ProfilePath, format_path
-from .render import make_environment, render_output
+from ..kit.active import active_templates
+from .render import KitRenderFailure, render_output
 
 RULE = "helm-list"
 
@@ -55,11 +56,16 @@ def layering_problems(plan: Plan) -> list[Problem]:
     ]
     if not layered:
         return []
-    environment = make_environment()
+    templates = active_templates()  # a kit may replace a values template
     problems = []
     for output, context in layered:
         sources = dict(context.list_sources)
-        for path in lists_in(render_output(environment, output, plan.profile).document):
+        try:
+            rendered = render_output(templates, output, plan.profile)
+        except KitRenderFailure as failure:  # a kit's values template: the render says so, located
+            problems.append(failure.problem)
+            continue
+        for path in lists_in(rendered.document):
             dotted = ".".join(path)
             problems.append(_problem(output, context, dotted, sources.get(dotted, output.source)))
     return problems

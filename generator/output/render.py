@@ -19,13 +19,13 @@ import jinja2
 
 from ..plan import ObjectIdentity, Output, Plan
 from .merge import UnprovenMerge, merged_values
+from ..kit.active import active_templates
 from ..problems import Location, Problem
 from .templating import (
     MAX_KIT_OUTPUT,
     RenderError,
     TemplateSet,
     make_environment,
-    package_templates,
     parse_back,
     quote,
     render_bounded,
@@ -126,5 +126,5 @@ def _kit_failure(templates: TemplateSet, output: Output, error: Exception) -> Ki
 
 
 def render(plan: Plan, environment: jinja2.Environment | None = None) -> list[RenderedFile]:
-    templates = TemplateSet(package=environment) if environment is not None else package_templates()
+    templates = TemplateSet(package=environment) if environment is not None else active_templates()
     return [render_output(templates, output, plan.profile) for output in plan.outputs]

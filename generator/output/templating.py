@@ -261,6 +261,9 @@ _KIT_FILTERS = (
 class KitSandboxError(SecurityError):
     """A kit template tried something the sandbox does not allow."""
 
+    filename: str | None = None  # where, when the render knows it
+    lineno: int | None = None
+
 
 def _sized(value: Any, what: str) -> Any:
     if isinstance(value, (str, list, tuple)) and len(value) > MAX_KIT_VALUE:
@@ -338,16 +341,19 @@ def render_bounded(template: jinja2.Template, variables: dict[str, Any]) -> str:
     if timed:
         previous = signal.signal(signal.SIGVTALRM, _on_timer)
         signal.setitimer(signal.ITIMER_VIRTUAL, MAX_KIT_SECONDS)
+    stream = template.generate(variables)
     try:
         size, parts = 0, []
-        for part in template.generate(variables):
+        for part in stream:
             size += len(part)
             if size > MAX_KIT_OUTPUT:
-                raise KitSandboxError(f"the template renders more than {MAX_KIT_OUTPUT:,} characters")
+                raise _at_line(KitSandboxError(f"the template renders more than {MAX_KIT_OUTPUT:,} characters"),
+                               template, stream)
             parts.append(part)
         return "".join(parts)
     except _Timeout:
-        raise KitSandboxError(f"the template takes more than {MAX_KIT_SECONDS} s of CPU to render") from None
+        raise _at_line(KitSandboxError(f"the template takes more than {MAX_KIT_SECONDS} s of CPU to render"),
+                       template, stream) from None
     except (RecursionError, MemoryError) as error:
         raise KitSandboxError(f"the template cannot be rendered: {type(error).__name__}") from None
     finally:
@@ -397,6 +403,14 @@ class TemplateSet:
 @functools.cache
 def package_templates() -> TemplateSet:
     return TemplateSet()
+
+
+def _at_line(error: KitSandboxError, template: jinja2.Template, stream: Any) -> KitSandboxError:
+    """`error`, placed at the template line the render had reached (where its root template was)."""
+    frame = getattr(stream, "gi_frame", None)
+    if frame is not None and template.filename:
+        error.filename, error.lineno = template.filename, template.get_corresponding_lineno(frame.f_lineno)
+    return error
 
 
 def template_line(error: BaseException, filename: str) -> int:
