@@ -7,10 +7,15 @@ import argparse
 from pathlib import Path
 
 
-def estate(namespaces: int, clusters: int = 4, tenants: int = 4, app: str = "caffeine", name: str = "estate") -> str:
+def estate(namespaces: int, clusters: int = 4, tenants: int = 4, app: str = "caffeine", name: str = "estate",
+           kit: str | None = None, team: bool = False) -> str:
+    """`kit`: a kit folder the profile names (the example kit's rule wants a `team` label on every
+    Deployment: `team` labels the apps, so that the same estate renders with and without it)."""
     cluster_names = [f"cluster-{i}" for i in range(clusters)]
+    apps = f"[{{name: {app}, labels: {{team: bench}}}}]" if team or kit else f"[{app}]"
     lines = [
         f"profile: {name}",
+        *([f"kit: [{kit}]"] if kit else []),
         "tsb:",
         '  version: "1.12.1"',
         "  organization: bench",
@@ -53,7 +58,7 @@ def estate(namespaces: int, clusters: int = 4, tenants: int = 4, app: str = "caf
             f"- name: ns-{i}",
             f"  clusters: [{cluster_names[i % clusters]}]",
             "  dataplane: ambient",
-            f"  apps: [{app}]",
+            f"  apps: {apps}",
         ]
     return "\n".join(lines) + "\n"
 
@@ -63,8 +68,10 @@ def main() -> None:
     parser.add_argument("namespaces", type=int)
     parser.add_argument("output", type=Path)
     parser.add_argument("--clusters", type=int, default=4)
+    parser.add_argument("--kit", help="a kit folder for the profile to name (relative to it)")
+    parser.add_argument("--team", action="store_true", help="a team label on every app (as --kit has)")
     args = parser.parse_args()
-    args.output.write_text(estate(args.namespaces, args.clusters), "utf-8")
+    args.output.write_text(estate(args.namespaces, args.clusters, kit=args.kit, team=args.team), "utf-8")
 
 
 if __name__ == "__main__":

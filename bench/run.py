@@ -66,9 +66,14 @@ def _files(root: Path) -> int:
     return sum(1 for path in root.rglob("*") if path.is_file())
 
 
-def measure(size: int, runs: int, work: Path) -> list[dict[str, object]]:
+KIT = Path(__file__).resolve().parent.parent / "templates"  # the example kit
+
+
+def measure(size: int, runs: int, work: Path, kit: bool = False) -> list[dict[str, object]]:
     profile = work / "estate.yaml"
-    profile.write_text(estate(size), "utf-8")
+    if kit:
+        shutil.copytree(KIT, work / "kit")
+    profile.write_text(estate(size, kit="kit" if kit else None), "utf-8")
     out = work / "out"
     tree = out / "estate"
     rows: list[dict[str, object]] = []
@@ -97,8 +102,8 @@ def measure(size: int, runs: int, work: Path) -> list[dict[str, object]]:
 
     def change_one_namespace() -> None:  # alternate, so that every run has a change to write
         flip["state"] ^= 1
-        profile.write_text(original.replace("- name: ns-0\n  clusters: [cluster-0]\n  dataplane: ambient\n  apps: [caffeine]",
-                                            "- name: ns-0\n  clusters: [cluster-0]\n  dataplane: ambient\n  apps: [sleep]")
+        first = original[original.index("- name: ns-0\n"):original.index("- name: ns-1\n")]
+        profile.write_text(original.replace(first, first.replace("caffeine", "sleep"))
                            if flip["state"] else original)
 
     record("(c) re-render, one namespace changed", render, change_one_namespace)
@@ -118,11 +123,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     parser.add_argument("--dir", type=Path, help="where the work folders go (default: the system's temporary folder)")
+    parser.add_argument("--kit", action="store_true", help="the estate names the example kit (templates/): its "
+                        "outputs, override and rules on every namespace")
     args = parser.parse_args()
     rows = []
     for size in (int(text) for text in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"gen-bench-{size}-", dir=args.dir) as directory:
-            rows += measure(size, args.runs, Path(directory))
+            rows += measure(size, args.runs, Path(directory), args.kit)
     header = (f"{'ns':>6}  {'case':<45} {'median s':>9} {'spread':>7} {'files':>7} {'written':>8} {'objects/s':>10} "
               f"{'RSS MiB':>8}")
     print(header)

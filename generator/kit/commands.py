@@ -63,8 +63,18 @@ def kit_items(kit: Kit | None) -> list[KitItem]:
         items.append(KitItem("rule", rule.name, rule.kit,
                              f"{rule.severity.value} on {', '.join(sorted(rule.kinds))}: {rule.description}"))
     for (api_version, kind), origin in sorted((kit.schema_origins if kit is not None else {}).items()):
-        items.append(KitItem("schema", f"{kind} ({api_version})", origin))
+        items.append(KitItem("schema", f"{_kind_name(kit, api_version, kind)} ({api_version})", origin))
     return items
+
+
+def _kind_name(kit: Kit | None, api_version: str, kind: str) -> str:
+    """The kind as its schema spells it (`kind: {enum: [PeerAuthentication]}`), else as its file name."""
+    schema = kit.schemas.get((api_version, kind)) if kit is not None else None
+    try:
+        named = schema["properties"]["kind"]["enum"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return kind
+    return str(named[0]) if isinstance(named, list) and named and str(named[0]).lower() == kind else kind
 
 
 def format_items(items: list[KitItem], as_json: bool) -> str:

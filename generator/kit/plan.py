@@ -43,7 +43,8 @@ def _stable(value: Any) -> Any:
 
 @cache
 def context_class(template: str) -> type[KitOutputContext]:
-    return type("KitOutputContext", (KitOutputContext,), {"template": template, "__module__": __name__})
+    # One class per kit template; not gen's own (its module says so).
+    return type("KitOutputContext", (KitOutputContext,), {"template": template, "__module__": "kit-templates"})
 
 
 def _fill(pattern: str, **values: str) -> str:

@@ -134,7 +134,8 @@ def context_class(template: str, kind: str) -> type[AppObjectContext]:
     if known is not None:
         return known
     base = KINDS[kind]
-    return type(f"Kit{base.__name__}", (base,), {"template": template, "__module__": __name__})
+    # Not gen's own class: its module says it comes from a kit.
+    return type(f"Kit{base.__name__}", (base,), {"template": template, "__module__": "kit-templates"})
 
 
 class _NotYaml(Exception):
@@ -198,7 +199,7 @@ def _consistency_problems(templates: Traversable, data: dict[str, Any]) -> Itera
         elif not (templates / template).is_file():
             yield f"{at}.template: no template {template}"
         elif template in TEMPLATE_CONTEXTS and not issubclass(TEMPLATE_CONTEXTS[template], KINDS[obj["kind"]]):
-            yield f"{at}.template: {template!r} is the template of another kind (plan/app_contexts.py)"
+            yield f"{at}.template: {template!r} has no context class for a {obj['kind']} (plan/app_contexts.py)"
         elif template not in TEMPLATE_CONTEXTS and _is_package_template(templates, template):
             yield f"{at}.template: {template!r} has no context class for a {obj['kind']} (plan/app_contexts.py)"
         if obj["kind"] == "Service" and not any(_selects(obj["selector"], d) for d in deployments):
