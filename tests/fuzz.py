@@ -26,6 +26,22 @@ from generator.tree import Status, render_tree
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "profiles"
 FUZZED = ("caffeine.yaml", "greenfield.yaml", "brownfield.yaml", "multi-platform.yaml", "demo-apps.yaml")
+# The templating-kit example: its profile (naming the kit at `kit/` in a workspace), the kit's
+# declarations and templates a case may mutate.
+KIT = EXAMPLES.parent / "templates"
+KIT_PROFILE = "platform-kit.yaml"
+KIT_FILES = ("kit/outputs/peer-authentication.yaml", "kit/outputs/hbone-network-policy.yaml",
+             "kit/rules/deployment-team-label.yaml", "kit/rules/no-load-balancer.yaml", "kit/apps/echo/app.yaml")
+KIT_TEMPLATES = ("kit/outputs/peerauthentication.yaml.j2", "kit/outputs/networkpolicy-hbone.yaml.j2",
+                 "kit/k8s/serviceaccount.yaml.j2")
+TEMPLATE_SNIPPETS = (
+    "{{ ''.__class__.__mro__ | q }}", "{{ q.__globals__ | q }}", "{% include '/etc/passwd' %}",
+    "{% include '../../profiles/platform-kit.yaml' %}", "{{ environ | q }}", "{{ name }}", "{{ name | q }}",
+    "{{ ('x' * 100000000) | q }}", "{% for a in 'x' * 9999 %}{% for b in 'x' * 9999 %}{{ 'y' | q }}{% endfor %}{% endfor %}",
+    "{{ '%99999999s' | format('x') | q }}", "{{ params.update({}) | q }}", "{% if %}", "{{ name | q }}\nextra: 1",
+    "{{ namespace | q }}\n---\nkind: Secret", "{% macro m(s) %}{{ m(s ~ s) }}{% endmacro %}{{ m('x') }}",
+    "{{ name | yaml_block }}", "{{ params | yaml_block(4) }}", "{{ name | comment }}", "{{ 9 ** 99999 | q }}",
+)
 HANG_SECONDS = 30
 MARKER = "fuzzmarker"
 
@@ -45,7 +61,7 @@ SECRETS = (
 
 @dataclass(frozen=True)
 class Mutation:
-    kind: str  # swap | hostile | delete | duplicate | secret
+    kind: str  # swap | hostile | delete | duplicate | secret | template (a kit template's text)
     path: tuple[str | int, ...]
     value: Any = None
 

@@ -19,11 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fuzz import (
-    EXAMPLES, FUZZED, HOSTILE, MARKER, SECRETS, SWAPS, Mutation, apply, dump, leaves, run_gen, secret_problem,
-    structure_problem, workspace,
+    EXAMPLES, FUZZED, HOSTILE, KIT, KIT_FILES, KIT_PROFILE, KIT_TEMPLATES, MARKER, SECRETS, SWAPS, TEMPLATE_SNIPPETS,
+    Mutation, apply, dump, leaves, run_gen, secret_problem, structure_problem, workspace,
 )
 
 EXAMPLES_TO_RUN = int(os.environ.get("GEN_FUZZ_EXAMPLES", "30"))
+# `kit`: only the templating-kit targets (the kit example's profile, declarations and templates).
+ONLY = os.environ.get("GEN_FUZZ_TARGETS", "")
 # A long run's figures (cases per outcome, per target and kind, the slowest case) go to this JSON file.
 REPORT = os.environ.get("GEN_FUZZ_REPORT")
 TALLY: Counter[str] = Counter()
@@ -62,16 +64,35 @@ _PARSED: dict[str, Any] = {}
 
 
 def _load(name: str) -> Any:
-    """A fresh copy of an example file's data (each file parsed once per session)."""
+    """A fresh copy of an example file's data (each file parsed once per session); `kit/...` is a
+    file of the example kit, and the kit example's profile names the kit at `kit/` in its workspace."""
     if name not in _PARSED:
-        _PARSED[name] = yaml.load((EXAMPLES / name).read_text("utf-8"), Loader=yaml.CSafeLoader)
+        source = KIT / name.removeprefix("kit/") if name.startswith("kit/") else EXAMPLES / name
+        _PARSED[name] = yaml.load(source.read_text("utf-8"), Loader=yaml.CSafeLoader)
+        if name == KIT_PROFILE:
+            _PARSED[name]["kit"] = ["kit"]
     return copy.deepcopy(_PARSED[name])
+
+
+def _template_mutation(draw: st.DrawFn) -> Mutation:
+    """A kit template's first printed expression replaced (a sandbox escape, or any text)."""
+    snippet = draw(st.sampled_from(TEMPLATE_SNIPPETS) | st.text(max_size=60))
+    return Mutation("template", (), snippet)
 
 
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[str, str, Mutation]:
     """(profile, the file mutated, the mutation)."""
-    target = draw(st.sampled_from(["profile"] * 6 + ["values", "policy", "ledger"]))
+    kit_targets = ["kit-profile"] * 2 + ["kit-file"] * 2 + ["kit-template"] * 2
+    targets = kit_targets if ONLY == "kit" else ["profile"] * 6 + ["values", "policy", "ledger", *kit_targets[::2]]
+    target = draw(st.sampled_from(targets))
+    if target == "kit-profile":
+        return KIT_PROFILE, KIT_PROFILE, draw(mutations(_load(KIT_PROFILE)))
+    if target == "kit-file":
+        name = draw(st.sampled_from(KIT_FILES))
+        return KIT_PROFILE, name, draw(mutations(_load(name)))
+    if target == "kit-template":
+        return KIT_PROFILE, draw(st.sampled_from(KIT_TEMPLATES)), _template_mutation(draw)
     if target == "values":
         return "multi-platform.yaml", VALUES, draw(mutations(_load(VALUES)))
     if target == "policy":
@@ -94,7 +115,13 @@ def _ledger(profile: str) -> Any:
 def _workspace(folder: Path, profile: str, target: str, mutation: Mutation | None) -> Path:
     data = _load(profile) if target != profile or mutation is None else apply(_load(profile), mutation)
     work = workspace(folder, profile, data)
-    if mutation is not None and target not in (profile, "ledger"):
+    if profile == KIT_PROFILE:
+        shutil.copytree(KIT, work / "kit")
+    if mutation is not None and mutation.kind == "template":
+        text = (KIT / target.removeprefix("kit/")).read_text("utf-8")
+        start, end = text.find("{{"), text.find("}}") + 2
+        (work / target).write_text(text[:start] + str(mutation.value) + text[end:], "utf-8")
+    elif mutation is not None and target not in (profile, "ledger"):
         (work / target).write_text(dump(apply(_load(target), mutation)), "utf-8")
     return work
 

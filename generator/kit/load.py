@@ -89,8 +89,8 @@ def _template_problems(layers: tuple[TemplateLayer, ...], read: list[tuple[Profi
                 problems.append(Problem(f"{shown}:{error.lineno}: not a valid template: {error.message}", RULE, at,
                                         "fix the template's Jinja syntax",
                                         location=Location(shown, error.lineno or 1, 1)))
-            except (jinja2.TemplateError, RenderError) as error:
-                problems.append(Problem(f"{shown}: {error}", RULE, at,
+            except Exception as error:  # a kit template Jinja cannot compile (nesting past the parser's depth)
+                problems.append(Problem(f"{shown}: {type(error).__name__}: {error}", RULE, at,
                                         location=Location(shown, template_line(error, shown) or 1, 1)))
     return problems
 

@@ -90,7 +90,7 @@ def render_output(templates: TemplateSet | jinja2.Environment, output: Output, p
     if sandboxed:
         try:
             return _proven(output, render_bounded(template, variables))
-        except (jinja2.TemplateError, RenderError) as error:
+        except Exception as error:  # anything a kit's code raises (`{{ 1 / 0 }}`) is the kit's mistake
             raise _kit_failure(templates, output, error) from None
     try:
         text = template.render(variables)
@@ -117,6 +117,8 @@ def _proven(output: Output, text: str) -> RenderedFile:
 def _kit_failure(templates: TemplateSet, output: Output, error: Exception) -> KitRenderFailure:
     file, line = templates.kit_frame(error, output.template)
     message = error.message if isinstance(error, jinja2.TemplateError) and error.message else str(error)
+    if not isinstance(error, (jinja2.TemplateError, RenderError)):
+        message = f"{type(error).__name__}: {message}"
     return KitRenderFailure(Problem(
         f"{output.path}: template {output.template}: {message}", "kit-template", output.source,
         "kit templates render in a sandbox: they print their context through `q` (or `yaml_block`), read no "

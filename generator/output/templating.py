@@ -245,6 +245,7 @@ MAX_KIT_OUTPUT = 1 << 20  # characters per rendered file (etcd refuses objects p
 MAX_KIT_VALUE = 1 << 20  # characters (or items) of a value an operator or filter builds
 MAX_KIT_SECONDS = 10  # CPU seconds to render one file
 MAX_INDENT = 256
+MAX_KIT_CALLS = 1_000_000  # function, method and macro calls per rendered file
 MAX_INT_BITS = 4096
 
 # Jinja's filters a kit template may use: none reads anything but its arguments, and none can build
@@ -267,7 +268,8 @@ class KitSandboxError(SecurityError):
 
 def _sized(value: Any, what: str) -> Any:
     if isinstance(value, (str, list, tuple)) and len(value) > MAX_KIT_VALUE:
-        raise KitSandboxError(f"{what} would build a value of {len(value):,} items, more than {MAX_KIT_VALUE:,}")
+        unit = "characters" if isinstance(value, str) else "items"
+        raise KitSandboxError(f"{what} would build a value of {len(value):,} {unit}, more than {MAX_KIT_VALUE:,}")
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         raise KitSandboxError(f"{what} would build an integer of more than {MAX_INT_BITS} bits")
     return value
@@ -278,9 +280,20 @@ def _length(value: Any) -> int:
 
 
 class KitSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with the operators that can multiply a value bounded."""
+    """Jinja's immutable sandbox, with the operators that can multiply a value bounded, and calls
+    (functions, methods, macros: a macro calling itself on ever longer text) bounded in number per
+    file and in the size of what they take and give."""
 
     intercepted_binops = frozenset(["*", "**", "%", "+", "//"])
+    calls = 0  # in the file being rendered (render_bounded resets it)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        __self.calls += 1
+        if __self.calls > MAX_KIT_CALLS:
+            raise KitSandboxError(f"the template makes more than {MAX_KIT_CALLS:,} calls")
+        for value in (*args, *kwargs.values()):
+            _sized(value, "an argument")
+        return _sized(super().call(__context, __obj, *args, **kwargs), "a call")
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*" and isinstance(right, int) and _length(left) * abs(right) > MAX_KIT_VALUE \
@@ -337,10 +350,13 @@ def _on_timer(signum: int, frame: Any) -> None:
 
 def render_bounded(template: jinja2.Template, variables: dict[str, Any]) -> str:
     """A kit template's text: at most MAX_KIT_OUTPUT characters and MAX_KIT_SECONDS of CPU."""
+    if isinstance(template.environment, KitSandbox):
+        template.environment.calls = 0
+    # CPU time, the system's share included (a template that allocates spends it there).
     timed = threading.current_thread() is threading.main_thread()
     if timed:
-        previous = signal.signal(signal.SIGVTALRM, _on_timer)
-        signal.setitimer(signal.ITIMER_VIRTUAL, MAX_KIT_SECONDS)
+        previous = signal.signal(signal.SIGPROF, _on_timer)
+        signal.setitimer(signal.ITIMER_PROF, MAX_KIT_SECONDS)
     stream = template.generate(variables)
     try:
         size, parts = 0, []
@@ -358,8 +374,8 @@ def render_bounded(template: jinja2.Template, variables: dict[str, Any]) -> str:
         raise KitSandboxError(f"the template cannot be rendered: {type(error).__name__}") from None
     finally:
         if timed:
-            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-            signal.signal(signal.SIGVTALRM, previous)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous)
 
 
 class TemplateSet:

@@ -231,7 +231,8 @@ def _problem(error: Any, spelling: Spelling) -> Problem:
     if code == cerberus_errors.BAD_TYPE.code:
         expected = {"string": "a string", "dict": "a mapping", "list": "a list", "boolean": "true or false",
                     "integer": "a whole number"}
-        want = expected.get(error.constraint, error.constraint)
+        allowed = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+        want = " or ".join(expected.get(str(kind), str(kind)) for kind in allowed)
         hint = ""
         if error.constraint == "string" and isinstance(value, (int, float, bool)):
             hint = "put the value in double quotes so that YAML keeps it a string"
