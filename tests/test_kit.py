@@ -110,6 +110,36 @@ def test_the_example_kit_adds_its_outputs_app_and_override_to_the_estate(repo: P
     assert echo["spec"]["template"]["spec"]["containers"][0]["env"] == [{"name": "ECHO_TEXT", "value": "checkout is up"}]
 
 
+def _selects(selector: dict[str, object], labels: dict[str, str]) -> bool:
+    """A Kubernetes label selector (matchLabels, matchExpressions) applied to a pod's labels."""
+    match = selector.get("matchLabels") or {}
+    assert isinstance(match, dict)
+    if any(labels.get(key) != value for key, value in match.items()):
+        return False
+    for expression in selector.get("matchExpressions") or []:  # type: ignore[attr-defined]
+        key, operator, values = expression["key"], expression["operator"], expression.get("values", [])
+        present = key in labels
+        if not {"In": present and labels[key] in values, "NotIn": not present or labels[key] not in values,
+                "Exists": present, "DoesNotExist": not present}[operator]:
+            return False
+    return True
+
+
+def test_the_hbone_policy_isolates_captured_pods_and_leaves_the_waypoint_probes_alone(repo: Path) -> None:
+    """NetworkPolicy is enforced on the node: the captured pods get HBONE and the SNAT-ed probes; the
+    namespace's waypoint (seed 004: `-l gateway.networking.k8s.io/gateway-name=waypoint -n httpbin`) is
+    probed from the node's own address, so the policy must not select it."""
+    assert render(repo)[0] == 0
+    folder = repo / "out" / "platform-kit" / "clusters" / "prod-1" / "namespaces" / "checkout"
+    selector = yaml.safe_load((folder / "networkpolicy-allow-ambient-hbone.yaml").read_text())["spec"]["podSelector"]
+    for deployment in folder.glob("deployment-*.yaml"):
+        pod = yaml.safe_load(deployment.read_text())["spec"]["template"]["metadata"]["labels"]
+        assert _selects(selector, pod), deployment.name
+    waypoint = {"gateway.networking.k8s.io/gateway-name": "waypoint", "istio.io/dataplane-mode": "none"}
+    assert not _selects(selector, waypoint)
+    assert not _selects(selector, {"app": "batch", "istio.io/dataplane-mode": "none"})  # opted out of ambient
+
+
 def test_settings_turn_an_output_off_and_set_its_parameters_nearest_first(repo: Path) -> None:
     profile = repo / "profiles" / PROFILE
     edit(profile, "kit: [../templates]\n", "kit: [../templates]\noutputs:\n  peer-authentication: {mode: PERMISSIVE}\n"
