@@ -34,6 +34,9 @@ class EntryPoint:
 ENTRY_POINTS = {
     "httpbin": EntryPoint("httpbin", "/get", (), '"url": "http://{url}"'),
     "bookinfo": EntryPoint("productpage", "/api/v1/products/1/reviews", ("-v",), "< HTTP/1.1 200 OK"),
+    # Seed 000: `curl -is http://barista.caffeine:8000`; barista v2 answers 503 by design (its
+    # SUCCESS_PROBABILITY), which is the app's answer, not a denial.
+    "caffeine": EntryPoint("barista", "/", ("-i",), "HTTP/1.1 200 OK"),
 }
 DENIED = "RBAC: access denied"
 RESET = "no answer: ztunnel resets the connection (curl exits 56), it enforces the rule at L4"

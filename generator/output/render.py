@@ -78,6 +78,9 @@ class KitRenderFailure(Exception):
 
 
 def render_output(templates: TemplateSet | jinja2.Environment, output: Output, profile: str) -> RenderedFile:
+    if output.context.format != "yaml":  # Markdown, shell: the package's templates, their own quoting
+        return RenderedFile(output.path, text_template(output.context.format, output.template).render(
+            {"profile": profile, **output.context.variables()}))
     if isinstance(templates, jinja2.Environment):
         templates = TemplateSet(package=templates)
     variables = {"profile": profile, **output.context.variables()}
@@ -97,6 +100,15 @@ def render_output(templates: TemplateSet | jinja2.Environment, output: Output, p
     except jinja2.TemplateError as error:
         raise RenderError(f"{output.path}: template {output.template}: {error}") from None
     return _proven(output, text)
+
+
+def text_template(fmt: str, name: str) -> jinja2.Template:
+    """A Markdown or shell template, from the environment of its format."""
+    from ..graph.shell import shell_environment
+    from ..migration.markdown import markdown_environment
+
+    environment = markdown_environment() if fmt == "markdown" else shell_environment()
+    return environment.get_template(name)
 
 
 def _proven(output: Output, text: str) -> RenderedFile:

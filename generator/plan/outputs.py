@@ -37,6 +37,9 @@ class TemplateContext:
     """The values one template prints; `template` names it (relative to generator/templates)."""
 
     template: ClassVar[str]
+    # What the template writes: YAML (quoted with `q`, parsed back, validated), Markdown or a shell
+    # script (each in its own environment with its own quoting, output/render.py).
+    format: ClassVar[str] = "yaml"
 
     def variables(self) -> dict[str, Any]:
         """The fields, shallowly, as the template's variables."""

@@ -1,0 +1,1 @@
+"""The estate explained: its diagrams (mermaid), calls, README and verify scripts."""
