@@ -23,6 +23,7 @@ from .migration.invariant import phase_problems
 from .migration.simulate import rollout_problems
 from .migration.steps import Position, resolve_position, state_of
 from .profile.load import LoadedProfile, load_profile
+from .graph.readme import Estate
 from .plan import Plan, output_collisions, plan
 from .problems import Problem, ProfileError, has_errors
 from .profile.model import Profile
@@ -107,7 +108,7 @@ def check_profile(
             if isinstance(resolved, Problem):
                 return loaded, None, _locate([*problems, resolved], loaded)
             position = resolved
-        planned = plan(state_of(profile, position), base_values, policies)
+        planned = plan(state_of(profile, position), base_values, policies, Estate(profile, position, policies))
         problems += output_collisions(planned) + layering_problems(planned)
     return loaded, planned, _locate(problems, loaded)
 

@@ -396,3 +396,74 @@ def test_init_scaffolds_a_kit_that_renders(tmp_path: Path) -> None:
     assert list((tmp_path / "out").rglob("networkpolicy-allow-ambient-hbone.yaml"))
     refused = runner.invoke(commands.app, ["init", "generic", "--kit", str(tmp_path / "templates")])
     assert refused.exit_code == 2 and "not empty" in refused.stderr
+
+
+# --- what a red-team review found (each once exit 0 or 3) -----------------------------------------
+
+
+@pytest.mark.parametrize("file", ["/etc/hostname", "../../../../../../etc/passwd", "apps/echo/../../../x"])
+def test_a_kit_app_cannot_read_a_file_outside_the_kits_and_the_package(repo: Path, file: str) -> None:
+    edit(repo / "templates" / "apps" / "echo" / "app.yaml", 'command: [/http-echo, "-listen=:5678"]',
+         f'command: [/http-echo, {{file: "{file}"}}]')
+    code, _, stderr = render(repo, "--format", "json")
+    assert code == 2 and not (repo / "out").exists()
+    (found,) = problems(stderr)
+    assert "command: no file" in str(found["message"]) and str(found["file"]).endswith("apps/echo/app.yaml")
+
+
+def test_kit_schemas_never_fetch_or_read_a_reference(repo: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "schema.json"
+    secret.write_text('{"type": "object"}')
+    rule = repo / "templates" / "rules" / "deployment-team-label.yaml"
+    rule.write_text(rule.read_text().split("schema:")[0] + f"schema: {{$ref: 'file://{secret}'}}\n")
+    code, _, stderr = render(repo, "--format", "json")
+    assert code == 2 and not (repo / "out").exists()
+    (found,) = problems(stderr)
+    assert "fetches no schema" in str(found["message"]) and found["line"] == 5
+
+
+@pytest.mark.parametrize(("snippet", "words"), [
+    ("{% filter replace('\"', '') %}{{ params.mode | q }}{% endfilter %}", "block is not available"),
+    ("{% macro m() %}x{% endmacro %}{% call m() %}y{% endcall %}", "block is not available"),
+    ("{{ ('x' * 1000000) ~ ('x' * 1000000) | q }}", "`~` would build"),
+    ("{{ 'x'.ljust(2000000000) | q }}", "ljust"),
+    ("{{ ([[1]] * 1000) | sum(start=[]) | q }}", "`sum` adds numbers only"),
+    ("{{ 'abc' | slice(100000000) | length | q }}", "`slice` takes a size"),
+    ("{{ params | string | q }}", "`string` takes"),
+    ("{{ params.mode | comment }}", "mtls.mode"),
+])
+def test_a_template_that_would_rewrite_quoted_text_or_build_a_huge_value_is_refused(repo: Path, snippet: str,
+                                                                                    words: str) -> None:
+    edit(repo / "templates" / "outputs" / "peerauthentication.yaml.j2", "    mode: {{ params.mode | q }}\n",
+         f"    mode: {snippet}\n")
+    code, _, stderr = render(repo, "--format", "json")
+    assert code == 2 and not (repo / "out").exists(), stderr
+    assert any(words in str(p["message"]) for p in problems(stderr)), problems(stderr)
+
+
+def test_a_kit_template_cannot_call_a_librarys_methods_on_live_values() -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    from generator.output.sandbox import sandbox_environment
+    from generator.output.templating import TemplateLayer
+
+    live = CommentedMap(a=1)
+    template = sandbox_environment([TemplateLayer("kit", {"t.j2": "{{ live.insert(0, 'b', 2) | q }}"})]).get_template("t.j2")
+    with pytest.raises(Exception, match="insert"):
+        template.render(live=live, profile="p")
+    assert dict(live) == {"a": 1}
+
+
+@pytest.mark.parametrize("name", ["../../../x.j2", "k8s/../init/profile.yaml.j2", "/etc/passwd", "init/profile.yaml.j2"])
+def test_eject_takes_exactly_a_built_in_name(repo: Path, name: str) -> None:
+    result = runner.invoke(commands.app, ["kit", "eject", name, "--to", str(repo / "templates" / "a" / "b")])
+    assert result.exit_code == 2 and "neither a built-in template" in result.stderr
+    assert not (repo / "templates" / "a").exists()
+
+
+def test_a_nul_in_a_kit_folder_is_a_located_problem(repo: Path) -> None:
+    edit(repo / "profiles" / PROFILE, "kit: [../templates]", 'kit: ["../templates\\0"]')
+    code, _, stderr = render(repo, "--format", "json")
+    assert code == 2
+    (found,) = problems(stderr)
+    assert found["path"] == "kit[0]"

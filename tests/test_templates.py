@@ -48,6 +48,7 @@ from generator.plan.waypoints import WaypointContext
 from generator.starter import StarterProfileContext
 from generator.migration.document import PhaseDocumentContext
 from generator.migration.markdown import markdown_environment
+from generator.graph.readme import EstateReadmeContext
 from migration_examples import DOCUMENTS
 from generator.plan.outputs import KustomizationContext
 from generator.plan.tenancy import (
@@ -275,9 +276,14 @@ def test_every_template_has_exactly_one_context_class() -> None:
     assert set(by_template) == _template_files()
 
 
+# Rendered from every example profile: their files are golden (test_golden.py), checked by
+# test_estate_readme.py (mermaid's parser) and test_verify_script.py (shellcheck, a fake cluster).
+ESTATE_FILES = {EstateReadmeContext}
+
+
 def test_every_context_class_has_examples() -> None:
     documents = {type(context) for context in DOCUMENTS}  # Markdown, rendered below
-    assert {type(context) for context, _ in EXAMPLES} | documents == _concrete_contexts()
+    assert {type(context) for context, _ in EXAMPLES} | documents | ESTATE_FILES == _concrete_contexts()
 
 
 @pytest.mark.parametrize("context", DOCUMENTS, ids=lambda context: f"phase-{context.number}")

@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..output.templating import TemplateSet, package_templates
+from ..output.sandbox import TemplateSet, package_templates
 
 if TYPE_CHECKING:
     from .model import Kit

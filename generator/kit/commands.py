@@ -107,8 +107,8 @@ def eject(name: str, to: Path) -> list[Path]:
         folder = root / "apps" / name
         names = [f"apps/{name}/{item.name}" for item in sorted(folder.iterdir(), key=lambda entry: entry.name)
                  if item.is_file()]
-    elif name.endswith(".j2") and (root / name).is_file() and not name.startswith("init/"):
-        names = [name]
+    elif name in _package_templates(root) and not name.startswith(("init/", "migration/", "graph/")):
+        names = [name]  # exactly a built-in's name: nothing else reaches the package or leaves the kit
     else:
         raise EjectError(f"{name!r} is neither a built-in template nor a built-in app: `gen kit list` shows them "
                          "(a template by its path, k8s/deployment.yaml.j2; an app by its name, httpbin)")
@@ -142,8 +142,11 @@ def scaffold(to: Path) -> list[Path]:
 
 
 def _refuse_links(root: Path, targets: list[Path]) -> None:
-    """No folder between the kit and a file gen writes there may be a symbolic link."""
+    """No folder between the kit and a file gen writes there may be a symbolic link, and every file
+    lies inside the kit."""
     for target in targets:
+        if not target.resolve().is_relative_to(root.resolve()):
+            raise EjectError(f"{target} would lie outside {root}")
         for folder in target.relative_to(root).parents:
             if folder != Path(".") and (root / folder).is_symlink():
                 raise EjectError(f"{root / folder} is a symbolic link: gen does not write through one")

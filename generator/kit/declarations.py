@@ -14,7 +14,7 @@ import yaml
 
 from ..problems import Location, Problem, ProfilePath
 from ..profile.model import Dataplane
-from ..validation.embedded import format_json_path
+from ..validation.embedded import offline_validator, format_json_path
 from ..validation.trace import position_of
 from .model import Scope, Severity
 
@@ -67,8 +67,8 @@ RULE_DECLARATION = {
     },
 }
 
-_OUTPUT_VALIDATOR = jsonschema_rs.validator_for(OUTPUT)
-_RULE_VALIDATOR = jsonschema_rs.validator_for(RULE_DECLARATION)
+_OUTPUT_VALIDATOR = offline_validator(OUTPUT)
+_RULE_VALIDATOR = offline_validator(RULE_DECLARATION)
 
 
 class Declaration:
@@ -132,7 +132,7 @@ def rule_declaration(shown: str, text: str, at: ProfilePath) -> Declaration:
     declaration = Declaration(shown, text, at)
     if declaration.check_shape(_RULE_VALIDATOR):
         try:
-            jsonschema_rs.validator_for(declaration.data["schema"])
+            offline_validator(declaration.data["schema"])
         except (ValueError, jsonschema_rs.ValidationError) as error:
             declaration.problem(("schema",), f"not a valid JSON Schema: {error}")
     return declaration
@@ -161,7 +161,7 @@ def _output_semantics(declaration: Declaration) -> None:
             declaration.problem(("required",), f"{name!r} is not one of the output's parameters")
     for name, schema in parameters.items():
         try:
-            validator = jsonschema_rs.validator_for(schema)
+            validator = offline_validator(schema)
         except (ValueError, jsonschema_rs.ValidationError) as error:
             declaration.problem(("parameters", name), f"not a valid JSON Schema: {error}")
             continue

@@ -15,7 +15,10 @@ from typing import Any
 import jinja2
 import jsonschema_rs
 
-from ..output.templating import LayeredLoader, RenderError, TemplateLayer, sandbox_environment, template_line
+from ..validation.embedded import offline_validator
+
+from ..output.sandbox import refused_blocks, sandbox_environment
+from ..output.templating import LayeredLoader, TemplateLayer
 from ..plan.catalog import builtin_catalog, read_apps, templates_root
 from ..problems import Location, Problem, ProfilePath
 from ..validation.trace import position_of
@@ -85,13 +88,18 @@ def _template_problems(layers: tuple[TemplateLayer, ...], read: list[tuple[Profi
             shown = f"{layer.shown}/{name}"
             try:
                 environment.get_template(name)
+                for line, tag in refused_blocks(environment, layer.texts[name]):
+                    problems.append(Problem(
+                        f"{shown}:{line}: a `{{% {tag} %}}` block is not available in kit templates (but `{{% filter "
+                        "indent(n) %}}`): its output would reach the file without `q`", RULE, at,
+                        "print each value with `q` (or `yaml_block`) instead", location=Location(shown, line, 1)))
             except jinja2.TemplateSyntaxError as error:
                 problems.append(Problem(f"{shown}:{error.lineno}: not a valid template: {error.message}", RULE, at,
                                         "fix the template's Jinja syntax",
                                         location=Location(shown, error.lineno or 1, 1)))
             except Exception as error:  # a kit template Jinja cannot compile (nesting past the parser's depth)
                 problems.append(Problem(f"{shown}: {type(error).__name__}: {error}", RULE, at,
-                                        location=Location(shown, template_line(error, shown) or 1, 1)))
+                                        location=Location(shown, getattr(error, "lineno", None) or 1, 1)))
     return problems
 
 
@@ -209,7 +217,7 @@ def _schemas(read: list[tuple[ProfilePath, KitFiles]],
             group, kind, version = match.groups()
             try:
                 schema = json.loads(files.texts[name])
-                jsonschema_rs.validator_for(schema)
+                offline_validator(schema)
             except json.JSONDecodeError as error:
                 problems.append(Problem(f"{shown}: not JSON: {error.msg}", RULE, at,
                                         location=Location(shown, error.lineno, error.colno)))

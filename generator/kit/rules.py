@@ -12,7 +12,7 @@ import jsonschema_rs
 
 from ..plan import Output
 from ..problems import Problem, Severity
-from ..validation.embedded import JsonPath, format_json_path
+from ..validation.embedded import offline_validator, JsonPath, format_json_path
 from ..validation.trace import position_of
 from .model import Kit, KitRule
 from .model import Severity as RuleSeverity
@@ -20,7 +20,7 @@ from .model import Severity as RuleSeverity
 
 @lru_cache(maxsize=256)
 def _validator(rule: KitRule) -> Any:
-    return jsonschema_rs.validator_for(rule.schema)
+    return offline_validator(rule.schema)
 
 
 def _objects(document: Any) -> Iterator[tuple[JsonPath, dict[str, Any]]]:

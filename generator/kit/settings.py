@@ -18,6 +18,8 @@ from typing import Any
 
 import jsonschema_rs
 
+from ..validation.embedded import offline_validator
+
 from ..problems import Problem, ProfilePath, format_path
 from ..profile.model import Cluster, KitSettings, Namespace, Profile
 from .model import Kit, KitOutput, Scope
@@ -36,12 +38,12 @@ _SETTABLE = {
 def _partial_validator(output: KitOutput) -> Any:
     """The parameters' schema without `required`: one level need not say everything."""
     schema = {key: value for key, value in output.parameters.items() if key != "required"}
-    return jsonschema_rs.validator_for(schema)
+    return offline_validator(schema)
 
 
 @cache
 def _full_validator(output: KitOutput) -> Any:
-    return jsonschema_rs.validator_for(dict(output.parameters))
+    return offline_validator(dict(output.parameters))
 
 
 def _levels(data: Any) -> Iterator[tuple[str, ProfilePath, Any]]:

@@ -12,9 +12,22 @@ from typing import Any
 from ..output.templating import TemplateLayer
 
 
+def confined(name: str) -> bool:
+    """A name a kit may use for a template or file: relative, inside the tree (no `..`, no absolute
+    path, no backslash or NUL), so that it can only mean a kit's file or one of the package's."""
+    parts = name.split("/")
+    return bool(name) and not name.startswith("/") and "\\" not in name and "\x00" not in name and \
+        all(part not in ("", ".", "..") for part in parts)
+
+
 class LayeredTree(Traversable):
+    """Paths are confined (`confined`): anything else is neither a file nor a folder here."""
+
     def __init__(self, layers: tuple[TemplateLayer, ...], package: Traversable, path: str = "") -> None:
         self.layers, self.package, self.path = layers, package, path
+
+    def _in_package(self) -> Traversable | None:
+        return self.package / self.path if confined(self.path) else None
 
     @property
     def name(self) -> str:
@@ -31,26 +44,32 @@ class LayeredTree(Traversable):
         return self.joinpath(part)
 
     def is_file(self) -> bool:
-        return self.origin_of(self.path) is not None or (self.package / self.path).is_file()
+        package = self._in_package()
+        return self.origin_of(self.path) is not None or (package is not None and package.is_file())
 
     def is_dir(self) -> bool:
         prefix = self.path + "/"
+        package = self._in_package()
         return any(name.startswith(prefix) for layer in self.layers for name in layer.texts) or \
-            (self.package / self.path).is_dir()
+            (package is not None and package.is_dir())
 
     def iterdir(self) -> Iterator[LayeredTree]:
         prefix = self.path + "/"
         names = {name[len(prefix):].split("/", 1)[0] for layer in self.layers for name in layer.texts
                  if name.startswith(prefix)}
-        if (self.package / self.path).is_dir():
-            names |= {item.name for item in (self.package / self.path).iterdir()}
+        package = self._in_package()
+        if package is not None and package.is_dir():
+            names |= {item.name for item in package.iterdir()}
         return iter([self / name for name in sorted(names)])
 
     def read_text(self, encoding: str | None = "utf-8", errors: str | None = None) -> str:
         for layer in reversed(self.layers):
             if self.path in layer.texts:
                 return layer.texts[self.path]
-        return (self.package / self.path).read_text(encoding or "utf-8")
+        package = self._in_package()
+        if package is None or not package.is_file():
+            raise FileNotFoundError(self.path)
+        return package.read_text(encoding or "utf-8")
 
     def read_bytes(self) -> bytes:
         return self.read_text().encode("utf-8")

@@ -50,7 +50,7 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int) -
             problems += rule_problems(kit, output, rendered.path, rendered.text, rendered.document)
             files.append((rendered.path, rendered.text, False))
         else:
-            if kit is not None and kit.rules:  # a rule's warnings hold for files read back, too
+            if kit is not None and kit.rules and output.identity is not None:  # files read back, too
                 problems += rule_problems(kit, output, found.path, found.text, parse_back(found.path, output.template,
                                                                                           found.text))
             files.append((found.path, found.text, True))

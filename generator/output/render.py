@@ -21,15 +21,8 @@ from ..plan import ObjectIdentity, Output, Plan
 from .merge import UnprovenMerge, merged_values
 from ..kit.active import active_templates
 from ..problems import Location, Problem
-from .templating import (
-    MAX_KIT_OUTPUT,
-    RenderError,
-    TemplateSet,
-    make_environment,
-    parse_back,
-    quote,
-    render_bounded,
-)
+from .sandbox import MAX_KIT_OUTPUT, TemplateSet, render_bounded
+from .templating import RenderError, make_environment, parse_back, quote
 
 __all__ = ["KitRenderFailure", "RenderError", "RenderedFile", "make_environment", "quote", "render", "render_output"]
 

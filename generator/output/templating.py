@@ -9,19 +9,15 @@ and the parse-back proof every rendered text passes.
   wrote it) as block YAML, every key and scalar through `q`, proven to read back as `value`;
 - `comment(value)`: prose for a `# ...` line, kept on that one line whatever it holds.
 
-A kit template (or a built-in one that includes a kit's) renders in `KitSandbox`: Jinja's immutable
-sandbox (no attribute of Python's internals, no method that changes a value), no globals, the same
-filters and `finalize`, `include` and `import` only of kit and built-in templates (the loader knows
-no other), operators and filters that could build a huge value bounded, at most MAX_KIT_OUTPUT
-characters per file and MAX_KIT_SECONDS of CPU per file.
+A kit template (or a built-in one that includes a kit's) renders in the sandbox (output/sandbox.py)
+with the same filters and `finalize`; `include` and `import` reach only kit and built-in templates
+(the loader knows no other).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import signal
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,8 +25,6 @@ from typing import Any
 import jinja2
 import jinja2.meta
 import ryaml
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..yaml_text import YamlScalar, comment_text, quote_text, read_yaml_1_1, same, scalar_token
 
@@ -55,7 +49,7 @@ def quote(value: Any) -> YamlScalar:
     raise RenderError(f"cannot place a {type(value).__name__} as a YAML scalar: {value!r}")
 
 
-def _finalize(value: Any) -> Any:
+def finalize(value: Any) -> Any:
     if isinstance(value, YamlScalar):
         return value
     raise RenderError(f"template prints {value!r} without the `q` filter; write {{{{ value | q }}}}")
@@ -112,9 +106,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+MAX_INDENT = 256  # spaces before a yaml_block
+MAX_BLOCK_NODES = 100_000  # keys, items and scalars in one yaml_block
+
+
+def _count(value: Any, budget: int) -> int:
+    """What is left of `budget` once `value`'s nodes are counted (negative: too many)."""
+    budget -= 1
+    if isinstance(value, Mapping):
+        for item in value.values():
+            if budget < 0:
+                break
+            budget = _count(item, budget - 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            if budget < 0:
+                break
+            budget = _count(item, budget)
+    return budget
+
+
 def yaml_block(value: Any, indent: int = 0) -> YamlBlock:
     if _is_scalar(value) or not value:
         raise RenderError(f"yaml_block takes a non-empty mapping or list, not {value!r}")
+    if _count(value, MAX_BLOCK_NODES) < 0:
+        raise RenderError(f"yaml_block takes at most {MAX_BLOCK_NODES:,} keys, items and scalars")
     if not isinstance(indent, int) or not 0 <= indent <= MAX_INDENT:
         raise RenderError(f"yaml_block's indent is a number of spaces from 0 to {MAX_INDENT}, not {indent!r}")
     text = "\n".join(_lines(value, indent))
@@ -126,9 +142,10 @@ def yaml_block(value: Any, indent: int = 0) -> YamlBlock:
 
 
 def comment(value: Any) -> YamlComment:
+    """A whole `# ...` comment: wherever a template puts it, YAML reads nothing but a comment."""
     if not isinstance(value, str):
         raise RenderError(f"a comment is text, not {value!r}")
-    return YamlComment(comment_text(value))
+    return YamlComment(f"# {comment_text(value)}")
 
 
 # ---- loading -------------------------------------------------------------------------------------
@@ -176,12 +193,12 @@ class LayeredLoader(jinja2.PackageLoader):
         source, filename = self.own_source(environment, template)
 
         def inline(match: re.Match[str]) -> str:
+            if self.kit_of(match.group(1)) is not None:  # a kit's text keeps its own file and lines
+                return match.group(0)
             included, _, _ = self.get_source(environment, match.group(1))
             return included if included.endswith("\n") and not _SCOPED.search(included) else match.group(0)
 
-        # Inlining a kit's text would hide its file and line from error messages: only the
-        # package's own includes are inlined.
-        if self.kit_of(template) is None:
+        if self.kit_of(template) is None:  # inlining into a kit's text would shift its lines in messages
             source = _INCLUDE.sub(inline, source)
         return source, filename, lambda: True
 
@@ -200,12 +217,12 @@ class LayeredLoader(jinja2.PackageLoader):
 
 
 def strict_environment(
-    finalize: Callable[[Any], Any], loader: jinja2.BaseLoader | None = None, sandboxed: bool = False
+    finalize: Callable[[Any], Any], loader: jinja2.BaseLoader | None = None,
+    kind: type[jinja2.Environment] = jinja2.Environment,
 ) -> jinja2.Environment:
     """gen's Jinja settings: templates read only from the package and the kits (tests may hand in a
     loader of their own), undefined names are errors, and `finalize` decides what a template may
-    print."""
-    kind = KitSandbox if sandboxed else jinja2.Environment
+    print. `kind`: the kits' sandbox (output/sandbox.py), or a plain environment."""
     environment = kind(
         loader=loader or LayeredLoader(),
         undefined=jinja2.StrictUndefined,
@@ -222,7 +239,7 @@ def strict_environment(
     return environment
 
 
-def _add_filters(environment: jinja2.Environment) -> jinja2.Environment:
+def add_filters(environment: jinja2.Environment) -> jinja2.Environment:
     environment.filters.update(q=quote, yaml_block=yaml_block, comment=comment)
     return environment
 
@@ -231,214 +248,12 @@ def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environm
     """The environment of the built-in YAML templates: every printed value goes through `q`. The
     package's own is built once per process, so that each template is compiled once however many
     renders (the layering check, the render, a test suite, a fuzzer) ask for it."""
-    return _package_environment() if loader is None else _add_filters(strict_environment(_finalize, loader))
+    return _package_environment() if loader is None else add_filters(strict_environment(finalize, loader))
 
 
 @functools.cache
 def _package_environment() -> jinja2.Environment:
-    return _add_filters(strict_environment(_finalize))
-
-
-# ---- the kits' sandbox ---------------------------------------------------------------------------
-
-MAX_KIT_OUTPUT = 1 << 20  # characters per rendered file (etcd refuses objects past about 1.5 MB)
-MAX_KIT_VALUE = 1 << 20  # characters (or items) of a value an operator or filter builds
-MAX_KIT_SECONDS = 10  # CPU seconds to render one file
-MAX_INDENT = 256
-MAX_KIT_CALLS = 1_000_000  # function, method and macro calls per rendered file
-MAX_INT_BITS = 4096
-
-# Jinja's filters a kit template may use: none reads anything but its arguments, and none can build
-# a value past MAX_KIT_VALUE from bounded ones (`center`, `format`, `wordwrap`, `filesizeformat`,
-# `urlize`, `xmlattr`, `tojson`, `pprint` are left out; `replace`, `join`, `indent` are bounded).
-_KIT_FILTERS = (
-    "abs", "attr", "batch", "capitalize", "count", "d", "default", "dictsort", "first", "float", "groupby",
-    "int", "items", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr", "reverse",
-    "round", "select", "selectattr", "slice", "sort", "string", "sum", "title", "trim", "truncate", "unique",
-    "upper", "wordcount",
-)
-
-
-class KitSandboxError(SecurityError):
-    """A kit template tried something the sandbox does not allow."""
-
-    filename: str | None = None  # where, when the render knows it
-    lineno: int | None = None
-
-
-def _sized(value: Any, what: str) -> Any:
-    if isinstance(value, (str, list, tuple)) and len(value) > MAX_KIT_VALUE:
-        unit = "characters" if isinstance(value, str) else "items"
-        raise KitSandboxError(f"{what} would build a value of {len(value):,} {unit}, more than {MAX_KIT_VALUE:,}")
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise KitSandboxError(f"{what} would build an integer of more than {MAX_INT_BITS} bits")
-    return value
-
-
-def _length(value: Any) -> int:
-    return len(value) if isinstance(value, (str, list, tuple)) else 1
-
-
-class KitSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with the operators that can multiply a value bounded, and calls
-    (functions, methods, macros: a macro calling itself on ever longer text) bounded in number per
-    file and in the size of what they take and give."""
-
-    intercepted_binops = frozenset(["*", "**", "%", "+", "//"])
-    calls = 0  # in the file being rendered (render_bounded resets it)
-
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        __self.calls += 1
-        if __self.calls > MAX_KIT_CALLS:
-            raise KitSandboxError(f"the template makes more than {MAX_KIT_CALLS:,} calls")
-        for value in (*args, *kwargs.values()):
-            _sized(value, "an argument")
-        return _sized(super().call(__context, __obj, *args, **kwargs), "a call")
-
-    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*" and isinstance(right, int) and _length(left) * abs(right) > MAX_KIT_VALUE \
-                and not isinstance(left, (int, float)):
-            raise KitSandboxError(f"`*` would repeat a value {right:,} times, past {MAX_KIT_VALUE:,} items")
-        if operator == "*" and isinstance(left, int) and not isinstance(right, (int, float)) \
-                and _length(right) * abs(left) > MAX_KIT_VALUE:
-            raise KitSandboxError(f"`*` would repeat a value {left:,} times, past {MAX_KIT_VALUE:,} items")
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
-            raise KitSandboxError("`**` with an exponent past 64")
-        if operator == "%" and isinstance(left, str):
-            raise KitSandboxError("`%` formatting is not available in kit templates: join values with `~`")
-        return _sized(super().call_binop(context, operator, left, right), f"`{operator}`")
-
-
-def _bounded_replace(value: Any, old: Any, new: Any, count: int | None = None) -> str:
-    text, old, new = str(value), str(old), str(new)
-    times = text.count(old) if count is None else min(count, text.count(old))
-    if len(text) + times * (len(new) - len(old)) > MAX_KIT_VALUE:
-        raise KitSandboxError(f"`replace` would build a value past {MAX_KIT_VALUE:,} characters")
-    return text.replace(old, new, -1 if count is None else count)
-
-
-def _bounded_join(value: Any, separator: Any = "", attribute: Any = None) -> str:
-    items = [str(item if attribute is None else getattr(item, str(attribute), "")) for item in value]
-    if sum(map(len, items)) + len(str(separator)) * max(len(items) - 1, 0) > MAX_KIT_VALUE:
-        raise KitSandboxError(f"`join` would build a value past {MAX_KIT_VALUE:,} characters")
-    return str(separator).join(items)
-
-
-def _bounded_indent(value: Any, width: Any = 4, first: bool = False, blank: bool = False) -> str:
-    if not isinstance(width, int) or not 0 <= width <= MAX_INDENT:
-        raise KitSandboxError(f"`indent` takes a width from 0 to {MAX_INDENT}")
-    indent = jinja2.filters.do_indent
-    return _sized(indent(str(value), width, first, blank), "`indent`")  # type: ignore[no-any-return]
-
-
-def sandbox_environment(layers: Sequence[TemplateLayer]) -> jinja2.Environment:
-    """The environment kit templates (and built-ins that include them) render in."""
-    environment = strict_environment(_finalize, LayeredLoader(layers), sandboxed=True)
-    environment.filters = {name: environment.filters[name] for name in _KIT_FILTERS}
-    environment.filters.update(replace=_bounded_replace, join=_bounded_join, indent=_bounded_indent)
-    environment.tests = {name: test for name, test in environment.tests.items()}
-    return _add_filters(environment)
-
-
-class _Timeout(Exception):
-    pass
-
-
-def _on_timer(signum: int, frame: Any) -> None:
-    raise _Timeout
-
-
-def render_bounded(template: jinja2.Template, variables: dict[str, Any]) -> str:
-    """A kit template's text: at most MAX_KIT_OUTPUT characters and MAX_KIT_SECONDS of CPU."""
-    if isinstance(template.environment, KitSandbox):
-        template.environment.calls = 0
-    # CPU time, the system's share included (a template that allocates spends it there).
-    timed = threading.current_thread() is threading.main_thread()
-    if timed:
-        previous = signal.signal(signal.SIGPROF, _on_timer)
-        signal.setitimer(signal.ITIMER_PROF, MAX_KIT_SECONDS)
-    stream = template.generate(variables)
-    try:
-        size, parts = 0, []
-        for part in stream:
-            size += len(part)
-            if size > MAX_KIT_OUTPUT:
-                raise _at_line(KitSandboxError(f"the template renders more than {MAX_KIT_OUTPUT:,} characters"),
-                               template, stream)
-            parts.append(part)
-        return "".join(parts)
-    except _Timeout:
-        raise _at_line(KitSandboxError(f"the template takes more than {MAX_KIT_SECONDS} s of CPU to render"),
-                       template, stream) from None
-    except (RecursionError, MemoryError) as error:
-        raise KitSandboxError(f"the template cannot be rendered: {type(error).__name__}") from None
-    finally:
-        if timed:
-            signal.setitimer(signal.ITIMER_PROF, 0)
-            signal.signal(signal.SIGPROF, previous)
-
-
-class TemplateSet:
-    """Which environment renders each template: the package's own, or, for a template that runs a
-    kit's text (LayeredLoader.tainted), the sandbox. Decided once per template name."""
-
-    def __init__(self, layers: Sequence[TemplateLayer] = (), package: jinja2.Environment | None = None) -> None:
-        self.package = package or make_environment()
-        self.sandbox = sandbox_environment(layers) if layers else None
-        self.kit_files = tuple(f"{layer.shown}/" for layer in layers)
-        self._sandboxed: dict[str, bool] = {}
-
-    def get(self, name: str) -> tuple[jinja2.Template, bool]:
-        """The compiled template, and whether it renders in the sandbox."""
-        if self.sandbox is None:
-            return self.package.get_template(name), False
-        sandboxed = self._sandboxed.get(name)
-        if sandboxed is None:
-            loader = self.sandbox.loader
-            assert isinstance(loader, LayeredLoader)
-            sandboxed = self._sandboxed[name] = loader.tainted(self.sandbox, name)
-        return (self.sandbox if sandboxed else self.package).get_template(name), sandboxed
-
-    def kit_frame(self, error: BaseException, fallback: str) -> tuple[str, int]:
-        """The kit file and line an error in a sandboxed render comes from: the innermost kit
-        template frame (Jinja gives template frames the template's file name and line), else the
-        error's own, else `fallback`'s first line."""
-        found = (fallback, 0)
-        filename = getattr(error, "filename", None)
-        if isinstance(filename, str) and filename.startswith(self.kit_files):
-            found = (filename, getattr(error, "lineno", 0) or 0)
-        traceback = error.__traceback__
-        while traceback is not None:
-            name = traceback.tb_frame.f_code.co_filename
-            if name.startswith(self.kit_files):
-                found = (name, traceback.tb_lineno)
-            traceback = traceback.tb_next
-        return found[0], found[1] or 1
-
-
-@functools.cache
-def package_templates() -> TemplateSet:
-    return TemplateSet()
-
-
-def _at_line(error: KitSandboxError, template: jinja2.Template, stream: Any) -> KitSandboxError:
-    """`error`, placed at the template line the render had reached (where its root template was)."""
-    frame = getattr(stream, "gi_frame", None)
-    if frame is not None and template.filename:
-        error.filename, error.lineno = template.filename, template.get_corresponding_lineno(frame.f_lineno)
-    return error
-
-
-def template_line(error: BaseException, filename: str) -> int:
-    """The line of `filename` a Jinja error was raised at (Jinja rewrites its tracebacks so that
-    template frames carry the template's name and line), else 0."""
-    line = getattr(error, "lineno", None) if getattr(error, "filename", None) == filename else None
-    traceback = error.__traceback__
-    while traceback is not None:
-        if traceback.tb_frame.f_code.co_filename == filename:
-            line = traceback.tb_lineno
-        traceback = traceback.tb_next
-    return line or 0
+    return add_filters(strict_environment(finalize))
 
 
 # ---- the parse-back proof --------------------------------------------------------------------------

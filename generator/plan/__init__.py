@@ -16,6 +16,8 @@ Kubernetes objects gets a `kustomization.yaml` listing them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from posixpath import join as join_path
 
 from ..profile.model import Profile
@@ -30,12 +32,17 @@ from ..policies.load import LoadedPolicies
 from ..kit.active import active_kit
 from ..kit.plan import kit_outputs
 
+if TYPE_CHECKING:
+    from ..graph.readme import Estate
+
 __all__ = ["ObjectIdentity", "Output", "Plan", "TemplateContext", "output_collisions", "plan"]
 
 
-def plan(profile: Profile, base_values: BaseValues | None = None, policies: LoadedPolicies | None = None) -> Plan:
+def plan(profile: Profile, base_values: BaseValues | None = None, policies: LoadedPolicies | None = None,
+         estate: Estate | None = None) -> Plan:
     """`base_values`: the live helm values the profile names, loaded (profile/values.py);
-    `policies`: the AuthorizationPolicies it names, loaded (policies/load.py)."""
+    `policies`: the AuthorizationPolicies it names, loaded (policies/load.py); `estate`: for a full
+    tree, the whole profile and the position rendered, for its README (graph/readme.py)."""
     values = base_values or {}
     management_plane = join_path("management-plane", profile.management_plane.cluster)
     revisions = {cluster.name: cluster.istio_revision for cluster in profile.clusters}
@@ -49,6 +56,7 @@ def plan(profile: Profile, base_values: BaseValues | None = None, policies: Load
         *waypoint_outputs(profile),
         *policy_outputs(profile, policies or LoadedPolicies()),
         *kit_outputs(profile, active_kit() if profile.kit else None),
+        *_readme(profile, estate),
     ]
     outputs.extend(kustomizations(outputs))
     outputs.extend(roll_ups(profile, outputs))
@@ -59,3 +67,13 @@ def plan(profile: Profile, base_values: BaseValues | None = None, policies: Load
     named += list(profile.kit)  # every kit file counts in the inputs' fingerprint
     sources = tuple(dict.fromkeys(named))
     return Plan(profile.name, tuple(sorted(outputs, key=lambda output: output.path)), sources)
+
+
+def _readme(profile: Profile, estate: Estate | None) -> list[Output]:
+    """The estate's README, for a full tree (graph/ builds on the migration and the mesh, which
+    build on this package: imported when needed)."""
+    if estate is None:
+        return []
+    from ..graph.readme import readme_outputs
+
+    return list(readme_outputs(profile, estate))

@@ -39,6 +39,16 @@ def format_json_path(path: JsonPath) -> str:
     return text or "(document)"
 
 
+def _no_retrieval(uri: str) -> Any:
+    raise ValueError(f"gen fetches no schema: {uri} must be defined in the schema itself ($defs)")
+
+
+def offline_validator(schema: Any) -> Any:
+    """A compiled validator for a schema gen did not write (a kit's): a `$ref` to anything outside it
+    (a URL, a file) is an error, never fetched or read."""
+    return jsonschema_rs.validator_for(schema, retriever=_no_retrieval)
+
+
 class EmbeddedValidator:
     """Compiles each schema the first time a document needs it."""
 
@@ -58,8 +68,11 @@ class EmbeddedValidator:
             if kind == "values":
                 schema = VALUES_SCHEMAS[name]
             else:
-                schema = (self.extra.get((kind, name.lower())) or resource_schemas().get(key)
-                          or kubernetes_schema(*key, version=self.kubernetes_version))
+                extra = self.extra.get((kind, name.lower()))
+                if extra is not None:
+                    self._compiled[key] = offline_validator(extra)
+                    return self._compiled[key]
+                schema = resource_schemas().get(key) or kubernetes_schema(*key, version=self.kubernetes_version)
             self._compiled[key] = jsonschema_rs.validator_for(schema) if schema is not None else None
         return self._compiled[key]
 

@@ -1,0 +1,117 @@
+"""The estate as mermaid flowcharts: one per cluster (its namespaces with their dataplane mode,
+ztunnel, the waypoints and who owns each, the Services behind each waypoint), and the tenancy
+(tenants, workspaces, the namespaces they select, their security settings and allow/deny rules).
+Every name goes through graph/mermaid.py's quoting: a profile's text cannot alter a diagram."""
+
+from __future__ import annotations
+
+from ..mesh import NamespaceMesh, WaypointOwner, meshes
+from ..profile.model import Cluster, Profile, SecuritySettings
+from ..migration.markdown import MarkdownText
+from .mermaid import edge, flowchart, node, node_id, subgraph
+
+class Diagram(MarkdownText):
+    """A flowchart every name of which went through mermaid.py's quoting: printed as it is."""
+
+
+OWNERS = {WaypointOwner.TSB: "TSB-managed", WaypointOwner.GEN: "gen (explicit)"}
+
+
+def _namespace_lines(mesh: NamespaceMesh) -> tuple[list[str], list[str]]:
+    """The namespace's subgraph, and its edges (drawn outside it)."""
+    ns = mesh.namespace
+    mode = "ambient" if mesh.ambient else ns.dataplane.value
+    lines: list[str] = []
+    behind: set[str] = set()
+    waypoint = mesh.waypoint if mesh.ambient else None
+    if waypoint is not None:
+        wid = node_id(mesh.cluster.name, ns.name, "waypoint", waypoint.name)
+        lines.append(node(wid, f"waypoint {waypoint.name} · {OWNERS[waypoint.owner]} · {waypoint.traffic.value}",
+                          "round"))
+        for service in mesh.services:
+            if mesh.handles_service(service):
+                behind.add(service.name)
+    for service in mesh.services:
+        lines.append(node(node_id(mesh.cluster.name, ns.name, "service", service.name), f"Service {service.name}"))
+    block = subgraph(node_id(mesh.cluster.name, ns.name), f"namespace {ns.name} · {mode}", lines)
+    edges = []
+    if waypoint is not None:
+        wid = node_id(mesh.cluster.name, ns.name, "waypoint", waypoint.name)
+        edges = [edge(wid, node_id(mesh.cluster.name, ns.name, "service", name), "L7") for name in sorted(behind)]
+    return block, edges
+
+
+def cluster_diagram(profile: Profile, cluster: Cluster) -> Diagram:
+    """The cluster's mesh, as the estate stands at the rendered position."""
+    placed = [mesh for mesh in meshes(profile) if mesh.cluster.name == cluster.name]
+    lines: list[str] = []
+    ztunnel = node_id(cluster.name, "ztunnel")
+    inside: list[str] = []
+    if cluster.ambient:
+        inside.append(node(ztunnel, f"ztunnel · DaemonSet · {cluster.istio_namespace} · TSB ControlPlane", "stadium"))
+    edges: list[str] = []
+    for mesh in placed:
+        block, more = _namespace_lines(mesh)
+        inside += block
+        edges += more
+        if cluster.ambient and mesh.ambient:
+            edges.append(edge(ztunnel, node_id(cluster.name, mesh.namespace.name), "HBONE", dotted=True))
+    title = f"cluster {cluster.name} · {cluster.platform.value} · Istio {cluster.istio_version}"
+    title += " · ambient" if cluster.ambient else " · sidecars only"
+    lines += subgraph(node_id(cluster.name), title, inside)
+    return Diagram(flowchart("LR", lines + edges).rstrip("\n"))
+
+
+def _security(settings: SecuritySettings | None) -> str:
+    if settings is None:
+        return "TSB defaults"
+    parts = []
+    if settings.authorization is not None:
+        parts.append(settings.authorization.mode.value)
+    if settings.propagation is not None:
+        parts.append(settings.propagation.value)
+    if settings.traffic_mode is not None:
+        parts.append(f"traffic {settings.traffic_mode.value}")
+    return " · ".join(parts) or "TSB defaults"
+
+
+def tenancy_diagram(profile: Profile) -> Diagram | None:
+    """Tenants, their workspaces and the namespaces each selects, with the allow/deny rules between
+    workspaces; None when the profile has no tenants."""
+    if not profile.tenants:
+        return None
+    lines: list[str] = []
+    edges: list[str] = []
+    selectors: dict[str, str] = {}
+    for tenant in profile.tenants:
+        title = f"tenant {tenant.name}" + _shown_as(tenant.name, tenant.display_name)
+        title += f" · {_security(tenant.security)}"
+        inside = []
+        for workspace in tenant.workspaces:
+            wid = node_id("workspace", tenant.name, workspace.name)
+            text = f"workspace {workspace.name}" + _shown_as(workspace.name, workspace.display_name)
+            inside.append(node(wid, f"{text} · {_security(workspace.security)}", "round"))
+            for selector in workspace.namespace_selectors:
+                sid = selectors.setdefault(selector, node_id("selector", selector))
+                edges.append(edge(wid, sid, "selects"))
+        lines += subgraph(node_id("tenant", tenant.name), title, inside)
+    lines += [node(sid, f"namespaces {selector}") for selector, sid in selectors.items()]
+    for tenant in profile.tenants:
+        settings = [(tenant.name, None, tenant.security)] + [(tenant.name, w.name, w.security) for w in tenant.workspaces]
+        for owner_tenant, owner_ws, security in settings:
+            authorization = security.authorization if security is not None else None
+            for verb, rules in (("allow", authorization.allow if authorization else ()),
+                                ("deny", authorization.deny if authorization else ())):
+                for rule in rules:
+                    source = _party(rule.source.tenant, rule.source.workspace)
+                    target = _party(rule.target.tenant, rule.target.workspace)
+                    edges.append(edge(source, target, verb, dotted=verb == "deny"))
+    return Diagram(flowchart("TB", lines + edges).rstrip("\n"))
+
+
+def _shown_as(name: str, display_name: str | None) -> str:
+    return f" · {display_name}" if display_name and display_name != name else ""
+
+
+def _party(tenant: str, workspace: str | None) -> str:
+    return node_id("workspace", tenant, workspace) if workspace else node_id("tenant", tenant)
