@@ -224,7 +224,7 @@ def refused_blocks(environment: jinja2.Environment, source: str) -> Iterator[tup
     for node in environment.parse(source).find_all((nodes.FilterBlock, nodes.CallBlock)):
         if isinstance(node, nodes.CallBlock):
             yield node.lineno, "call"
-        elif not _indent_only(node):
+        elif isinstance(node, nodes.FilterBlock) and not _indent_only(node):
             yield node.lineno, "filter"
 
 

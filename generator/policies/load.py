@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..problems import Location, Problem, Severity
-from ..profile.load import CONSTRUCTION_ERRORS, SourceMap, SourceMapBuilder, TooLarge
+from ..profile.load import surrogate_problems, CONSTRUCTION_ERRORS, SourceMap, SourceMapBuilder, TooLarge
 from ..profile.model import Namespace, Profile
 from ..profile.model_waypoints import PolicySource
 from .model import AuthorizationPolicy, PolicyFile
@@ -118,7 +118,8 @@ def load_source(source: PolicySource, namespace: str) -> tuple[tuple[Authorizati
         documents, found = _documents(path, shown, source)
         problems += found
         for plain, where in documents:
-            findings = shape_findings(plain) or meaning_findings(plain, namespace)
+            findings = [(p.path, p.message, p.hint, p.at_key) for p in surrogate_problems(plain)] or \
+                shape_findings(plain) or meaning_findings(plain, namespace)
             if findings:
                 problems += _located(findings, where, source)
                 continue

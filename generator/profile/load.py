@@ -6,8 +6,8 @@ the file, so that later stages can report `file:line:column` from a path alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -266,7 +266,37 @@ def load_profile(path: Path, display_name: str | None = None) -> LoadedProfile:
     from .fast_load import fast_load  # built on this module's types
 
     fast = fast_load(text, name)
-    return fast if fast is not None else read_with_ruamel(text, name)
+    loaded = fast if fast is not None else read_with_ruamel(text, name)
+    if "\\u" in text or "\\U" in text:  # only an escape can make a surrogate: check where one is written
+        found = surrogate_problems(loaded.data)
+        if found:
+            return replace(loaded, problems=(*loaded.problems, *found))
+    return loaded
+
+
+def _surrogates(data: Any, path: ProfilePath = ()) -> Iterator[tuple[ProfilePath, bool]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and _has_surrogate(key):
+                yield (*path, key), True
+            yield from _surrogates(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _surrogates(item, (*path, index))
+    elif isinstance(data, str) and _has_surrogate(data):
+        yield path, False
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def surrogate_problems(data: Any) -> list[Problem]:
+    """Strings that hold half of a UTF-16 surrogate pair (`"\\ud834"`): not a character, and no YAML
+    or JSON reader downstream would read it back; YAML writes the character itself or `\\U0001D11E`."""
+    return [Problem("this text holds a lone UTF-16 surrogate (an escape such as \\ud834): it is not a character",
+                    "not-unicode", path, "write the character itself, or its code point as \\U0001D11E",
+                    at_key=at_key) for path, at_key in _surrogates(data)]
 
 
 def read_with_ruamel(text: str, name: str) -> LoadedProfile:

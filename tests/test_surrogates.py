@@ -1,0 +1,38 @@
+"""A lone UTF-16 surrogate (`"\\ud834"`, which YAML and JSON escapes can spell) is not a character:
+no reader downstream reads it back, so gen refuses it where it is written, exit 2, never exit 3.
+Found by the estate README's hostile-name test (a JSON profile's surrogate-pair escape)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import PROFILES
+from generator import commands
+
+runner = CliRunner()
+
+
+def test_a_surrogate_in_a_profile_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = (PROFILES / "greenfield.yaml").read_text().replace("displayName: httpbin-ws", 'displayName: "a\\ud834b"')
+    (tmp_path / "p.yaml").write_text(text)
+    result = runner.invoke(commands.app, ["render", str(tmp_path / "p.yaml"), "--out", str(tmp_path / "out"),
+                                          "--format", "json"])
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()
+    (problem,) = json.loads(result.stderr)["problems"]
+    assert problem["rule"] == "not-unicode" and problem["path"] == "tenants[0].workspaces[1].displayName"
+    assert problem["line"] == text.splitlines().index('    displayName: "a\\ud834b"') + 1
+
+
+def test_a_surrogate_in_a_policy_file_is_refused_at_its_line(tmp_path: Path) -> None:
+    shutil.copytree(PROFILES, tmp_path / "profiles")
+    policy = tmp_path / "profiles" / "policies" / "legacy" / "httpbin-get-only.yaml"
+    policy.write_text(policy.read_text().replace('methods: ["GET"]', 'methods: ["G\\udd1eT"]'))
+    result = runner.invoke(commands.app, ["render", str(tmp_path / "profiles" / "waypoints.yaml"), "--out",
+                                          str(tmp_path / "out"), "--format", "json"])
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()
+    (problem,) = json.loads(result.stderr)["problems"]
+    assert problem["rule"] == "policy-schema" and problem["file"].endswith("httpbin-get-only.yaml")
