@@ -250,6 +250,42 @@ def _activate_kit(profile: Path | None, fmt: ReportFormat) -> None:
         raise typer.Exit(EXIT_INVALID) from None
 
 
+@app.command()
+def graph(
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.", metavar="PROFILE", show_default=False,
+                                                parser=path_argument)],
+    cluster: Annotated[str | None, typer.Option("--cluster", help="The cluster to draw (needed when the "
+                                                "profile has several).", metavar="NAME")] = None,
+    tenancy: Annotated[bool, typer.Option("--tenancy", help="Draw the tenancy instead: tenants, workspaces, "
+                                          "the namespaces they select, their rules.")] = False,
+) -> None:
+    """Print a mermaid flowchart of PROFILE's estate, as its README shows it (where `migration.at` stands)."""
+    from .graph.diagrams import cluster_diagram, tenancy_diagram
+    from .graph.readme import rendered_state
+    from .problems import ProfileError
+
+    try:
+        state = rendered_state(profile)
+    except ProfileError as error:
+        sys.stderr.write(format_problems(error.problems, ReportFormat.TEXT, "nothing was drawn"))
+        raise typer.Exit(EXIT_INVALID) from None
+    if tenancy:
+        diagram = tenancy_diagram(state)
+        if diagram is None:
+            sys.stderr.write("gen: the profile has no tenants to draw\n")
+            raise typer.Exit(EXIT_INVALID)
+        sys.stdout.write(diagram + "\n")
+        return
+    names = [entry.name for entry in state.clusters]
+    if cluster is None and len(names) == 1:
+        cluster = names[0]
+    if cluster not in names:
+        sys.stderr.write(f"gen: {'name a cluster with --cluster' if cluster is None else f'no cluster {cluster!r}'}"
+                         f": the profile's clusters are {', '.join(names)}\n")
+        raise typer.Exit(EXIT_INVALID)
+    sys.stdout.write(cluster_diagram(state, state.cluster(cluster)) + "\n")
+
+
 kit_app = typer.Typer(help="Templating kits: a team's own templates, apps, outputs, rules and schemas.",
                       no_args_is_help=True)
 app.add_typer(kit_app, name="kit")

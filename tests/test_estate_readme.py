@@ -106,3 +106,18 @@ def test_hostile_display_names_yield_diagrams_mermaid_accepts_showing_each_verba
     texts = {shown(vertex["text"]) for vertex in read["vertices"]}
     for index, name in enumerate(names):
         assert f"workspace hostile-{index} · {name} · TSB defaults" in texts, name
+
+
+def test_gen_graph_prints_one_diagram_mermaid_accepts() -> None:
+    one = runner.invoke(commands.app, ["graph", str(PROFILES / "caffeine.yaml")])
+    assert one.exit_code == 0, one.stderr
+    readme = (GOLDEN / "caffeine" / "README.md").read_text()
+    assert one.stdout.rstrip("\n") == _blocks(readme)[0].rstrip("\n")  # the README's own diagram
+    several = runner.invoke(commands.app, ["graph", str(PROFILES / "waypoints.yaml")])
+    assert several.exit_code == 2 and "east-0, west-0" in several.stderr
+    west = runner.invoke(commands.app, ["graph", str(PROFILES / "waypoints.yaml"), "--cluster", "west-0"])
+    tenancy = runner.invoke(commands.app, ["graph", str(PROFILES / "brownfield.yaml"), "--tenancy"])
+    assert west.exit_code == tenancy.exit_code == 0
+    if MERMAID_MISSING:
+        pytest.skip(MERMAID_MISSING)
+    assert mermaid_errors([one.stdout, west.stdout, tenancy.stdout]) == [None, None, None]

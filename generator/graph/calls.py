@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The planners first: mesh.py imports them, and they import mesh.py (loaded from them, it is whole).
+from ..plan import policies as _planners  # noqa: F401
 from ..matrix import Decision, namespace_matrix
 from ..mesh import NamespaceMesh, WaypointOwner, meshes
 from ..migration.probes import DENIED, RESET, calls

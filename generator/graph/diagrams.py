@@ -5,6 +5,8 @@ Every name goes through graph/mermaid.py's quoting: a profile's text cannot alte
 
 from __future__ import annotations
 
+# The planners first: mesh.py imports them, and they import mesh.py (loaded from them, it is whole).
+from ..plan import policies as _planners  # noqa: F401
 from ..mesh import NamespaceMesh, WaypointOwner, meshes
 from ..profile.model import Cluster, Profile, SecuritySettings
 from ..migration.markdown import MarkdownText

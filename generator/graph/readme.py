@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from ..mesh import WaypointOwner, meshes
@@ -136,3 +137,21 @@ def readme_outputs(state: Profile, estate: Estate | None) -> Iterator[Output]:
         calls=tuple(estate_calls(state)), migration=rows, at=at,
     )
     yield Output(README, context, (), f"the README of estate '{state.name}'")
+
+
+def rendered_state(path: Path) -> Profile:
+    """The estate `gen render PATH` renders (where `migration.at` stands), checked as a render checks
+    it (ProfileError with every problem if not)."""
+    from ..migration.steps import resolve_position, state_of
+    from ..pipeline import check_profile
+    from ..policies.load import load_policies
+    from ..problems import ProfileError, has_errors
+    from ..profile.resolve import resolve
+
+    loaded, planned, problems = check_profile(path)
+    if planned is None or has_errors(problems):
+        raise ProfileError(problems)
+    profile = resolve(loaded.data, path.parent)
+    policies, _ = load_policies(profile)
+    position = resolve_position(profile, None, policies)
+    return state_of(profile, position) if isinstance(position, Position) else profile
