@@ -49,6 +49,8 @@ from generator.starter import StarterProfileContext
 from generator.migration.document import PhaseDocumentContext
 from generator.migration.markdown import markdown_environment
 from generator.graph.readme import EstateReadmeContext
+from generator.graph.shell import shell_environment
+from generator.graph.verify import CallCheck, LabelCheck, NamespaceCheck, PodCheck, VerifyScriptContext, WaypointCheck
 from migration_examples import DOCUMENTS
 from generator.plan.outputs import KustomizationContext
 from generator.plan.tenancy import (
@@ -276,13 +278,37 @@ def test_every_template_has_exactly_one_context_class() -> None:
     assert set(by_template) == _template_files()
 
 
-# Rendered from every example profile: their files are golden (test_golden.py), checked by
-# test_estate_readme.py (mermaid's parser) and test_verify_script.py (shellcheck, a fake cluster).
+# Shell scripts (tests/test_verify_script.py runs them): one per branch.
+SCRIPTS = [
+    VerifyScriptContext(cluster="c", istio_namespace="istio-system", cni_namespace="kube-system", ambient=ambient,
+                        namespaces=namespaces, waypoints=waypoints, calls=calls)
+    for ambient, namespaces, waypoints, calls in [
+        (False, (), (), ()),
+        (True,
+         (NamespaceCheck("a", (LabelCheck("istio.io/dataplane-mode", "ambient"),),
+                         (PodCheck("d", ("d", "e"), False, "HBONE"), PodCheck("f", ("f",), True, ""))),),
+         (WaypointCheck("a", "waypoint", "TSB"),),
+         tuple(CallCheck("a", "deploy/sleep", "b", "b.b.svc.cluster.local:80/", status, "allowed", "r", "ztunnel")
+               for status in ("ok", "denied", "reset", "conditional"))),
+    ]
+]
+
+
+@pytest.mark.parametrize("context", SCRIPTS, ids=lambda context: f"ambient-{context.ambient}")
+def test_every_branch_of_the_verify_script_renders(context: VerifyScriptContext) -> None:
+    text = shell_environment().get_template(context.template).render({"profile": "p", **context.variables()})
+    assert text.startswith("#!/bin/sh\n")
+    assert ("check_daemonset kube-system istio-cni-node" in text) is context.ambient
+    assert text.count("\ncheck_call ") + text.count("\nskip_call ") == len(context.calls)
+
+
+# Rendered from every example profile: its files are golden (test_golden.py), checked by
+# test_estate_readme.py with mermaid's parser.
 ESTATE_FILES = {EstateReadmeContext}
 
 
 def test_every_context_class_has_examples() -> None:
-    documents = {type(context) for context in DOCUMENTS}  # Markdown, rendered below
+    documents = {type(context) for context in (*DOCUMENTS, *SCRIPTS)}  # Markdown and shell, rendered above
     assert {type(context) for context, _ in EXAMPLES} | documents | ESTATE_FILES == _concrete_contexts()
 
 

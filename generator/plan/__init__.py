@@ -70,10 +70,11 @@ def plan(profile: Profile, base_values: BaseValues | None = None, policies: Load
 
 
 def _readme(profile: Profile, estate: Estate | None) -> list[Output]:
-    """The estate's README, for a full tree (graph/ builds on the migration and the mesh, which
+    """The estate's README and each cluster's verify script, for a full tree (graph/ builds on the migration and the mesh, which
     build on this package: imported when needed)."""
     if estate is None:
         return []
     from ..graph.readme import readme_outputs
+    from ..graph.verify import verify_outputs
 
-    return list(readme_outputs(profile, estate))
+    return [*readme_outputs(profile, estate), *verify_outputs(profile)]
