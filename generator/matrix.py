@@ -290,6 +290,27 @@ def owner_of(profile: Profile, cluster: str, namespace: str) -> Workspace | None
     )
 
 
+def namespace_entry(effective: dict[tuple[str, str], EffectiveSecurity], source: tuple[str, str, Workspace | None],
+                    target: tuple[str, str, Workspace | None]) -> MatrixEntry:
+    """One ordered pair of namespaces, (cluster, namespace, its workspace) each, decided by their
+    workspaces' effective settings (`effective_by_workspace`)."""
+    source_cluster, source_namespace, source_workspace = source
+    target_cluster, target_namespace, target_workspace = target
+    if target_workspace is None:
+        verdict = Verdict(Decision.ALLOW, "the callee's namespace is in no workspace: TSB authorizes nothing there")
+    else:
+        verdict = decide(
+            effective[(target_workspace.tenant, target_workspace.name)],
+            Party(source_workspace, source_cluster, source_namespace),
+            Party(target_workspace, target_cluster, target_namespace),
+        )
+        caller = _ref_text(source_workspace) if source_workspace else "no workspace"
+        verdict = Verdict(verdict.decision, f"{caller} -> {_ref_text(target_workspace)}: {verdict.decided_by}",
+                          verdict.path)
+    return MatrixEntry(f"{source_cluster}/{source_namespace}", f"{target_cluster}/{target_namespace}",
+                       verdict.decision, verdict.decided_by, verdict.path)
+
+
 def namespace_matrix(profile: Profile) -> list[MatrixEntry]:
     """Every ordered pair of namespaces (`cluster/namespace`), decided by their workspaces."""
     effective = effective_by_workspace(profile)
@@ -297,32 +318,4 @@ def namespace_matrix(profile: Profile) -> list[MatrixEntry]:
         (cluster, namespace, owner_of(profile, cluster, namespace))
         for cluster, namespace in namespace_placements(profile)
     ]
-    entries = []
-    for source_cluster, source_namespace, source_workspace in placements:
-        for target_cluster, target_namespace, target_workspace in placements:
-            if target_workspace is None:
-                verdict = Verdict(
-                    Decision.ALLOW, "the callee's namespace is in no workspace: TSB authorizes nothing there"
-                )
-            else:
-                verdict = decide(
-                    effective[(target_workspace.tenant, target_workspace.name)],
-                    Party(source_workspace, source_cluster, source_namespace),
-                    Party(target_workspace, target_cluster, target_namespace),
-                )
-                caller = _ref_text(source_workspace) if source_workspace else "no workspace"
-                verdict = Verdict(
-                    verdict.decision,
-                    f"{caller} -> {_ref_text(target_workspace)}: {verdict.decided_by}",
-                    verdict.path,
-                )
-            entries.append(
-                MatrixEntry(
-                    f"{source_cluster}/{source_namespace}",
-                    f"{target_cluster}/{target_namespace}",
-                    verdict.decision,
-                    verdict.decided_by,
-                    verdict.path,
-                )
-            )
-    return entries
+    return [namespace_entry(effective, source, target) for source in placements for target in placements]

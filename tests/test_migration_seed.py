@@ -170,7 +170,7 @@ def test_phase_0_says_to_restart_the_sidecars_once_ambient_is_enabled(plan: Path
 def test_render_at_each_phase_matches_the_phase_folder(plan: Path, tmp_path: Path, number: int) -> None:
     result = CliRunner().invoke(commands.app, ["render", str(BROWNFIELD), "--phase", str(number), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    rendered = {name: data for name, data in tree(tmp_path / "brownfield").items() if "/namespaces/" in name}
+    rendered = {name: data for name, data in tree(tmp_path / "brownfield").items() if "/namespaces/" in name or name.endswith("/verify.sh")}
     planned = {name: data for name, data in tree(plan / FOLDERS[number]).items() if name != "PHASE.md"}
     assert rendered == planned
 
@@ -184,7 +184,7 @@ def test_default_render_is_where_migration_at_says_the_estate_stands(plan: Path,
     profile.write_text(text, "utf-8")
     result = CliRunner().invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    rendered = {name: data for name, data in tree(tmp_path / "out" / "brownfield").items() if "/namespaces/" in name}
+    rendered = {name: data for name, data in tree(tmp_path / "out" / "brownfield").items() if "/namespaces/" in name or name.endswith("/verify.sh")}
     folder = FOLDERS[0] if at in (None, "baseline") else next(f for f in FOLDERS if f.endswith("-" + at))
     assert rendered == {name: data for name, data in tree(plan / folder).items() if name != "PHASE.md"}
     # --check needs no flag: the tree is what the profile says, and a preview of another phase differs.

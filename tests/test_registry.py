@@ -81,7 +81,7 @@ def test_overriding_the_registry_rewrites_every_image_and_nothing_else(
                 assert old == new, f"{name}: only image lines may change, not {old!r}"
     containers = [
         container
-        for document in (YAML(typ="safe").load(text) for text in plain.values())
+        for document in (YAML(typ="safe").load(text) for name, text in plain.items() if name.endswith(".yaml"))
         if document.get("kind") == "Deployment"
         for container in document["spec"]["template"]["spec"]["containers"]
     ]

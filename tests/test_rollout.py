@@ -32,7 +32,9 @@ def _copy(tmp_path: Path, text: str, name: str = "waypoints.yaml") -> Path:
 
 
 def _namespaces(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {name: data for name, data in files.items() if name.startswith("clusters/") and "/namespaces/" in name}
+    """The namespaces' folders and each cluster's verify script: what a plan folder holds."""
+    return {name: data for name, data in files.items()
+            if name.startswith("clusters/") and ("/namespaces/" in name or name.endswith("/verify.sh"))}
 
 
 @pytest.fixture(scope="module")

@@ -112,7 +112,10 @@ def test_after_a_one_namespace_change_only_that_namespace_is_rendered(
     profile.write_text(base.replace("  apps: [sleep]\n", "  apps: [httpbin]\n"))
     before = {p: p.stat().st_mtime_ns for p in (root / "clusters/app-blk-east-0/namespaces/caffeine").iterdir()}
     render_into(profile, tmp_path / "out")
-    assert rendered and all(path.startswith("clusters/app-blk-east-0/namespaces/extra/") for path in rendered), rendered
+    # The namespace's files, and the estate's README and the cluster's verify script, which describe it.
+    estate_files = {"README.md", "clusters/app-blk-east-0/verify.sh"}
+    assert rendered and all(path.startswith("clusters/app-blk-east-0/namespaces/extra/") or path in estate_files
+                            for path in rendered), rendered
     assert {p: p.stat().st_mtime_ns for p in (root / "clusters/app-blk-east-0/namespaces/caffeine").iterdir()} == before
     fresh = render_into(profile, tmp_path / "fresh")
     assert tree(root) == tree(fresh), "reading back gives the bytes a full render gives"

@@ -524,7 +524,8 @@ def injections(marker: Path) -> tuple[str, ...]:
             f"x' && {touch} && '", f"$(printf %s {marker} | xargs touch)", f"\\'; {touch}; #")
 
 
-HOSTILE_VALUES = [*HOSTILE, "marker"]
+# A lone surrogate never reaches a script: the profile is refused where it is written (test_surrogates.py).
+HOSTILE_VALUES = [*(value for value in HOSTILE if not any("\ud800" <= c <= "\udfff" for c in value)), "marker"]
 
 
 @pytest.mark.parametrize("index", range(len(HOSTILE_VALUES)))

@@ -1,8 +1,12 @@
-"""The calls an estate's README shows and its verify scripts make: for each pair of namespaces
-where the caller runs a curl client and the callee an entry point (migration/probes.py), the path
-the request takes in the seeds' style (client -> ztunnel -> waypoint -> ztunnel -> pod), the
-outcome `gen matrix` decides with its deciding rule, the component that enforces it, and what curl
-prints."""
+"""The calls an estate's README shows and its verify scripts make, with the path the request takes
+in the seeds' style (client -> ztunnel -> waypoint -> ztunnel -> pod), the outcome `gen matrix`
+decides with its deciding rule, the component that enforces it, and what curl prints.
+
+Which calls: a caller runs a curl client and the callee an entry point (migration/probes.py), in one
+cluster, and either they are one namespace (the calls its own apps make), or an allow or deny rule
+names the caller's and the callee's workspaces or tenants (one call per rule: the first such pair).
+That keeps the list, the README and each script linear in the estate; `gen matrix --namespaces`
+lists every pair."""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ from dataclasses import dataclass
 
 # The planners first: mesh.py imports them, and they import mesh.py (loaded from them, it is whole).
 from ..plan import policies as _planners  # noqa: F401
-from ..matrix import Decision, namespace_matrix
+from ..matrix import Decision, MatrixEntry, effective_by_workspace, namespace_entry, selector_matches
 from ..mesh import NamespaceMesh, WaypointOwner, meshes
-from ..migration.probes import DENIED, RESET, calls
-from ..profile.model import Dataplane, Profile
+from ..migration.probes import CLIENTS, DENIED, ENTRY_POINTS, RESET, calls
+from ..profile.model import Dataplane, Profile, TenancyRef, Workspace
 
 OUTCOMES = {Decision.ALLOW.value: "allowed", Decision.DENY.value: "denied", Decision.CONDITIONAL.value: "conditional"}
 
@@ -82,11 +86,60 @@ def _component(target: NamespaceMesh, service: str) -> str:
     return "istio-proxy (destination)" if target.namespace.dataplane is Dataplane.SIDECAR else "none: not in the mesh"
 
 
+Placement = tuple[str, str, Workspace | None]  # cluster, namespace, its workspace
+
+
+def _owners(profile: Profile) -> dict[tuple[str, str], Workspace | None]:
+    """The workspace of each declared (cluster, namespace): the first whose selectors match, found
+    through an index of the exact names (each lookup costs the selectors naming it, not all)."""
+    exact: dict[str, list[tuple[int, str, Workspace]]] = {}
+    patterns: list[tuple[int, str, Workspace]] = []
+    for order, workspace in enumerate(profile.workspaces):
+        for selector in workspace.namespace_selectors:
+            name = selector.partition("/")[2]
+            (patterns if "*" in name else exact.setdefault(name, [])).append((order, selector, workspace))
+    owners: dict[tuple[str, str], Workspace | None] = {}
+    for namespace in profile.namespaces:
+        candidates = sorted([*exact.get(namespace.name, []), *patterns], key=lambda item: item[0])
+        for cluster in namespace.clusters:
+            owners[(cluster, namespace.name)] = next(
+                (workspace for _, selector, workspace in candidates if selector_matches(selector, cluster, namespace.name)),
+                None)
+    return owners
+
+
+def _named(ref: TenancyRef, workspace: Workspace | None) -> bool:
+    return workspace is not None and workspace.tenant == ref.tenant and ref.workspace in (None, workspace.name)
+
+
+def _pairs(profile: Profile) -> list[tuple[Placement, Placement]]:
+    owners = _owners(profile)
+    clients = [(c, n.name, owners[(c, n.name)]) for n in profile.namespaces if any(a in CLIENTS for a in n.apps)
+               for c in n.clusters]
+    entries = [(c, n.name, owners[(c, n.name)]) for n in profile.namespaces if any(a in ENTRY_POINTS for a in n.apps)
+               for c in n.clusters]
+    entry_set = set(entries)
+    pairs = [(place, place) for place in clients if place in entry_set]
+    settings = [(tenant.security, None) for tenant in profile.tenants] + \
+        [(workspace.security, workspace) for workspace in profile.workspaces]
+    for security, _ in settings:
+        authorization = security.authorization if security is not None else None
+        for rule in (*authorization.allow, *authorization.deny) if authorization is not None else ():
+            pair = next(((source, target) for source in clients if _named(rule.source, source[2])
+                         for target in entries if _named(rule.target, target[2]) and target[0] == source[0]
+                         and target[1] != source[1]), None)
+            if pair is not None:
+                pairs.append(pair)
+    return list(dict.fromkeys(pairs))
+
+
 def estate_calls(profile: Profile) -> list[EstateCall]:
-    """Every call the estate's apps can make, in `gen matrix` order."""
+    """The calls of the module's docstring, the namespaces' own first, then one per rule."""
     by_place = {(mesh.cluster.name, mesh.namespace.name): mesh for mesh in meshes(profile)}
+    effective = effective_by_workspace(profile)
+    entries: list[MatrixEntry] = [namespace_entry(effective, source, target) for source, target in _pairs(profile)]
     found = []
-    for call in calls(profile, namespace_matrix(profile), None):
+    for call in calls(profile, entries, None):
         cluster, _, source = call.source.partition("/")
         target = call.target.partition("/")[2]
         url = next(word for word in call.command if ".svc.cluster.local:" in word)

@@ -21,6 +21,7 @@ from ..output.guard import WriteError, check_output_root
 from ..output.ledger import source_of
 from ..output.lock import tree_lock
 from ..output.tree_root import tree_root_problems
+from ..graph.verify import verify_outputs
 from ..kit.active import active_kit
 from ..kit.rules import rule_problems
 from ..output.render import KitRenderFailure, RenderedFile, render
@@ -51,8 +52,9 @@ def _namespace_file(path: str) -> bool:
 
 def step_files(profile: Profile, position: Position, policies: LoadedPolicies) -> list[RenderedFile]:
     """The namespaces' files at `position`, as `gen render --phase <position>` renders them."""
-    outputs = tuple(output for output in plan(state_of(profile, position), {}, policies).outputs
-                    if _namespace_file(output.path))
+    state = state_of(profile, position)
+    outputs = (*(output for output in plan(state, {}, policies).outputs if _namespace_file(output.path)),
+               *verify_outputs(state))  # each Git state's checks, run once it has synced
     step_plan = Plan(profile.name, outputs)
     try:
         files = render(step_plan)  # with the profile's kits, as a render (kit/active.py)
