@@ -272,7 +272,7 @@ def graph(
     if tenancy:
         diagram = tenancy_diagram(state)
         if diagram is None:
-            sys.stderr.write("gen: the profile has no tenants to draw\n")
+            sys.stderr.write("gen: the profile has no tenants, or too many to draw in one diagram\n")
             raise typer.Exit(EXIT_INVALID)
         sys.stdout.write(diagram + "\n")
         return
@@ -283,7 +283,11 @@ def graph(
         sys.stderr.write(f"gen: {'name a cluster with --cluster' if cluster is None else f'no cluster {cluster!r}'}"
                          f": the profile's clusters are {', '.join(names)}\n")
         raise typer.Exit(EXIT_INVALID)
-    sys.stdout.write(cluster_diagram(state, state.cluster(cluster)) + "\n")
+    drawn = cluster_diagram(state, state.cluster(cluster))
+    if drawn is None:
+        sys.stderr.write(f"gen: cluster {cluster!r} has too many namespaces for one mermaid drawing (50,000 characters)\n")
+        raise typer.Exit(EXIT_INVALID)
+    sys.stdout.write(drawn + "\n")
 
 
 kit_app = typer.Typer(help="Templating kits: a team's own templates, apps, outputs, rules and schemas.",

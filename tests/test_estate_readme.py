@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import GOLDEN, PROFILES
+from conftest import GOLDEN, PROFILES, REPO
 from generator import commands
 from mermaid_parser import MERMAID_MISSING, mermaid_errors, mermaid_flowcharts
 from test_mermaid import shown
@@ -25,6 +25,7 @@ def _blocks(text: str) -> list[str]:
 
 
 def _render(tmp_path: Path, data: dict[str, object], name: str = "estate.yaml") -> str:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     profile = tmp_path / name
     profile.write_text(json.dumps(data, indent=1, ensure_ascii=False))  # JSON: YAML 1.2, every string quoted
     for folder in ("values", "policies"):
@@ -121,3 +122,29 @@ def test_gen_graph_prints_one_diagram_mermaid_accepts() -> None:
     if MERMAID_MISSING:
         pytest.skip(MERMAID_MISSING)
     assert mermaid_errors([one.stdout, west.stdout, tenancy.stdout]) == [None, None, None]
+
+
+def test_a_large_estate_draws_what_mermaid_can_draw_and_lists_the_rest(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """mermaid draws at most 50,000 characters a diagram: a large cluster is drawn without its
+    Services, a larger one not at all (its table lists the namespaces)."""
+    import sys
+
+    from generator.graph import diagrams
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from estate import estate
+
+    data = yaml.safe_load(estate(100))
+    full = _blocks(_render(tmp_path / "full", data))
+    assert len(full) == 5 and all(len(block) <= diagrams.MAX_DIAGRAM for block in full)
+    monkeypatch.setattr(diagrams, "MAX_DIAGRAM", 6_000)  # a 25-namespace cluster drawn in full is larger
+    compact = _render(tmp_path / "compact", data)
+    assert len(_blocks(compact)) == 4 and "Service " not in "".join(_blocks(compact))  # four clusters, compact
+    assert "too many tenants and workspaces" in compact.lower()
+    monkeypatch.setattr(diagrams, "MAX_DIAGRAM", 1_000)
+    assert "Its 25 namespaces are too many for one mermaid drawing" in _render(tmp_path / "none", data)
+    if MERMAID_MISSING:
+        pytest.skip(MERMAID_MISSING)
+    blocks = [*full, *_blocks(compact)]
+    assert mermaid_errors(blocks) == [None] * len(blocks)

@@ -122,12 +122,19 @@ def _pairs(profile: Profile) -> list[tuple[Placement, Placement]]:
     pairs = [(place, place) for place in clients if place in entry_set]
     settings = [(tenant.security, None) for tenant in profile.tenants] + \
         [(workspace.security, workspace) for workspace in profile.workspaces]
+    # Entry points by (cluster, tenant) and (cluster, tenant, workspace): a rule's pair is found in
+    # one pass over the callers it names, whatever the estate's size.
+    by_ref: dict[tuple[str, ...], list[Placement]] = {}
+    for place in entries:
+        if place[2] is not None:
+            by_ref.setdefault((place[0], place[2].tenant), []).append(place)
+            by_ref.setdefault((place[0], place[2].tenant, place[2].name), []).append(place)
     for security, _ in settings:
         authorization = security.authorization if security is not None else None
         for rule in (*authorization.allow, *authorization.deny) if authorization is not None else ():
+            target_ref = (rule.target.tenant,) + ((rule.target.workspace,) if rule.target.workspace else ())
             pair = next(((source, target) for source in clients if _named(rule.source, source[2])
-                         for target in entries if _named(rule.target, target[2]) and target[0] == source[0]
-                         and target[1] != source[1]), None)
+                         for target in by_ref.get((source[0], *target_ref), [])[:2] if target[1] != source[1]), None)
             if pair is not None:
                 pairs.append(pair)
     return list(dict.fromkeys(pairs))

@@ -19,8 +19,9 @@ class Diagram(MarkdownText):
 OWNERS = {WaypointOwner.TSB: "TSB-managed", WaypointOwner.GEN: "gen (explicit)"}
 
 
-def _namespace_lines(mesh: NamespaceMesh) -> tuple[list[str], list[str]]:
-    """The namespace's subgraph, and its edges (drawn outside it)."""
+def _namespace_lines(mesh: NamespaceMesh, services: bool = True) -> tuple[list[str], list[str]]:
+    """The namespace's subgraph, and its edges (drawn outside it); without `services`, its waypoint
+    alone (a large cluster's compact drawing)."""
     ns = mesh.namespace
     mode = "ambient" if mesh.ambient else ns.dataplane.value
     lines: list[str] = []
@@ -33,6 +34,10 @@ def _namespace_lines(mesh: NamespaceMesh) -> tuple[list[str], list[str]]:
         for service in mesh.services:
             if mesh.handles_service(service):
                 behind.add(service.name)
+    if not services:
+        title = f"namespace {ns.name} · {mode}"
+        return subgraph(node_id(mesh.cluster.name, ns.name), title, lines or [node(node_id(mesh.cluster.name, ns.name,
+                                                                                               "apps"), "apps")]), []
     for service in mesh.services:
         lines.append(node(node_id(mesh.cluster.name, ns.name, "service", service.name), f"Service {service.name}"))
     block = subgraph(node_id(mesh.cluster.name, ns.name), f"namespace {ns.name} · {mode}", lines)
@@ -43,8 +48,21 @@ def _namespace_lines(mesh: NamespaceMesh) -> tuple[list[str], list[str]]:
     return block, edges
 
 
-def cluster_diagram(profile: Profile, cluster: Cluster) -> Diagram:
-    """The cluster's mesh, as the estate stands at the rendered position."""
+# mermaid draws a diagram of at most 50,000 characters (its default `maxTextSize`, GitHub's too).
+MAX_DIAGRAM = 48_000
+
+
+def cluster_diagram(profile: Profile, cluster: Cluster) -> Diagram | None:
+    """The cluster's mesh, as the estate stands at the rendered position: in full, else without the
+    Services (a large cluster), else None (too many namespaces for one drawing: the table lists them)."""
+    for services in (True, False):
+        text = _cluster_text(profile, cluster, services)
+        if len(text) <= MAX_DIAGRAM:
+            return Diagram(text)
+    return None
+
+
+def _cluster_text(profile: Profile, cluster: Cluster, services: bool) -> str:
     placed = [mesh for mesh in meshes(profile) if mesh.cluster.name == cluster.name]
     lines: list[str] = []
     ztunnel = node_id(cluster.name, "ztunnel")
@@ -53,7 +71,7 @@ def cluster_diagram(profile: Profile, cluster: Cluster) -> Diagram:
         inside.append(node(ztunnel, f"ztunnel · DaemonSet · {cluster.istio_namespace} · TSB ControlPlane", "stadium"))
     edges: list[str] = []
     for mesh in placed:
-        block, more = _namespace_lines(mesh)
+        block, more = _namespace_lines(mesh, services)
         inside += block
         edges += more
         if cluster.ambient and mesh.ambient:
@@ -61,7 +79,7 @@ def cluster_diagram(profile: Profile, cluster: Cluster) -> Diagram:
     title = f"cluster {cluster.name} · {cluster.platform.value} · Istio {cluster.istio_version}"
     title += " · ambient" if cluster.ambient else " · sidecars only"
     lines += subgraph(node_id(cluster.name), title, inside)
-    return Diagram(flowchart("LR", lines + edges).rstrip("\n"))
+    return flowchart("LR", lines + edges).rstrip("\n")
 
 
 def _security(settings: SecuritySettings | None) -> str:
@@ -79,7 +97,7 @@ def _security(settings: SecuritySettings | None) -> str:
 
 def tenancy_diagram(profile: Profile) -> Diagram | None:
     """Tenants, their workspaces and the namespaces each selects, with the allow/deny rules between
-    workspaces; None when the profile has no tenants."""
+    workspaces; None when the profile has no tenants, or too many for one drawing."""
     if not profile.tenants:
         return None
     lines: list[str] = []
@@ -108,7 +126,8 @@ def tenancy_diagram(profile: Profile) -> Diagram | None:
                     source = _party(rule.source.tenant, rule.source.workspace)
                     target = _party(rule.target.tenant, rule.target.workspace)
                     edges.append(edge(source, target, verb, dotted=verb == "deny"))
-    return Diagram(flowchart("TB", lines + edges).rstrip("\n"))
+    text = flowchart("TB", lines + edges).rstrip("\n")
+    return Diagram(text) if len(text) <= MAX_DIAGRAM else None
 
 
 def _shown_as(name: str, display_name: str | None) -> str:

@@ -35,7 +35,7 @@ class ClusterView:
     platform: str
     istio: str
     ambient: bool
-    diagram: str
+    diagram: str | None  # None: too large for mermaid to draw
     namespaces: tuple[NamespaceRow, ...]
     script: str  # its verify script, relative to the tree
 
