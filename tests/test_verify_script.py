@@ -579,3 +579,19 @@ def test_the_readme_shows_what_a_failed_check_prints(tmp_path: Path) -> None:
     cluster = Cluster(tmp_path / "passing", text)
     recorded(cluster, context)
     assert f"the last line is `{cluster.run().stdout.splitlines()[-1]}`" in " ".join(section.split())
+
+
+@needs_shellcheck
+def test_every_committed_verify_script_passes_shellcheck_and_is_what_render_writes() -> None:
+    """The trees' scripts and every migration position's (gen plan) pass shellcheck in one run."""
+    from conftest import GOLDEN
+
+    scripts = sorted(GOLDEN.glob("**/verify.sh"))
+    assert len(scripts) >= 9 + 4  # one per example cluster, and one per brownfield position at least
+    assert any("/migration/" in str(path) for path in scripts)
+    assert SHELLCHECK is not None
+    found = subprocess.run([SHELLCHECK, "-s", "sh", *map(str, scripts)], capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0, found.stdout + found.stderr
+    for name, (_, text) in BY_NAME.items():
+        profile, cluster = name.split("/")
+        assert (GOLDEN / profile / "clusters" / cluster / "verify.sh").read_text("utf-8") == text, name
