@@ -99,11 +99,21 @@ def apply(data: Any, mutation: Mutation) -> Any:
     return copy
 
 
+def _surrogates(data: Any) -> bool:
+    if isinstance(data, dict):
+        return any(_surrogates(key) or _surrogates(value) for key, value in data.items())
+    if isinstance(data, list):
+        return any(_surrogates(item) for item in data)
+    return isinstance(data, str) and any("\ud800" <= char <= "\udfff" for char in data)
+
+
 def dump(data: Any) -> str:
     """`data` as YAML that reads back as exactly `data` under YAML 1.1 and 1.2 alike. PyYAML writes
     NEL, LS and PS raw inside quotes, where YAML 1.1 readers fold them as line breaks and 1.2 readers
     keep them (`'\x85'` reads back as a space in 1.1); text that holds one is written again with every
     non-ASCII character escaped, so that a case's hostile value is what the profile says to any reader."""
+    if _surrogates(data):  # no YAML writer spells a lone surrogate: JSON (YAML 1.2) escapes it, \\ud834
+        return json.dumps(data, ensure_ascii=True)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**6)
     if any(char in text for char in "\x85\u2028\u2029"):
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=10**6)
