@@ -110,7 +110,7 @@ def measure(size: int, runs: int, work: Path, kit: bool = False) -> list[dict[st
     profile.write_text(original)
     subprocess.run(render, cwd=work, check=True, capture_output=True)
     record("(d) render --check, nothing changed", [*render, "--check"])
-    record("(e) gen validate of the tree", [*GEN, "validate", str(tree)])
+    record("(e) gen validate of the tree", [*GEN, "validate", str(tree), *(["--profile", str(profile)] if kit else [])])
     floor = work / "floor"
     record("floor: plain Python writing the same files", [sys.executable, "-c", FLOOR, str(tree), str(floor)],
            lambda: shutil.rmtree(floor, ignore_errors=True))

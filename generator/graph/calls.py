@@ -140,8 +140,22 @@ def _pairs(profile: Profile) -> list[tuple[Placement, Placement]]:
     return list(dict.fromkeys(pairs))
 
 
+# The calls of the last profile asked for: the README and every cluster's verify script ask for the
+# same (a frozen model, compared by identity).
+_last: list[tuple[Profile, list[EstateCall]]] = []
+
+
 def estate_calls(profile: Profile) -> list[EstateCall]:
     """The calls of the module's docstring, the namespaces' own first, then one per rule."""
+    for seen, found in _last:
+        if seen is profile:
+            return found
+    found = _estate_calls(profile)
+    _last[:] = [(profile, found)]
+    return found
+
+
+def _estate_calls(profile: Profile) -> list[EstateCall]:
     by_place = {(mesh.cluster.name, mesh.namespace.name): mesh for mesh in meshes(profile)}
     effective = effective_by_workspace(profile)
     entries: list[MatrixEntry] = [namespace_entry(effective, source, target) for source, target in _pairs(profile)]

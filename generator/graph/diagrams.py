@@ -55,7 +55,13 @@ MAX_DIAGRAM = 48_000
 def cluster_diagram(profile: Profile, cluster: Cluster) -> Diagram | None:
     """The cluster's mesh, as the estate stands at the rendered position: in full, else without the
     Services (a large cluster), else None (too many namespaces for one drawing: the table lists them)."""
+    placed = [mesh for mesh in meshes(profile) if mesh.cluster.name == cluster.name]
     for services in (True, False):
+        # At least this many characters a node (identifier, shape, label) and a namespace (its
+        # subgraph's lines, its edge): a drawing that cannot fit is not built.
+        nodes = sum((len(mesh.services) if services else 0) + (mesh.waypoint is not None) for mesh in placed)
+        if nodes * 40 + len(placed) * 120 > MAX_DIAGRAM:
+            continue
         text = _cluster_text(profile, cluster, services)
         if len(text) <= MAX_DIAGRAM:
             return Diagram(text)

@@ -28,6 +28,7 @@ tests/test_mermaid.py checks each rule with mermaid's own parser.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -53,6 +54,7 @@ _DIRECTION = re.compile(r"direction ")
 INDENT = "    "
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def node_id(*parts: str) -> str:
     """The identifier of the node or subgraph that `parts` name (say a cluster and a namespace):
     the same for the same parts, distinct for distinct ones, and a word mermaid reads only as an
@@ -67,6 +69,7 @@ def _written(char: str) -> str:
     return "<br>" if char == "\n" else f"#{ord(char)};"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def label(text: str) -> str:
     """`text` as one quoted mermaid label that shows it verbatim (see the module's rules)."""
     written = [_written(char) for char in text]

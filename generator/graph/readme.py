@@ -65,6 +65,7 @@ class EstateReadmeContext(TemplateContext):
     calls: tuple[EstateCall, ...]
     migration: tuple[MigrationRow, ...]
     at: str | None  # where the migration stands
+    details: int = 30  # calls shown with their command and expected output (verify.sh has them all)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ name, the output's path, template, typed context and declared identity) is the o
 recorded for its file, and whose file still has the ledger's hash, would render to exactly that
 file (rendering is deterministic). Its bytes are read back instead of rendered, proven and
 validated again. Helm values merged into live values are always rendered: their base is a file,
-not part of the context's key.
+not part of the context's key; so are the estate's README and verify scripts, whose context is the
+whole estate (keying it would cost what rendering it costs).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from .render import RenderedFile
 
 def output_key(profile: str, output: Output) -> str | None:
     """The cache key of an output; None for one that is always rendered."""
-    if output.context.merge_base() is not None:
-        return None
+    if output.context.merge_base() is not None or output.context.format != "yaml":
+        return None  # merged into a file; or the estate's README and scripts, which describe it all
     kit = active_kit()  # a kit's templates are code too
     text = f"{code_digest()}\0{kit.digest if kit is not None else ''}\0{profile}\0{output.path}\0{output.template}\0{output.context!r}\0{output.identity!r}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -315,18 +315,21 @@ class TemplateSet:
         self.package = package or make_environment()
         self.sandbox = sandbox_environment(layers) if layers else None
         self.kit_files = tuple(f"{layer.shown}/" for layer in layers)
-        self._sandboxed: dict[str, bool] = {}
+        self._found: dict[str, tuple[jinja2.Template, bool]] = {}
 
     def get(self, name: str) -> tuple[jinja2.Template, bool]:
-        """The compiled template, and whether it renders in the sandbox."""
-        if self.sandbox is None:
-            return self.package.get_template(name), False
-        sandboxed = self._sandboxed.get(name)
-        if sandboxed is None:
-            loader = self.sandbox.loader
-            assert isinstance(loader, LayeredLoader)
-            sandboxed = self._sandboxed[name] = loader.tainted(self.sandbox, name)
-        return (self.sandbox if sandboxed else self.package).get_template(name), sandboxed
+        """The compiled template, and whether it renders in the sandbox (decided, and the template
+        found, once per name: a dictionary look-up per output after that)."""
+        found = self._found.get(name)
+        if found is None:
+            environment = self.package
+            if self.sandbox is not None:
+                loader = self.sandbox.loader
+                assert isinstance(loader, LayeredLoader)
+                if loader.tainted(self.sandbox, name):
+                    environment = self.sandbox
+            found = self._found[name] = (environment.get_template(name), environment is not self.package)
+        return found
 
     def kit_frame(self, error: BaseException, fallback: str) -> tuple[str, int]:
         """The kit file and line an error in a sandboxed render comes from: the innermost kit
