@@ -66,10 +66,12 @@ def load_kit(data: Any, profile_dir: Path, shown_profile: str | None = None) -> 
     schemas, schema_origins = _schemas(read, problems)
     if problems:
         return None, problems
+    # Of the kits' contents, by their order and the names the profile gives them: not of where the
+    # repository lies (`shown` follows the command line), so that the ledger is the same on any machine.
     digest = hashlib.sha256()
-    for layer in layers:
+    for index, layer in enumerate(layers):
         for name, text in sorted(layer.texts.items()):
-            digest.update(f"{layer.shown}\0{name}\0{text}\0".encode("utf-8", "surrogatepass"))
+            digest.update(f"{index}\0{name}\0{text}\0".encode("utf-8", "surrogatepass"))
     return Kit(tuple(folder for _, folder in folders), layers, MappingProxyType(apps), MappingProxyType(origins),
                outputs, rules, MappingProxyType(schemas), MappingProxyType(schema_origins),
                digest.hexdigest()), []
