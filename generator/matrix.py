@@ -26,6 +26,7 @@ those of DESIGN.md section 5b:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -279,15 +280,23 @@ def namespace_placements(profile: Profile) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def owner_of(profile: Profile, cluster: str, namespace: str) -> Workspace | None:
-    return next(
-        (
-            workspace
-            for workspace in profile.workspaces
-            if any(selector_matches(s, cluster, namespace) for s in workspace.namespace_selectors)
-        ),
-        None,
-    )
+def owners(profile: Profile, placements: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Workspace | None]:
+    """The workspace of each (cluster, namespace): the first in profile order whose selectors match.
+    Selectors are indexed by the namespace they name exactly, so that a look-up costs the selectors
+    that could match it (those naming it, and the patterns), not every selector of the estate."""
+    exact: dict[str, list[tuple[int, str, Workspace]]] = {}
+    patterns: list[tuple[int, str, Workspace]] = []
+    for order, workspace in enumerate(profile.workspaces):
+        for selector in workspace.namespace_selectors:
+            name = selector.partition("/")[2]
+            (patterns if "*" in name else exact.setdefault(name, [])).append((order, selector, workspace))
+    found: dict[tuple[str, str], Workspace | None] = {}
+    for cluster, namespace in placements:
+        candidates = sorted([*exact.get(namespace, []), *patterns], key=lambda item: item[0])
+        found[(cluster, namespace)] = next(
+            (workspace for _, selector, workspace in candidates if selector_matches(selector, cluster, namespace)),
+            None)
+    return found
 
 
 def namespace_entry(effective: dict[tuple[str, str], EffectiveSecurity], source: tuple[str, str, Workspace | None],
@@ -314,8 +323,6 @@ def namespace_entry(effective: dict[tuple[str, str], EffectiveSecurity], source:
 def namespace_matrix(profile: Profile) -> list[MatrixEntry]:
     """Every ordered pair of namespaces (`cluster/namespace`), decided by their workspaces."""
     effective = effective_by_workspace(profile)
-    placements = [
-        (cluster, namespace, owner_of(profile, cluster, namespace))
-        for cluster, namespace in namespace_placements(profile)
-    ]
+    found = owners(profile, namespace_placements(profile))
+    placements = [(cluster, namespace, workspace) for (cluster, namespace), workspace in found.items()]
     return [namespace_entry(effective, source, target) for source in placements for target in placements]

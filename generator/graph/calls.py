@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 # The planners first: mesh.py imports them, and they import mesh.py (loaded from them, it is whole).
 from ..plan import policies as _planners  # noqa: F401
-from ..matrix import Decision, MatrixEntry, effective_by_workspace, namespace_entry, selector_matches
+from ..matrix import Decision, MatrixEntry, effective_by_workspace, namespace_entry
+from ..matrix import owners as matrix_owners
 from ..mesh import NamespaceMesh, WaypointOwner, meshes
 from ..migration.probes import CLIENTS, DENIED, ENTRY_POINTS, RESET, calls
 from ..profile.model import Dataplane, Profile, TenancyRef, Workspace
@@ -89,31 +90,12 @@ def _component(target: NamespaceMesh, service: str) -> str:
 Placement = tuple[str, str, Workspace | None]  # cluster, namespace, its workspace
 
 
-def _owners(profile: Profile) -> dict[tuple[str, str], Workspace | None]:
-    """The workspace of each declared (cluster, namespace): the first whose selectors match, found
-    through an index of the exact names (each lookup costs the selectors naming it, not all)."""
-    exact: dict[str, list[tuple[int, str, Workspace]]] = {}
-    patterns: list[tuple[int, str, Workspace]] = []
-    for order, workspace in enumerate(profile.workspaces):
-        for selector in workspace.namespace_selectors:
-            name = selector.partition("/")[2]
-            (patterns if "*" in name else exact.setdefault(name, [])).append((order, selector, workspace))
-    owners: dict[tuple[str, str], Workspace | None] = {}
-    for namespace in profile.namespaces:
-        candidates = sorted([*exact.get(namespace.name, []), *patterns], key=lambda item: item[0])
-        for cluster in namespace.clusters:
-            owners[(cluster, namespace.name)] = next(
-                (workspace for _, selector, workspace in candidates if selector_matches(selector, cluster, namespace.name)),
-                None)
-    return owners
-
-
 def _named(ref: TenancyRef, workspace: Workspace | None) -> bool:
     return workspace is not None and workspace.tenant == ref.tenant and ref.workspace in (None, workspace.name)
 
 
 def _pairs(profile: Profile) -> list[tuple[Placement, Placement]]:
-    owners = _owners(profile)
+    owners = matrix_owners(profile, [(c, n.name) for n in profile.namespaces for c in n.clusters])
     clients = [(c, n.name, owners[(c, n.name)]) for n in profile.namespaces if any(a in CLIENTS for a in n.apps)
                for c in n.clusters]
     entries = [(c, n.name, owners[(c, n.name)]) for n in profile.namespaces if any(a in ENTRY_POINTS for a in n.apps)

@@ -29,13 +29,18 @@ class KitItem:
     detail: str = ""  # what it is, or what it replaces
 
 
-def _package_templates(root: Traversable, prefix: str = "") -> Iterator[str]:
+def _files(root: Traversable, prefix: str = "") -> Iterator[str]:
+    """Every file below `root` (bytecode caches left out), by its path relative to it, sorted."""
     for item in sorted(root.iterdir(), key=lambda entry: entry.name):
         name = f"{prefix}{item.name}"
-        if item.is_dir():
-            yield from _package_templates(item, f"{name}/")
-        elif item.name.endswith(".j2"):
+        if item.is_dir() and item.name != "__pycache__":
+            yield from _files(item, f"{name}/")
+        elif item.is_file():
             yield name
+
+
+def _package_templates(root: Traversable) -> Iterator[str]:
+    return (name for name in _files(root) if name.endswith(".j2"))
 
 
 def kit_items(kit: Kit | None) -> list[KitItem]:
@@ -132,8 +137,8 @@ def scaffold(to: Path) -> list[Path]:
         raise EjectError(f"{to} is not empty: gen init writes a kit only into a new or empty folder")
     written = []
     source = files("generator.kit") / SCAFFOLD
-    _refuse_links(to, [to / relative for relative in _scaffold_files(source)])
-    for relative in _scaffold_files(source):
+    _refuse_links(to, [to / relative for relative in _files(source)])
+    for relative in _files(source):
         target = to / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         replace_file(target, (source / relative).read_bytes())
@@ -150,17 +155,6 @@ def _refuse_links(root: Path, targets: list[Path]) -> None:
         for folder in target.relative_to(root).parents:
             if folder != Path(".") and (root / folder).is_symlink():
                 raise EjectError(f"{root / folder} is a symbolic link: gen does not write through one")
-
-
-def _scaffold_files(root: Traversable, prefix: str = "") -> Iterator[str]:
-    for item in sorted(root.iterdir(), key=lambda entry: entry.name):
-        if item.name == "__pycache__":
-            continue
-        name = f"{prefix}{item.name}"
-        if item.is_dir():
-            yield from _scaffold_files(item, f"{name}/")
-        else:
-            yield name
 
 
 def tainted_templates(kit: Kit | None) -> list[str]:

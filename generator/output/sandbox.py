@@ -29,7 +29,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .templating import LayeredLoader, TemplateLayer, add_filters, finalize, make_environment, strict_environment
+from .templating import MAX_INDENT, LayeredLoader, TemplateLayer, add_filters, finalize, make_environment, strict_environment
 
 try:
     import resource
@@ -167,8 +167,8 @@ def _bounded_join(value: Any, separator: Any = "", attribute: Any = None) -> str
 
 
 def _bounded_indent(value: Any, width: Any = 4, first: bool = False, blank: bool = False) -> str:
-    if not isinstance(width, int) or not 0 <= width <= 256:
-        raise KitSandboxError("`indent` takes a width from 0 to 256")
+    if not isinstance(width, int) or not 0 <= width <= MAX_INDENT:
+        raise KitSandboxError(f"`indent` takes a width from 0 to {MAX_INDENT}")
     text = str(value)
     if len(text) * (1 + width) > MAX_KIT_VALUE * 2:
         raise KitSandboxError(f"`indent` would build a value past {MAX_KIT_VALUE:,} characters")
