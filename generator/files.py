@@ -18,6 +18,7 @@ from pathlib import Path
 
 MiB = 1 << 20
 INPUT_LIMIT = 16 * MiB  # a profile, a file it names, a manifest for `gen validate`
+MAX_INPUT_FILES = 10_000  # entries under one folder the profile names (a policy folder)
 LEDGER_LIMIT = 64 * MiB  # .gen/manifest.json: about 200 bytes per file of the tree
 _CHUNK = MiB
 
@@ -71,6 +72,12 @@ def read_regular_status(path: str | Path, limit: int, *, follow: bool = True) ->
         return b"".join(chunks), status
     finally:
         os.close(descriptor)
+
+
+def read_text(path: str | Path, limit: int = INPUT_LIMIT) -> str:
+    """`read_regular` decoded as UTF-8 (a `UnicodeDecodeError` where it is not): for a file a profile
+    names, read as text, where a name such as `/dev/zero` must be refused, not read forever."""
+    return read_regular(path, limit).decode("utf-8")
 
 
 def line_and_column(data: bytes, offset: int) -> tuple[int, int]:

@@ -49,7 +49,7 @@ HOSTILE = (
     "a\nb: c", "x: y", "- item", "{{ 7*7 }}", "{% raw %}", "${HOME}", "$(id)", "`id`", "'", '"', "\\",
     "on", "off", "yes", "no", "y", "n", "~", "null", "1:20", "0o17", "0x1F", "1_000", ".inf", "1e30",
     "#comment", "&anchor", "*alias", "!!python/object:os.system", "<<", "---", "...", "\u0085",
-    "\u2028", "\u2029", "\t", "\r", "a" * 5000, "ünïcödé ✓ 𝄞", "../../etc/passwd", "/dev/zero",
+    "\u2028", "\u2029", "\t", "\r", "a" * 5000, "ünïcödé ✓ 𝄞", "../../etc/passwd", "/dev/zero", "/", "/proc/self/environ",
     "a\ud834b",
 )
 SWAPS: tuple[Any, ...] = (0, -1, 2**63, 10**30, 1e30, float("inf"), True, None, [], {}, "", [1, 2], {"a": 1})

@@ -15,7 +15,7 @@ from itertools import islice
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ..files import INPUT_LIMIT, read_regular
+from ..files import INPUT_LIMIT, MAX_INPUT_FILES, read_regular
 
 PACKAGE = Path(__file__).resolve().parents[1]  # generator/: code and templates
 # Libraries whose behaviour shapes the output bytes (templates, YAML dumping, validation).
@@ -38,7 +38,6 @@ def code_digest() -> str:
     return sha.hexdigest()
 
 
-MAX_INPUT_FILES = 10_000  # entries under one folder the profile names (a policy folder)
 
 
 @cache

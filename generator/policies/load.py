@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from ..files import MAX_INPUT_FILES, read_text
 from ..problems import Location, Problem, Severity
 from ..profile.load import surrogate_problems, CONSTRUCTION_ERRORS, SourceMap, SourceMapBuilder, TooLarge
 from ..profile.model import Namespace, Profile
@@ -45,13 +47,17 @@ def _files(source: PolicySource) -> tuple[list[tuple[Path, str]], list[Problem]]
     root = Path(source.file)
     whole = Location(source.file, 0, 0)
     if root.is_dir():
+        entries = list(islice(root.rglob("*"), MAX_INPUT_FILES + 1))  # `policies: /` must not walk the disk
+        if len(entries) > MAX_INPUT_FILES:
+            return [], [_problem(source, f"policy folder {source.file} holds more than {MAX_INPUT_FILES} entries",
+                                 "name the folder that holds the policy files", whole)]
         found = sorted(
-            (path for path in root.rglob("*") if path.is_file() and path.suffix in YAML_SUFFIXES
+            (path for path in entries if not path.is_dir() and path.suffix in YAML_SUFFIXES
              and path.name not in KUSTOMIZATION_FILES),
             key=lambda path: path.relative_to(root).as_posix(),
         )
         return [(path, str(PurePosixPath(source.written) / path.relative_to(root).as_posix())) for path in found], []
-    if root.is_file():
+    if root.exists() or root.is_symlink():  # a file; or what reading refuses in words
         return [(root, source.written)], []
     return [], [_problem(source, f"policy file or directory {source.file} does not exist",
                          "the path is relative to the profile file", whole)]
@@ -60,10 +66,13 @@ def _files(source: PolicySource) -> tuple[list[tuple[Path, str]], list[Problem]]
 def _documents(path: Path, shown: str, source: PolicySource) -> tuple[list[tuple[Any, PolicyFile]], list[Problem]]:
     name = str(path)
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return [], [_problem(source, f"cannot read policy file {name}: {error}", "save it as a UTF-8 YAML file",
-                             Location(name, 0, 0))]
+        text = read_text(path)  # a FIFO or device named `x.yaml` is refused, not read forever
+    except OSError as error:
+        return [], [_problem(source, f"cannot read policy file {name}: {error.strerror}",
+                             "name a UTF-8 YAML file or a folder of them", Location(name, 0, 0))]
+    except UnicodeDecodeError:
+        return [], [_problem(source, f"cannot read policy file {name}: it is not UTF-8 text",
+                             "save it as a UTF-8 YAML file", Location(name, 0, 0))]
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     documents = []

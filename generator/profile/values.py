@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from ..files import read_text
 from ..problems import Location, Problem, Severity
 from ..secrets.values import AliasError, Filtered, filter_secrets, tsb_secret_path
 from ..yaml_text import disagreements, read_yaml_1_1, shown
@@ -112,15 +113,19 @@ def load_values(ref: BaseValuesRef) -> tuple[LoadedValues | None, list[Problem]]
         return [Problem(message, "base-values", ref.path, hint, location=location)]
 
     try:
-        text = Path(ref.file).read_text("utf-8")
+        text = read_text(ref.file)  # `/dev/zero` or a FIFO is refused, not read forever
     except FileNotFoundError:
         return None, problem(
             f"base values file {ref.file} does not exist",
             "the path is relative to the profile file; write `baseValues: none` if the rendered file alone "
             "installs the release",
         )
-    except (OSError, UnicodeDecodeError) as error:
-        return None, problem(f"cannot read base values file {ref.file}: {error}", "save it as a UTF-8 YAML file")
+    except OSError as error:
+        return None, problem(f"cannot read base values file {ref.file}: {error.strerror}",
+                             "name a UTF-8 YAML file (the output of `helm get values`)")
+    except UnicodeDecodeError:
+        return None, problem(f"cannot read base values file {ref.file}: it is not UTF-8 text",
+                             "save it as a UTF-8 YAML file")
     body, offset, removed_before = strip_gen_header(text)
     reader = YAML(typ="rt")
     root = None

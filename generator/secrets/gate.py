@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..files import read_text
 from ..problems import Location, Problem, ProfilePath
 from .detect import Finding, could_be_secret, detect
 
@@ -136,7 +137,7 @@ def _source_of(excerpt: str, sources: Sequence[tuple[Path, str]], texts: dict[Pa
     for source, shown in sources:
         if source not in texts:
             try:
-                texts[source] = source.read_text("utf-8")
+                texts[source] = read_text(source)
             except (OSError, UnicodeDecodeError):
                 texts[source] = ""
         text = texts[source]

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..files import read_text
 from ..problems import Location, Problem
 from .export import export_schemas, kubeconform_locations
 from .kubernetes import KUBERNETES_VERSION
@@ -60,7 +61,10 @@ def run_kubeconform(binary: str, files: list[Path]) -> list[Problem]:
         if resource.get("status") not in ("statusInvalid", "statusError"):
             continue
         file = Path(resource.get("filename", ""))
-        text = file.read_text("utf-8") if file.is_file() else ""
+        try:
+            text = read_text(file)
+        except (OSError, UnicodeDecodeError):
+            text = ""
         errors = resource.get("validationErrors") or [{"path": "", "msg": resource.get("msg", "")}]
         for error in errors:
             path = _pointer(error.get("path", ""))
