@@ -411,6 +411,16 @@ def test_a_kit_app_cannot_read_a_file_outside_the_kits_and_the_package(repo: Pat
     assert "command: no file" in str(found["message"]) and str(found["file"]).endswith("apps/echo/app.yaml")
 
 
+@pytest.mark.parametrize("name", ["a" * 5000, "x/" * 600 + "t.j2", "é" * 200 + ".j2"])
+def test_a_template_name_no_file_system_holds_is_no_template_not_a_crash(repo: Path, name: str) -> None:
+    # once exit 3: the file system refused the name ("File name too long") where "no such file" was meant
+    edit(repo / "templates" / "outputs" / "peer-authentication.yaml", "template: outputs/peerauthentication.yaml.j2",
+         f"template: {name}")
+    code, _, stderr = render(repo, "--format", "json")
+    assert code == 2 and not (repo / "out").exists(), stderr
+    assert any("template: no template" in str(found["message"]) for found in problems(stderr)), stderr
+
+
 def test_kit_schemas_never_fetch_or_read_a_reference(repo: Path, tmp_path: Path) -> None:
     secret = tmp_path / "schema.json"
     secret.write_text('{"type": "object"}')

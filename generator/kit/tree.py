@@ -12,12 +12,17 @@ from typing import Any
 from ..output.templating import TemplateLayer
 
 
+MAX_NAME = 1024  # characters of a template's or file's name; a file system's folder entry holds 255 bytes
+
+
 def confined(name: str) -> bool:
     """A name a kit may use for a template or file: relative, inside the tree (no `..`, no absolute
-    path, no backslash or NUL), so that it can only mean a kit's file or one of the package's."""
+    path, no backslash or NUL), so that it can only mean a kit's file or one of the package's; and
+    one a file system can hold (asking it about a longer name is an error, not a "no such file")."""
     parts = name.split("/")
-    return bool(name) and not name.startswith("/") and "\\" not in name and "\x00" not in name and \
-        all(part not in ("", ".", "..") for part in parts)
+    return bool(name) and len(name) <= MAX_NAME and not name.startswith("/") and "\\" not in name and \
+        "\x00" not in name and all(part not in ("", ".", "..") and len(part.encode("utf-8", "surrogatepass")) <= 255
+                                    for part in parts)
 
 
 class LayeredTree(Traversable):
