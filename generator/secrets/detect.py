@@ -14,13 +14,15 @@ find it again in a file.
 from __future__ import annotations
 
 import base64
+from bisect import bisect_right
 import binascii
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import yaml
@@ -156,11 +158,47 @@ def _rough_entropy(token: str) -> float:
     return -sum(count / len(token) * math.log2(count / len(token)) for count in counts.values())
 
 
+# Every match of _MARKER holds one of these (the case-blind `basic`/`bearer` aside, which
+# _CASE_BLIND finds): a text holding none of them, and no token near the entropy limits, cannot be one.
+_MARKER_LITERALS = (
+    "PRIVATE KEY", "PuTTY-User-Key", "eyJ", "LS0tLS1CRUdJTi", "kty", "://", "A3T", "ABIA", "ACCA", "AKIA", "ASIA",
+    "AccountKey=", "gh", "glpat-", "xox", "_live_", "SG.", "sq0csp-", "npm_", "pypi-",
+)
+_CASE_BLIND = re.compile(r"(?i:basic|bearer)")  # as _MARKER's (?i:): also ı, İ and ſ
+
+
+def _near_limit(token: str) -> bool:
+    return _rough_entropy(token) >= NEAR_LIMIT[bool(_HEX.fullmatch(token))]
+
+
+def lines_that_could_be_secret(lines: Sequence[str], also: str = "") -> list[str]:
+    """The lines `could_be_secret` holds true of, and those holding `also`: each literal and pattern
+    is searched once in the whole text rather than once per line (a line breaks no marker and no
+    token), so that megabytes of text without a candidate cost a few passes of `str.find`."""
+    text = "\n".join(lines)
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    marked: set[int] = set()
+
+    def mark_at(offset: int) -> int:
+        index = bisect_right(starts, offset) - 1
+        marked.add(index)
+        return starts[index + 1]  # search on from the next line
+
+    for literal in (*_MARKER_LITERALS, *((also,) if also else ())):
+        offset = text.find(literal)
+        while offset >= 0:
+            offset = text.find(literal, mark_at(offset))
+    for pattern in (_CASE_BLIND, _TOKEN):
+        for match in pattern.finditer(text):
+            if pattern is _CASE_BLIND or _near_limit(match.group()):
+                mark_at(match.start())
+    return [lines[index] for index in sorted(marked)
+            if (also and also in lines[index]) or could_be_secret(lines[index])]
+
+
 def could_be_secret(text: str) -> bool:
     """The cheap pre-filter, which needs no detector: False means `detect` finds nothing."""
-    return _MARKER.search(text) is not None or any(
-        _rough_entropy(token) >= NEAR_LIMIT[bool(_HEX.fullmatch(token))] for token in _TOKEN.findall(text)
-    )
+    return _MARKER.search(text) is not None or any(_near_limit(token) for token in _TOKEN.findall(text))
 
 
 @lru_cache(maxsize=65536)

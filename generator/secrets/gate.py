@@ -22,7 +22,7 @@ import yaml
 
 from ..files import read_text
 from ..problems import Location, Problem, ProfilePath
-from .detect import Finding, could_be_secret, detect
+from .detect import Finding, detect, lines_that_could_be_secret
 
 if TYPE_CHECKING:
     from ..output.render import RenderedFile
@@ -109,11 +109,10 @@ def scan(files: Sequence[RenderedFile], whole: Collection[str] = (), allowed: Co
     for file in files:
         distinct.update(file.text.split("\n"))
     suspects: dict[str, Finding] = {}
-    for line in distinct:
-        if could_be_secret(line) or "\\n" in line:
-            finding = detect(_scalar_of(line))
-            if finding is not None and not _allowed(finding, allowed):
-                suspects[line] = finding
+    for line in lines_that_could_be_secret(list(distinct), also="\\n"):
+        finding = detect(_scalar_of(line))
+        if finding is not None and not _allowed(finding, allowed):
+            suspects[line] = finding
     hits: dict[tuple[str, int], Hit] = {}
     for file in files:
         if file.path in whole:
