@@ -62,15 +62,17 @@ def cluster_diagram(profile: Profile, cluster: Cluster) -> Diagram | None:
         nodes = sum((len(mesh.services) if services else 0) + (mesh.waypoint is not None) for mesh in placed)
         if nodes * 40 + len(placed) * 120 > MAX_DIAGRAM:
             continue
-        text = _cluster_text(profile, cluster, services)
-        if len(text) <= MAX_DIAGRAM:
+        text = _cluster_text(placed, cluster, services)
+        if text is not None and len(text) <= MAX_DIAGRAM:
             return Diagram(text)
     return None
 
 
-def _cluster_text(profile: Profile, cluster: Cluster, services: bool) -> str:
-    placed = [mesh for mesh in meshes(profile) if mesh.cluster.name == cluster.name]
+def _cluster_text(placed: list[NamespaceMesh], cluster: Cluster, services: bool) -> str | None:
+    """The drawing; None once its statements alone pass MAX_DIAGRAM (it cannot fit: the rest is
+    not built)."""
     lines: list[str] = []
+    size = 0
     ztunnel = node_id(cluster.name, "ztunnel")
     inside: list[str] = []
     if cluster.ambient:
@@ -78,6 +80,9 @@ def _cluster_text(profile: Profile, cluster: Cluster, services: bool) -> str:
     edges: list[str] = []
     for mesh in placed:
         block, more = _namespace_lines(mesh, services)
+        size += sum(map(len, block)) + sum(map(len, more))
+        if size > MAX_DIAGRAM:
+            return None
         inside += block
         edges += more
         if cluster.ambient and mesh.ambient:

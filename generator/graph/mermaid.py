@@ -47,6 +47,7 @@ DIRECTIONS = frozenset(("TB", "TD", "BT", "LR", "RL"))
 # What node_id makes; the builders take no other identifier.
 _ID = re.compile(r"n[0-9a-f]{16}")
 _ASCII_KEPT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -_./,")
+_KEPT_TEXT = re.compile(r"[A-Za-z0-9 \-_./,\u00b7]*")  # ASCII kept as it is, and the `·` gen's labels use
 # The first characters of mermaid's stand-ins for entity codes (`ﬂ°°35¶ß` for `#35;`), which it
 # turns back into `&#35;` wherever they appear in the drawing.
 _PLACEHOLDERS = frozenset("\ufb02\u00b6")
@@ -72,6 +73,8 @@ def _written(char: str) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def label(text: str) -> str:
     """`text` as one quoted mermaid label that shows it verbatim (see the module's rules)."""
+    if _KEPT_TEXT.fullmatch(text) and text[:1] != " " and text[-1:] != " ":  # nothing to write as a code
+        return '"' + (_DIRECTION.sub("direction#32;", text) or " ") + '"'
     written = [_written(char) for char in text]
     # Mermaid trims a label: the spaces at its ends are written as codes.
     for ends in (range(len(written)), range(len(written) - 1, -1, -1)):

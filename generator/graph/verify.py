@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from posixpath import join as join_path
 from typing import ClassVar
 
@@ -35,6 +36,7 @@ from ..plan.namespaces import DATAPLANE_MODE_LABEL, INJECTION_LABEL, REVISION_LA
 from ..plan.outputs import Output, TemplateContext
 from ..profile.model import Cluster, Dataplane, Profile
 from .calls import EstateCall, estate_calls
+from .shell import ShellText, quote_word
 
 # The labels that choose a namespace's dataplane: each has gen's value or is not set.
 DATAPLANE_LABELS = (DATAPLANE_MODE_LABEL, INJECTION_LABEL, REVISION_LABEL)
@@ -60,6 +62,31 @@ class NamespaceCheck:
     name: str
     labels: tuple[LabelCheck, ...]
     pods: tuple[PodCheck, ...]
+
+    @property
+    def ztunnel(self) -> bool:
+        """ztunnel's view of some of its pods is checked."""
+        return any(pod.protocol for pod in self.pods)
+
+    @property
+    def commands(self) -> ShellText:
+        """The namespace's check commands, one a line: `check_label`, `check_pods`, `check_ztunnel`
+        with their words, each through `quote_word`. Built here rather than by template loops: a
+        large estate has thousands of them, and namespaces alike but for their name share the words
+        after it (`_shape_words`)."""
+        name = quote_word(self.name)
+        return ShellText("".join(f"{command} {name} {words}\n" for command, words in _shape_words(self.labels, self.pods)))
+
+
+@lru_cache(maxsize=4096)
+def _shape_words(labels: tuple[LabelCheck, ...], pods: tuple[PodCheck, ...]) -> tuple[tuple[str, str], ...]:
+    """(command, the words after the namespace's name) of each check of a namespace like this."""
+    found = [("check_label", f"{quote_word(label.key)} {quote_word(label.value)}") for label in labels]
+    found += [("check_pods", " ".join([quote_word(pod.deployment), "sidecar" if pod.sidecar else "no-sidecar",
+                                       *map(quote_word, pod.containers)])) for pod in pods]
+    found += [("check_ztunnel", f"{quote_word(pod.deployment)} {quote_word(pod.protocol)}") for pod in pods
+              if pod.protocol]
+    return tuple(found)
 
 
 @dataclass(frozen=True)
