@@ -11,6 +11,12 @@ never as a timed test:
     python bench/run.py --sizes 100,1000,2000,4000 [--runs 3] [--json bench/results.json] [--dir /dev/shm]
 
 --dir puts the work folders on another file system (tmpfs: the CPU's share without the disk's).
+
+Paired mode (bench/pair.py) instead of the table: (a), (b) and (d) against a reference command, in
+alternating pairs, as ratios pair by pair and their medians:
+
+    python bench/run.py --sizes 1000 --dir /dev/shm --against helm --pairs 7 [--json FILE]
+    python bench/run.py --sizes 1000 --against "kubectl kustomize {tree}"
 """
 
 from __future__ import annotations
@@ -125,7 +131,13 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="where the work folders go (default: the system's temporary folder)")
     parser.add_argument("--kit", action="store_true", help="the estate names the example kit (templates/): its "
                         "outputs, override and rules on every namespace")
+    parser.add_argument("--against", metavar="helm|CMD", help="paired mode: gen against `helm template` of a chart "
+                        "of the same objects (helm), or against CMD ({work}, {profile}, {tree} replaced)")
+    parser.add_argument("--pairs", type=int, default=7, help="with --against: pairs per case (default 7)")
     args = parser.parse_args()
+    if args.against:
+        paired(args)
+        return
     rows = []
     for size in (int(text) for text in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"gen-bench-{size}-", dir=args.dir) as directory:
@@ -139,6 +151,20 @@ def main() -> None:
               f"{written:>8} {row['objects_per_second']:>10} {row['peak_rss_mib']:>8}")
     print()
     for line in ratios(rows):
+        print(line)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+def paired(args: argparse.Namespace) -> None:
+    import pair  # bench/pair.py: only the paired mode needs what it imports (PyYAML, as gen does)
+
+    rows: list[dict[str, object]] = []
+    for size in (int(text) for text in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory(prefix=f"gen-bench-pair-{size}-", dir=args.dir) as directory:
+            rows += pair.measure(size, args.pairs, Path(directory), GEN, args.against, args.kit, KIT)
+    print()
+    for line in pair.summary(rows):
         print(line)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
