@@ -10,7 +10,9 @@ in slice order either way.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from bisect import bisect_left
+from itertools import accumulate
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -29,12 +31,32 @@ def workers_for(count: int, parallel_from: int) -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def in_slices(work: Callable[[int, int], Result], count: int, parallel_from: int) -> list[Result]:
+def _bounds(count: int, workers: int, weights: Sequence[int] | None) -> list[tuple[int, int]]:
+    """`workers` slices of [0, count): of equal length, or of equal weight where items weigh
+    differently (an item heavier than a slice's share is a slice of its own, at most)."""
+    if weights is None:
+        size = -(-count // workers) if count else 0
+        return [(start, min(start + size, count)) for start in range(0, count, size or 1)] or [(0, 0)]
+    prefix = list(accumulate(weights, initial=0))
+    cuts = [0]
+    for part in range(1, workers):
+        target = prefix[-1] * part / workers
+        # the cut whose weight before it comes nearest the target, after the previous cut
+        above = bisect_left(prefix, target)
+        near = [index for index in (above - 1, above) if cuts[-1] < index < count]
+        if near:
+            cuts.append(min(near, key=lambda index: abs(prefix[index] - target)))
+    cuts.append(count)
+    return [(start, end) for start, end in zip(cuts, cuts[1:]) if end > start] or [(0, 0)]
+
+
+def in_slices(work: Callable[[int, int], Result], count: int, parallel_from: int,
+              weights: Sequence[int] | None = None) -> list[Result]:
     """[work(start, end) for each slice of [0, count)], in order; one slice per core from
-    `parallel_from` items on, else one slice."""
+    `parallel_from` items on, else one slice. `weights`: what each item costs, relatively (slices
+    of equal weight, so that no core waits long for another)."""
     workers = workers_for(count, parallel_from)
-    size = -(-count // workers) if count else 0
-    bounds = [(start, min(start + size, count)) for start in range(0, count, size or 1)] or [(0, 0)]
+    bounds = _bounds(count, workers, weights)
     if len(bounds) == 1:
         return [work(*bounds[0])]
     import multiprocessing  # only where work is shared: the no-change path never needs it

@@ -24,6 +24,16 @@ def test_in_slices_keeps_order_and_covers_every_item() -> None:
     assert parallel.in_slices(lambda start, end: (start, end), 0, parallel_from=10) == [(0, 0)]
 
 
+@pytest.mark.parametrize("weights", [[1] * 1001, [500] * 3 + [1] * 998, [1] * 998 + [500] * 3, [0] * 1001])
+def test_slices_of_equal_weight_keep_order_and_cover_every_item(weights: list[int]) -> None:
+    items = list(range(1001))
+    parts = parallel.in_slices(lambda start, end: items[start:end], len(items), parallel_from=10, weights=weights)
+    assert [item for part in parts for item in part] == items and all(parts)
+    if len(parts) == 2 and sum(weights):  # neither slice holds much more than half the weight
+        first = sum(weights[: len(parts[0])])
+        assert abs(2 * first - sum(weights)) <= 2 * max(weights)
+
+
 def test_an_error_in_the_last_slice_reaches_the_caller() -> None:
     """The last slice runs in a worker wherever there are two cores (and here, in this process)."""
 

@@ -17,7 +17,8 @@ import pytest
 from conftest import PROFILES
 from fuzz import HOSTILE
 from generator.graph.verify import (
-    CallCheck, LabelCheck, NamespaceCheck, PodCheck, VerifyScriptContext, WaypointCheck, verify_outputs,
+    CallCheck, DeferredVerifyScript, LabelCheck, NamespaceCheck, PodCheck, VerifyScriptContext, WaypointCheck,
+    verify_outputs,
 )
 from generator.output.render import make_environment, render_output
 from generator.pipeline import checked_model
@@ -67,9 +68,10 @@ def example_scripts() -> list[tuple[str, VerifyScriptContext, str]]:
     for name in EXAMPLES:
         profile = checked_model(PROFILES / f"{name}.yaml")[0]
         for output in verify_outputs(profile):
-            assert isinstance(output.context, VerifyScriptContext)
-            found.append((f"{name}/{output.context.cluster}", output.context,
-                          render_output(make_environment(), output, profile.name).text))
+            assert isinstance(output.context, DeferredVerifyScript)  # built where it is rendered
+            context = output.context.built
+            assert isinstance(context, VerifyScriptContext)
+            found.append((f"{name}/{context.cluster}", context, render_output(make_environment(), output, profile.name).text))
     return found
 
 

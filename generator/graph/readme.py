@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,6 +17,7 @@ from ..plan.outputs import Output, TemplateContext
 from ..policies.load import LoadedPolicies
 from ..profile.model import Profile, SecuritySettings
 from .calls import EstateCall, estate_calls
+from .deferred import Deferred
 from .diagrams import cluster_diagram, tenancy_diagram
 
 README = "README.md"
@@ -66,6 +68,10 @@ class EstateReadmeContext(TemplateContext):
     migration: tuple[MigrationRow, ...]
     at: str | None  # where the migration stands
     details: int = 30  # calls shown with their command and expected output (verify.sh has them all)
+
+    def cost(self) -> int:
+        rows = sum(len(cluster.namespaces) for cluster in self.clusters) + len(self.workspaces) + len(self.calls)
+        return 1 + rows // 5  # measured: 2,000 rows, 370 objects
 
 
 @dataclass(frozen=True)
@@ -128,15 +134,26 @@ def _migration(estate: Estate) -> tuple[tuple[MigrationRow, ...], str | None]:
     return tuple(rows), estate.position.text(estate.profile)
 
 
-def readme_outputs(state: Profile, estate: Estate | None) -> Iterator[Output]:
-    """The estate's README (only for a full render: `estate` given)."""
-    if estate is None:
-        return
+def readme_context(state: Profile, estate: Estate) -> EstateReadmeContext:
     rows, at = _migration(estate)
-    context = EstateReadmeContext(
+    return EstateReadmeContext(
         clusters=_clusters(state), tenancy=tenancy_diagram(state), workspaces=_workspaces(state),
         calls=tuple(estate_calls(state)), migration=rows, at=at,
     )
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class DeferredReadme(Deferred):
+    template: ClassVar[str] = EstateReadmeContext.template
+    format: ClassVar[str] = EstateReadmeContext.format
+
+
+def readme_outputs(state: Profile, estate: Estate | None) -> Iterator[Output]:
+    """The estate's README (only for a full render: `estate` given), its context built where it is
+    rendered (graph/deferred.py)."""
+    if estate is None:
+        return
+    context = DeferredReadme(build=partial(readme_context, state, estate), estimate=1 + len(state.namespaces) * 7 // 5)
     yield Output(README, context, (), f"the README of estate '{state.name}'")
 
 

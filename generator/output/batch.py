@@ -68,7 +68,8 @@ def render_all(plan: Plan, cache: RenderCache | None = None) -> Rendered:
     """Every file of the plan: read back where the cache proves it unchanged, rendered, proven and
     validated otherwise. On several cores, this process takes the first slice and forked workers
     the others (keys, cache look-ups, rendering and validation all run in the slices)."""
-    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end), len(plan.outputs), PARALLEL_FROM)
+    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end), len(plan.outputs), PARALLEL_FROM,
+                       [output.context.cost() for output in plan.outputs])
     files = [RenderedFile(path, text, on_disk=on_disk) for part, _, _ in slices for path, text, on_disk in part]
     keys = {output.path: key for output, key in zip(plan.outputs, (key for _, _, part in slices for key in part))
             if key is not None}

@@ -59,7 +59,7 @@ class App:
     env_parameters: Mapping[str, Mapping[str, str]]
     objects: tuple[AppObjectContext, ...]
 
-    @property
+    @functools.cached_property  # asked for each namespace that runs the app
     def deployments(self) -> tuple[DeploymentContext, ...]:
         return tuple(obj for obj in self.objects if isinstance(obj, DeploymentContext))
 

@@ -49,6 +49,11 @@ class TemplateContext:
         """Live values to merge the rendered text into (helm values overlays); None for the rest."""
         return None
 
+    def cost(self) -> int:
+        """What rendering it costs, in renders of one object: slices of a plan rendered on several
+        cores are cut to equal cost (output/batch.py)."""
+        return 1
+
 
 @dataclass(frozen=True, kw_only=True)
 class ObjectContext(TemplateContext):
