@@ -148,3 +148,22 @@ def test_a_large_estate_draws_what_mermaid_can_draw_and_lists_the_rest(tmp_path:
         pytest.skip(MERMAID_MISSING)
     blocks = [*full, *_blocks(compact)]
     assert mermaid_errors(blocks) == [None] * len(blocks)
+
+
+@pytest.mark.parametrize("profile", sorted(path.stem for path in PROFILES.glob("*.yaml")))
+def test_a_drawing_is_skipped_only_when_it_cannot_fit(profile: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size bounds that skip building a drawing too large for mermaid (diagrams.py) are lower
+    bounds: each example's drawings, built in full, are at least that long."""
+    from generator.graph import diagrams
+    from generator.mesh import meshes
+    from generator.pipeline import checked_model
+
+    state = checked_model(PROFILES / f"{profile}.yaml")[0]
+    monkeypatch.setattr(diagrams, "MAX_DIAGRAM", 10**9)
+    for cluster in state.clusters:
+        placed = [mesh for mesh in meshes(state) if mesh.cluster.name == cluster.name]
+        for services in (True, False):
+            drawing = diagrams._cluster_text(placed, cluster, services)
+            assert drawing is not None and sum(diagrams._least(mesh, services) for mesh in placed) <= len(drawing)
+    tenancy = diagrams.tenancy_diagram(state)
+    assert tenancy is None or diagrams._tenancy_least(state) <= len(tenancy)

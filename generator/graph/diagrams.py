@@ -57,15 +57,29 @@ def cluster_diagram(profile: Profile, cluster: Cluster) -> Diagram | None:
     Services (a large cluster), else None (too many namespaces for one drawing: the table lists them)."""
     placed = [mesh for mesh in meshes(profile) if mesh.cluster.name == cluster.name]
     for services in (True, False):
-        # At least this many characters a node (identifier, shape, label) and a namespace (its
-        # subgraph's lines, its edge): a drawing that cannot fit is not built.
-        nodes = sum((len(mesh.services) if services else 0) + (mesh.waypoint is not None) for mesh in placed)
-        if nodes * 40 + len(placed) * 120 > MAX_DIAGRAM:
-            continue
+        if sum(_least(mesh, services) for mesh in placed) > MAX_DIAGRAM:
+            continue  # a drawing that cannot fit is not built
         text = _cluster_text(placed, cluster, services)
         if text is not None and len(text) <= MAX_DIAGRAM:
             return Diagram(text)
     return None
+
+
+def _least(mesh: NamespaceMesh, services: bool) -> int:
+    """The fewest characters the namespace's statements take in its cluster's drawing: each line's
+    indent and line break, identifiers of 17 characters, its labels' text (which codes only lengthen)."""
+    mode = "ambient" if mesh.ambient else mesh.namespace.dataplane.value
+    size = 53 + len(mesh.namespace.name) + len(mode) + 12  # `subgraph id ["namespace …"]` ... `end`
+    waypoint = mesh.waypoint if mesh.ambient else None
+    if waypoint is not None:
+        size += 55 + len(waypoint.name) + len(OWNERS[waypoint.owner]) + len(waypoint.traffic.value)
+    elif not services:
+        size += 38  # its `apps` node
+    if mesh.cluster.ambient and mesh.ambient:
+        size += 54  # the HBONE edge from ztunnel
+    if services:
+        size += sum(42 + len(service.name) for service in mesh.services)
+    return size
 
 
 def _cluster_text(placed: list[NamespaceMesh], cluster: Cluster, services: bool) -> str | None:
@@ -111,6 +125,8 @@ def tenancy_diagram(profile: Profile) -> Diagram | None:
     workspaces; None when the profile has no tenants, or too many for one drawing."""
     if not profile.tenants:
         return None
+    if _tenancy_least(profile) > MAX_DIAGRAM:
+        return None  # a drawing that cannot fit is not built
     lines: list[str] = []
     edges: list[str] = []
     selectors: dict[str, str] = {}
@@ -139,6 +155,14 @@ def tenancy_diagram(profile: Profile) -> Diagram | None:
                     edges.append(edge(source, target, verb, dotted=verb == "deny"))
     text = flowchart("TB", lines + edges).rstrip("\n")
     return Diagram(text) if len(text) <= MAX_DIAGRAM else None
+
+
+def _tenancy_least(profile: Profile) -> int:
+    """The fewest characters of the tenancy's drawing: each `selects` edge takes 55 (two
+    identifiers, the arrow and its label, indent, line break), each selector's node 37 and its text."""
+    chosen = [selector for tenant in profile.tenants for workspace in tenant.workspaces
+              for selector in workspace.namespace_selectors]
+    return len(chosen) * 55 + sum(37 + len(selector) for selector in set(chosen))
 
 
 def _shown_as(name: str, display_name: str | None) -> str:
