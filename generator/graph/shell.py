@@ -19,7 +19,6 @@ class ShellText(str):
     """Text a filter made safe for a shell script."""
 
 
-@functools.lru_cache(maxsize=1 << 16, typed=True)  # an estate repeats its names in every check
 def quote_word(value: Any) -> ShellText:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise RenderError(f"cannot print a {type(value).__name__} in a shell script: {value!r}")

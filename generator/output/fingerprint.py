@@ -38,8 +38,6 @@ def code_digest() -> str:
     return sha.hexdigest()
 
 
-
-
 @cache
 def input_boundary(profile_folder: Path) -> Path:
     """Where the files a profile names may lie for a fingerprint to cover them: the Git repository

@@ -14,7 +14,6 @@ find it again in a file.
 from __future__ import annotations
 
 import base64
-from bisect import bisect_right
 import binascii
 import math
 import re
@@ -22,7 +21,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from typing import Any
 
 import yaml
@@ -189,8 +187,11 @@ def _hits(data: bytes, text: str, also: str) -> Iterator[int]:
             end = data.find(b"\n", offset)
             offset = -1 if end < 0 else data.find(needle, end + 1)  # the next line's, if any
     if any(letter in text for letter in _FOLDED):  # case-folding beyond ASCII: the regex, in characters
+        characters, octets = 0, 0  # where the last match began, in characters and in bytes
         for match in _CASE_BLIND.finditer(text):
-            yield len(text[:match.start()].encode("utf-8", "surrogatepass"))
+            octets += len(text[characters:match.start()].encode("utf-8", "surrogatepass"))
+            characters = match.start()
+            yield octets
     else:
         lowered = data.lower()  # ASCII letters only: exactly what (?i:) matches in ASCII text
         for word in (b"basic", b"bearer"):
