@@ -421,6 +421,18 @@ def test_a_template_name_no_file_system_holds_is_no_template_not_a_crash(repo: P
     assert any("template: no template" in str(found["message"]) for found in problems(stderr)), stderr
 
 
+@pytest.mark.parametrize("kind", ["[]", "{}", "[Service]"])
+def test_an_app_object_whose_kind_is_not_a_string_is_located_not_a_crash(repo: Path, kind: str) -> None:
+    # once exit 3: the kind was looked up among the object schemas before its type was checked
+    entry = repo / "templates" / "apps" / "echo" / "app.yaml"
+    text = entry.read_text()
+    assert text.count("kind: Service\n") == 1
+    entry.write_text(text.replace("kind: Service\n", f"kind: {kind}\n"))
+    code, _, stderr = render(repo, "--format", "json")
+    assert code == 2 and not (repo / "out").exists(), stderr
+    assert any(".kind: type 'string' does not allow" in str(found["message"]) for found in problems(stderr)), stderr
+
+
 def test_kit_schemas_never_fetch_or_read_a_reference(repo: Path, tmp_path: Path) -> None:
     secret = tmp_path / "schema.json"
     secret.write_text('{"type": "object"}')

@@ -168,7 +168,7 @@ def _entry_problems(templates: Traversable, data: Any) -> Iterator[str]:
     shape = shape_problems(data, ENTRY)
     objects = data.get("objects") if isinstance(data, dict) else None
     for index, obj in enumerate(objects if isinstance(objects, list) else []):
-        if isinstance(obj, dict) and obj.get("kind") in OBJECT_SCHEMAS:
+        if isinstance(obj, dict) and isinstance(obj.get("kind"), str) and obj["kind"] in OBJECT_SCHEMAS:
             shape += shape_problems(obj, OBJECT_SCHEMAS[obj["kind"]], ("objects", index))
     if shape:
         yield from dict.fromkeys(shape)  # common keys are checked by both passes: say each once
