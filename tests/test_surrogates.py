@@ -36,3 +36,16 @@ def test_a_surrogate_in_a_policy_file_is_refused_at_its_line(tmp_path: Path) -> 
     assert result.exit_code == 2 and not (tmp_path / "out").exists()
     (problem,) = json.loads(result.stderr)["problems"]
     assert problem["rule"] == "policy-schema" and problem["file"].endswith("httpbin-get-only.yaml")
+
+
+def test_a_surrogate_in_a_kit_folder_is_refused_not_a_crash(tmp_path: Path) -> None:
+    # once exit 3 (the fuzzer, seed 909): the kit folder was resolved before the render stopped
+    text = (PROFILES / "platform-kit.yaml").read_text()
+    assert "\nkit: [../templates]" in text
+    (tmp_path / "p.yaml").write_text(text.replace("\nkit: [../templates]", '\nkit: ["a\\ud834b"]'))
+    result = runner.invoke(commands.app, ["render", str(tmp_path / "p.yaml"), "--out", str(tmp_path / "out"),
+                                          "--format", "json"])
+    assert result.exit_code == 2 and not (tmp_path / "out").exists(), result.output
+    problems = json.loads(result.stderr)["problems"]
+    assert {problem["rule"] for problem in problems} == {"not-unicode", "kit"}
+    assert all(problem["path"] == "kit[0]" for problem in problems)

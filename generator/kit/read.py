@@ -34,6 +34,11 @@ def read_kit(folder: str, profile_dir: Path, at: tuple[str | int, ...],
     """The files of the kit `folder` (as the profile at `at` names it, relative to `profile_dir`);
     `shown_folder`: the folder as messages name it."""
     shown_root = shown_folder or folder.rstrip("/") or folder
+    try:
+        os.fsencode(folder)
+    except UnicodeEncodeError:  # a lone surrogate (`\ud834`): no file system names a folder so
+        return None, [Problem(f"kit folder {folder!r} is not a name a file system can hold", RULE, at,
+                              "write the kit's folder relative to the profile file, as `kit: [../templates]`")]
     if not folder or PurePosixPath(folder).is_absolute() or "\\" in folder or "\x00" in folder:
         return None, [Problem(f"kit folder {folder!r} must be a path relative to the profile", RULE, at,
                               "write the kit's folder relative to the profile file, as `kit: [../templates]`")]
