@@ -173,8 +173,8 @@ def call_check(call: EstateCall) -> CallCheck:
                      call.decided_by, call.component)
 
 
-def verify_context(profile: Profile, cluster: Cluster, calls: list[EstateCall] | None = None) -> VerifyScriptContext:
-    """`calls`: the profile's (estate_calls), when the caller has them already."""
+def verify_context(profile: Profile, cluster: Cluster) -> VerifyScriptContext:
+    """The cluster's checks; the estate's calls are computed once per profile and process (calls.py)."""
     here = [mesh for mesh in meshes(profile) if mesh.cluster.name == cluster.name]
     return VerifyScriptContext(
         cluster=cluster.name,
@@ -187,8 +187,7 @@ def verify_context(profile: Profile, cluster: Cluster, calls: list[EstateCall] |
                           "TSB" if mesh.waypoint.owner is WaypointOwner.TSB else "gen")
             for mesh in here if mesh.waypoint is not None
         ),
-        calls=tuple(call_check(call) for call in (estate_calls(profile) if calls is None else calls)
-                    if call.cluster == cluster.name),
+        calls=tuple(call_check(call) for call in estate_calls(profile) if call.cluster == cluster.name),
     )
 
 
