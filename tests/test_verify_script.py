@@ -6,6 +6,7 @@ on the expected outputs, fails at the first mismatch naming its check, prints it
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -77,6 +78,16 @@ def example_scripts() -> list[tuple[str, VerifyScriptContext, str]]:
 
 SCRIPTS = example_scripts()
 BY_NAME = {name: (context, text) for name, context, text in SCRIPTS}
+
+
+def checks_of(text: str, namespace: str) -> list[str]:
+    """The commands the script runs for `namespace`: the body of the shape function its line calls,
+    with the namespace in place of "$1"."""
+    calls = re.findall(rf"^(namespaces_\d+) {re.escape(namespace)}$", text, re.MULTILINE)
+    assert len(calls) == 1, f"{namespace} is not checked exactly once: {calls}"
+    body = re.search(rf"^{calls[0]}\(\) {{\n(.*?)^}}$", text, re.MULTILINE | re.DOTALL)
+    assert body is not None, f"no function {calls[0]}"
+    return [line.strip().replace('"$1"', namespace) for line in body.group(1).splitlines()]
 
 
 def shellcheck(script: Path) -> None:
@@ -242,20 +253,22 @@ def test_what_the_caffeine_script_checks() -> None:
     context, text = BY_NAME["caffeine/app-blk-east-0"]
     assert text.startswith("#!/bin/sh\n") and "\nset -u\n" in text
     assert "\ncheck_daemonset istio-system ztunnel\ncheck_daemonset istio-system istio-cni-node\n" in text
-    assert "\ncheck_label caffeine istio.io/dataplane-mode ambient\n" in text
-    assert "\ncheck_label caffeine istio-injection ''\n" in text  # never ambient and injection
-    assert "\ncheck_label caffeine istio.io/use-waypoint waypoint\n" in text  # TSB labels it
-    assert "\ncheck_pods caffeine barista-v2 no-sidecar barista\n" in text
-    assert "\ncheck_ztunnel caffeine barista-v2 HBONE\n" in text
+    checks = checks_of(text, "caffeine")
+    assert "check_label caffeine istio.io/dataplane-mode ambient" in checks
+    assert "check_label caffeine istio-injection ''" in checks  # never ambient and injection
+    assert "check_label caffeine istio.io/use-waypoint waypoint" in checks  # TSB labels it
+    assert "check_pods caffeine barista-v2 no-sidecar barista" in checks
+    assert "check_ztunnel caffeine barista-v2 HBONE" in checks
     assert "\ncheck_waypoint caffeine waypoint\n" in text
     assert "\ncheck_call caffeine deploy/netshoot barista.caffeine.svc.cluster.local:8000/ ok 'allowed: " in text
 
 
 def test_sidecar_namespaces_expect_istio_proxy_and_no_ztunnel_check() -> None:
     context, text = BY_NAME["brownfield/cp-cluster-1"]
-    assert "\ncheck_label client istio-injection enabled\n" in text
-    assert "\ncheck_label client istio.io/dataplane-mode ''\n" in text
-    assert "\ncheck_pods client sleep sidecar sleep\n" in text
+    checks = checks_of(text, "client")
+    assert "check_label client istio-injection enabled" in checks
+    assert "check_label client istio.io/dataplane-mode ''" in checks
+    assert "check_pods client sleep sidecar sleep" in checks
     assert "check_ztunnel" not in text.split("# --- This cluster")[1]
     assert "\ncheck_call client deploy/sleep httpbin.httpbin.svc.cluster.local:8000/get denied " in text
 
@@ -264,6 +277,28 @@ def test_a_cluster_without_ambient_checks_no_ztunnel() -> None:
     context, text = BY_NAME["multi-platform/ocp-legacy-0"]
     body = text.split("# --- This cluster")[1]
     assert not context.ambient and "check_daemonset" not in body and "check_ztunnel" not in body
+
+
+def test_namespaces_checked_alike_share_one_function_and_keep_their_order() -> None:
+    """An estate of many namespaces holds each kind of check once: a function per shape, one line per
+    namespace, in the profile's order; each namespace still gets every check of its own."""
+    pods = (PodCheck("netshoot", ("netshoot",), False, "HBONE"),)
+    ambient = (LabelCheck("istio.io/dataplane-mode", "ambient"),)
+    sidecar = (LabelCheck("istio-injection", "enabled"),)
+    names = [f"ns-{index}" for index in range(6)]
+    context = VerifyScriptContext(
+        cluster="c", istio_namespace="istio-system", cni_namespace="istio-system", ambient=True,
+        namespaces=tuple(NamespaceCheck(name, sidecar if index == 3 else ambient, pods) for index, name in enumerate(names)),
+        waypoints=(), calls=())
+    text = render(context)
+    assert text.count("namespaces_1() {") == 1 and text.count("namespaces_2() {") == 1 and "namespaces_3" not in text
+    assert text.count('check_pods "$1" netshoot no-sidecar netshoot') == 2  # once per shape, not per namespace
+    assert re.findall(r"^namespaces_\d+ (\S+)$", text, re.MULTILINE) == names
+    assert checks_of(text, "ns-3")[0] == "check_label ns-3 istio-injection enabled"
+    assert checks_of(text, "ns-5") == ["check_label ns-5 istio.io/dataplane-mode ambient",
+                                       "check_pods ns-5 netshoot no-sidecar netshoot", "check_ztunnel ns-5 netshoot HBONE"]
+    assert "# 5 namespaces: their labels and pods, ztunnel's view of them.\n" in text
+    assert "# 1 namespace: its labels and pods, ztunnel's view of them.\n" in text
 
 
 @needs_shellcheck

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from posixpath import join as join_path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..checks.injection import INJECT_LABEL
 from ..mesh import USE_WAYPOINT, MeshWorkload, NamespaceMesh, WaypointOwner, meshes
@@ -69,17 +69,41 @@ class NamespaceCheck:
         """ztunnel's view of some of its pods is checked."""
         return any(pod.protocol for pod in self.pods)
 
-    @property
-    def commands(self) -> ShellText:
-        """The namespace's check commands, one a line: `check_label`, `check_pods`, `check_ztunnel`
-        with their words, each through `quote_word`. Built here rather than by template loops: a
-        large estate has thousands of them, and namespaces alike but for their name share the words
-        after it (`_shape_words`)."""
-        name = quote_word(self.name)
-        return ShellText("".join(f"{command} {name} {words}\n" for command, words in _shape_words(self.labels, self.pods)))
+
+@dataclass(frozen=True)
+class NamespaceShape:
+    """Namespaces checked alike (the same labels and pods): one shell function, `namespaces_<number>`,
+    runs their checks for the namespace named by its argument."""
+
+    number: int
+    count: int  # namespaces of this shape in the cluster
+    ztunnel: bool  # ztunnel's view of their pods is checked
+    body: ShellText  # the function's commands, one a line, the namespace as "$1"
 
 
-@lru_cache(maxsize=4096)
+def namespace_shapes(namespaces: tuple[NamespaceCheck, ...]) -> tuple[tuple[NamespaceShape, ...], ShellText]:
+    """The cluster's namespace shapes in order of first use, and the line that checks each namespace
+    (`namespaces_<number> <name>`), in the profile's order. A large estate has thousands of
+    namespaces and a handful of shapes: the script holds each check once per shape, not once per
+    namespace, and runs the same commands in the same order as one written out in full."""
+    numbers: dict[tuple[tuple[LabelCheck, ...], tuple[PodCheck, ...]], int] = {}
+    counts: list[int] = []
+    lines = []
+    for namespace in namespaces:
+        key = (namespace.labels, namespace.pods)
+        number = numbers.setdefault(key, len(numbers) + 1)
+        if number > len(counts):
+            counts.append(0)
+        counts[number - 1] += 1
+        lines.append(f"namespaces_{number} {quote_word(namespace.name)}\n")
+    shapes = tuple(
+        NamespaceShape(number, counts[number - 1], any(pod.protocol for pod in pods),
+                       ShellText("".join(f"  {command} \"$1\" {words}\n" for command, words in _shape_words(labels, pods))))
+        for (labels, pods), number in numbers.items()
+    )
+    return shapes, ShellText("".join(lines))
+
+
 def _shape_words(labels: tuple[LabelCheck, ...], pods: tuple[PodCheck, ...]) -> tuple[tuple[str, str], ...]:
     """(command, the words after the namespace's name) of each check of a namespace like this."""
     found = [("check_label", f"{quote_word(label.key)} {quote_word(label.value)}") for label in labels]
@@ -125,6 +149,11 @@ class VerifyScriptContext(TemplateContext):
     namespaces: tuple[NamespaceCheck, ...]
     waypoints: tuple[WaypointCheck, ...]
     calls: tuple[CallCheck, ...]
+
+    def variables(self) -> dict[str, Any]:
+        """The fields, and the namespaces' shapes with the line that checks each (namespace_shapes)."""
+        shapes, lines = namespace_shapes(self.namespaces)
+        return {**super().variables(), "shapes": shapes, "namespace_lines": lines}
 
 
 def _sidecar(namespace_dataplane: Dataplane, workload: MeshWorkload | None) -> bool:

@@ -321,21 +321,29 @@ fi
 check_daemonset istio-system ztunnel
 check_daemonset istio-system istio-cni-node
 
-# Namespace 1 of 1: its labels, its pods, ztunnel's view of them.
-check_label caffeine istio.io/dataplane-mode ambient
-check_label caffeine istio-injection ''
-check_label caffeine istio.io/rev ''
-check_label caffeine istio.io/use-waypoint waypoint
-check_pods caffeine netshoot no-sidecar netshoot
-check_pods caffeine coffee-shop no-sidecar coffee-shop
-check_pods caffeine barista-v1 no-sidecar barista
-check_pods caffeine barista-v2 no-sidecar barista
-check_pods caffeine coffee-bean no-sidecar coffee-bean
-check_ztunnel caffeine netshoot HBONE
-check_ztunnel caffeine coffee-shop HBONE
-check_ztunnel caffeine barista-v1 HBONE
-check_ztunnel caffeine barista-v2 HBONE
-check_ztunnel caffeine coffee-bean HBONE
+# --- Namespaces ---------------------------------------------------------------------------------
+# Namespaces checked alike share one function, run with the namespace's name.
+
+# 1 namespace: its labels and pods, ztunnel's view of them.
+namespaces_1() {
+  check_label "$1" istio.io/dataplane-mode ambient
+  check_label "$1" istio-injection ''
+  check_label "$1" istio.io/rev ''
+  check_label "$1" istio.io/use-waypoint waypoint
+  check_pods "$1" netshoot no-sidecar netshoot
+  check_pods "$1" coffee-shop no-sidecar coffee-shop
+  check_pods "$1" barista-v1 no-sidecar barista
+  check_pods "$1" barista-v2 no-sidecar barista
+  check_pods "$1" coffee-bean no-sidecar coffee-bean
+  check_ztunnel "$1" netshoot HBONE
+  check_ztunnel "$1" coffee-shop HBONE
+  check_ztunnel "$1" barista-v1 HBONE
+  check_ztunnel "$1" barista-v2 HBONE
+  check_ztunnel "$1" coffee-bean HBONE
+}
+
+# Each namespace, in the profile's order.
+namespaces_1 caffeine
 
 # Waypoints: each Gateway is Programmed.
 check_waypoint caffeine waypoint

@@ -321,21 +321,32 @@ fi
 check_daemonset istio-system ztunnel
 check_daemonset istio-system istio-cni-node
 
-# Namespace 1 of 2: its labels, its pods, ztunnel's view of them.
-check_label client istio.io/dataplane-mode ambient
-check_label client istio-injection ''
-check_label client istio.io/rev ''
-check_label client istio.io/use-waypoint waypoint
-check_pods client sleep no-sidecar sleep
-check_ztunnel client sleep HBONE
+# --- Namespaces ---------------------------------------------------------------------------------
+# Namespaces checked alike share one function, run with the namespace's name.
 
-# Namespace 2 of 2: its labels, its pods, ztunnel's view of them.
-check_label httpbin istio.io/dataplane-mode ambient
-check_label httpbin istio-injection ''
-check_label httpbin istio.io/rev ''
-check_label httpbin istio.io/use-waypoint waypoint
-check_pods httpbin httpbin no-sidecar httpbin
-check_ztunnel httpbin httpbin HBONE
+# 1 namespace: its labels and pods, ztunnel's view of them.
+namespaces_1() {
+  check_label "$1" istio.io/dataplane-mode ambient
+  check_label "$1" istio-injection ''
+  check_label "$1" istio.io/rev ''
+  check_label "$1" istio.io/use-waypoint waypoint
+  check_pods "$1" sleep no-sidecar sleep
+  check_ztunnel "$1" sleep HBONE
+}
+
+# 1 namespace: its labels and pods, ztunnel's view of them.
+namespaces_2() {
+  check_label "$1" istio.io/dataplane-mode ambient
+  check_label "$1" istio-injection ''
+  check_label "$1" istio.io/rev ''
+  check_label "$1" istio.io/use-waypoint waypoint
+  check_pods "$1" httpbin no-sidecar httpbin
+  check_ztunnel "$1" httpbin HBONE
+}
+
+# Each namespace, in the profile's order.
+namespaces_1 client
+namespaces_2 httpbin
 
 # Waypoints: each Gateway is Programmed.
 check_waypoint client waypoint

@@ -321,14 +321,22 @@ fi
 check_daemonset istio-system ztunnel
 check_daemonset istio-system istio-cni-node
 
-# Namespace 1 of 1: its labels, its pods, ztunnel's view of them.
-check_label payments istio.io/dataplane-mode ambient
-check_label payments istio-injection ''
-check_label payments istio.io/rev ''
-check_pods payments httpbin no-sidecar httpbin
-check_pods payments sleep no-sidecar sleep
-check_ztunnel payments httpbin HBONE
-check_ztunnel payments sleep HBONE
+# --- Namespaces ---------------------------------------------------------------------------------
+# Namespaces checked alike share one function, run with the namespace's name.
+
+# 1 namespace: its labels and pods, ztunnel's view of them.
+namespaces_1() {
+  check_label "$1" istio.io/dataplane-mode ambient
+  check_label "$1" istio-injection ''
+  check_label "$1" istio.io/rev ''
+  check_pods "$1" httpbin no-sidecar httpbin
+  check_pods "$1" sleep no-sidecar sleep
+  check_ztunnel "$1" httpbin HBONE
+  check_ztunnel "$1" sleep HBONE
+}
+
+# Each namespace, in the profile's order.
+namespaces_1 payments
 
 # Calls between namespaces, from inside the client pods.
 check_call payments deploy/sleep httpbin.payments.svc.cluster.local:8000/get ok 'allowed: payments/payments-ws -> payments/payments-ws: no authorization set: TSB'"'"'s default (DISABLED) allows; enforced by ztunnel (destination)'

@@ -319,12 +319,20 @@ fi
 
 # Ambient is disabled on this cluster: no ztunnel or istio-cni to check.
 
-# Namespace 1 of 1: its labels, its pods.
-check_label payments istio.io/dataplane-mode ''
-check_label payments istio-injection enabled
-check_label payments istio.io/rev ''
-check_pods payments httpbin sidecar httpbin
-check_pods payments sleep sidecar sleep
+# --- Namespaces ---------------------------------------------------------------------------------
+# Namespaces checked alike share one function, run with the namespace's name.
+
+# 1 namespace: its labels and pods.
+namespaces_1() {
+  check_label "$1" istio.io/dataplane-mode ''
+  check_label "$1" istio-injection enabled
+  check_label "$1" istio.io/rev ''
+  check_pods "$1" httpbin sidecar httpbin
+  check_pods "$1" sleep sidecar sleep
+}
+
+# Each namespace, in the profile's order.
+namespaces_1 payments
 
 # Calls between namespaces, from inside the client pods.
 check_call payments deploy/sleep httpbin.payments.svc.cluster.local:8000/get ok 'allowed: payments/legacy-ws -> payments/legacy-ws: no authorization set: TSB'"'"'s default (DISABLED) allows; enforced by istio-proxy (destination)'

@@ -321,21 +321,32 @@ fi
 check_daemonset istio-system ztunnel
 check_daemonset istio-system istio-cni-node
 
-# Namespace 1 of 2: its labels, its pods, ztunnel's view of them.
-check_label checkout istio.io/dataplane-mode ambient
-check_label checkout istio-injection ''
-check_label checkout istio.io/rev ''
-check_label checkout istio.io/use-waypoint waypoint
-check_pods checkout echo no-sidecar echo
-check_pods checkout httpbin no-sidecar httpbin
-check_ztunnel checkout echo HBONE
-check_ztunnel checkout httpbin HBONE
+# --- Namespaces ---------------------------------------------------------------------------------
+# Namespaces checked alike share one function, run with the namespace's name.
 
-# Namespace 2 of 2: its labels, its pods.
-check_label legacy istio.io/dataplane-mode ''
-check_label legacy istio-injection enabled
-check_label legacy istio.io/rev ''
-check_pods legacy sleep sidecar sleep
+# 1 namespace: its labels and pods, ztunnel's view of them.
+namespaces_1() {
+  check_label "$1" istio.io/dataplane-mode ambient
+  check_label "$1" istio-injection ''
+  check_label "$1" istio.io/rev ''
+  check_label "$1" istio.io/use-waypoint waypoint
+  check_pods "$1" echo no-sidecar echo
+  check_pods "$1" httpbin no-sidecar httpbin
+  check_ztunnel "$1" echo HBONE
+  check_ztunnel "$1" httpbin HBONE
+}
+
+# 1 namespace: its labels and pods.
+namespaces_2() {
+  check_label "$1" istio.io/dataplane-mode ''
+  check_label "$1" istio-injection enabled
+  check_label "$1" istio.io/rev ''
+  check_pods "$1" sleep sidecar sleep
+}
+
+# Each namespace, in the profile's order.
+namespaces_1 checkout
+namespaces_2 legacy
 
 # Waypoints: each Gateway is Programmed.
 check_waypoint checkout waypoint

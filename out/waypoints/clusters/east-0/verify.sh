@@ -321,31 +321,42 @@ fi
 check_daemonset istio-system ztunnel
 check_daemonset istio-system istio-cni-node
 
-# Namespace 1 of 2: its labels, its pods, ztunnel's view of them.
-check_label bookinfo istio.io/dataplane-mode ambient
-check_label bookinfo istio-injection ''
-check_label bookinfo istio.io/rev ''
-check_pods bookinfo details-v1 no-sidecar details
-check_pods bookinfo ratings-v1 no-sidecar ratings
-check_pods bookinfo reviews-v1 no-sidecar reviews
-check_pods bookinfo reviews-v2 no-sidecar reviews
-check_pods bookinfo reviews-v3 no-sidecar reviews
-check_pods bookinfo productpage-v1 no-sidecar productpage
-check_pods bookinfo sleep no-sidecar sleep
-check_ztunnel bookinfo details-v1 HBONE
-check_ztunnel bookinfo ratings-v1 HBONE
-check_ztunnel bookinfo reviews-v1 HBONE
-check_ztunnel bookinfo reviews-v2 HBONE
-check_ztunnel bookinfo reviews-v3 HBONE
-check_ztunnel bookinfo productpage-v1 HBONE
-check_ztunnel bookinfo sleep HBONE
+# --- Namespaces ---------------------------------------------------------------------------------
+# Namespaces checked alike share one function, run with the namespace's name.
 
-# Namespace 2 of 2: its labels, its pods.
-check_label legacy istio.io/dataplane-mode ''
-check_label legacy istio-injection enabled
-check_label legacy istio.io/rev ''
-check_pods legacy httpbin sidecar httpbin
-check_pods legacy sleep sidecar sleep
+# 1 namespace: its labels and pods, ztunnel's view of them.
+namespaces_1() {
+  check_label "$1" istio.io/dataplane-mode ambient
+  check_label "$1" istio-injection ''
+  check_label "$1" istio.io/rev ''
+  check_pods "$1" details-v1 no-sidecar details
+  check_pods "$1" ratings-v1 no-sidecar ratings
+  check_pods "$1" reviews-v1 no-sidecar reviews
+  check_pods "$1" reviews-v2 no-sidecar reviews
+  check_pods "$1" reviews-v3 no-sidecar reviews
+  check_pods "$1" productpage-v1 no-sidecar productpage
+  check_pods "$1" sleep no-sidecar sleep
+  check_ztunnel "$1" details-v1 HBONE
+  check_ztunnel "$1" ratings-v1 HBONE
+  check_ztunnel "$1" reviews-v1 HBONE
+  check_ztunnel "$1" reviews-v2 HBONE
+  check_ztunnel "$1" reviews-v3 HBONE
+  check_ztunnel "$1" productpage-v1 HBONE
+  check_ztunnel "$1" sleep HBONE
+}
+
+# 1 namespace: its labels and pods.
+namespaces_2() {
+  check_label "$1" istio.io/dataplane-mode ''
+  check_label "$1" istio-injection enabled
+  check_label "$1" istio.io/rev ''
+  check_pods "$1" httpbin sidecar httpbin
+  check_pods "$1" sleep sidecar sleep
+}
+
+# Each namespace, in the profile's order.
+namespaces_1 bookinfo
+namespaces_2 legacy
 
 # Waypoints: each Gateway is Programmed.
 check_waypoint bookinfo waypoint

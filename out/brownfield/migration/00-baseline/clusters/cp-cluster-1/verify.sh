@@ -321,28 +321,42 @@ fi
 check_daemonset istio-system ztunnel
 check_daemonset istio-system istio-cni-node
 
-# Namespace 1 of 3: its labels, its pods.
-check_label client istio.io/dataplane-mode ''
-check_label client istio-injection enabled
-check_label client istio.io/rev ''
-check_pods client sleep sidecar sleep
+# --- Namespaces ---------------------------------------------------------------------------------
+# Namespaces checked alike share one function, run with the namespace's name.
 
-# Namespace 2 of 3: its labels, its pods.
-check_label httpbin istio.io/dataplane-mode ''
-check_label httpbin istio-injection enabled
-check_label httpbin istio.io/rev ''
-check_pods httpbin httpbin sidecar httpbin
+# 1 namespace: its labels and pods.
+namespaces_1() {
+  check_label "$1" istio.io/dataplane-mode ''
+  check_label "$1" istio-injection enabled
+  check_label "$1" istio.io/rev ''
+  check_pods "$1" sleep sidecar sleep
+}
 
-# Namespace 3 of 3: its labels, its pods.
-check_label bookinfo istio.io/dataplane-mode ''
-check_label bookinfo istio-injection enabled
-check_label bookinfo istio.io/rev ''
-check_pods bookinfo details-v1 sidecar details
-check_pods bookinfo ratings-v1 sidecar ratings
-check_pods bookinfo reviews-v1 sidecar reviews
-check_pods bookinfo reviews-v2 sidecar reviews
-check_pods bookinfo reviews-v3 sidecar reviews
-check_pods bookinfo productpage-v1 sidecar productpage
+# 1 namespace: its labels and pods.
+namespaces_2() {
+  check_label "$1" istio.io/dataplane-mode ''
+  check_label "$1" istio-injection enabled
+  check_label "$1" istio.io/rev ''
+  check_pods "$1" httpbin sidecar httpbin
+}
+
+# 1 namespace: its labels and pods.
+namespaces_3() {
+  check_label "$1" istio.io/dataplane-mode ''
+  check_label "$1" istio-injection enabled
+  check_label "$1" istio.io/rev ''
+  check_pods "$1" details-v1 sidecar details
+  check_pods "$1" ratings-v1 sidecar ratings
+  check_pods "$1" reviews-v1 sidecar reviews
+  check_pods "$1" reviews-v2 sidecar reviews
+  check_pods "$1" reviews-v3 sidecar reviews
+  check_pods "$1" productpage-v1 sidecar productpage
+}
+
+# Each namespace, in the profile's order.
+namespaces_1 client
+namespaces_2 httpbin
+namespaces_3 bookinfo
 
 # Calls between namespaces, from inside the client pods.
 check_call client deploy/sleep productpage.bookinfo.svc.cluster.local:9080/api/v1/products/1/reviews ok 'allowed: my-tenant/client-ws -> my-tenant/bookinfo-ws: allow rule tenants[0].security.authorization.allow[0] (my-tenant/client-ws -> my-tenant/bookinfo-ws); enforced by istio-proxy (destination)'
