@@ -15,7 +15,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
         action="store_true",
-        help="rewrite out/ from the example profiles instead of comparing with it",
+        help="rewrite generator/_compiled/ and out/ from the templates and the example profiles instead of comparing",
     )
 
 
@@ -25,7 +25,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if not session.config.getoption("--update-golden"):
         return
     from helpers import plan_into, render_into
+    from generator.output.precompiled import write_all
 
+    write_all()  # first: the package's code, and so every ledger's fingerprint, holds them
     for profile in sorted(PROFILES.glob("*.yaml")):
         render_into(profile, GOLDEN)
         if "\nmigration:" in profile.read_text("utf-8"):

@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 
 from ..migration.markdown import shell as safe_words
-from ..output.templating import RenderError, strict_environment
+from ..output.templating import LayeredLoader, RenderError, strict_environment
 
 
 class ShellText(str):
@@ -39,6 +39,6 @@ def _finalize(value: Any) -> Any:
 
 @functools.cache
 def shell_environment() -> jinja2.Environment:
-    environment = strict_environment(_finalize)
+    environment = strict_environment(_finalize, LayeredLoader(flavour="shell"))
     environment.filters.update(shq=quote_word, sh=_words)
     return environment

@@ -27,7 +27,7 @@ from typing import Any
 
 import jinja2
 
-from ..output.templating import RenderError, strict_environment
+from ..output.templating import LayeredLoader, RenderError, strict_environment
 
 SHELL_SAFE = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
 
@@ -88,7 +88,7 @@ def markdown_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Envi
 
 @functools.cache
 def _package_environment() -> jinja2.Environment:
-    return _markdown_environment(None)
+    return _markdown_environment(LayeredLoader(flavour="markdown"))
 
 
 def _markdown_environment(loader: jinja2.BaseLoader | None) -> jinja2.Environment:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,9 +173,23 @@ class LayeredLoader(jinja2.PackageLoader):
     the parent). Rendering then costs one template call per output, not one per include; the output
     is the same byte for byte (the golden trees prove it on every example)."""
 
-    def __init__(self, layers: Sequence[TemplateLayer] = ()) -> None:
+    def __init__(self, layers: Sequence[TemplateLayer] = (), flavour: str | None = None) -> None:
         super().__init__("generator", "templates")
         self.layers = tuple(reversed(layers))  # the last kit wins
+        # The package environment this loader serves (yaml, markdown, shell): its templates may come
+        # compiled ahead of time (output/precompiled.py). None: a kit's or a test's, always compiled.
+        self.flavour = flavour if not layers else None
+
+    def load(self, environment: jinja2.Environment, name: str,
+             globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        if self.flavour is not None:
+            from .precompiled import load
+
+            source, _, _ = self.get_source(environment, name)
+            found = load(environment, self.flavour, name, source, {} if globals is None else globals)
+            if found is not None:
+                return found
+        return super().load(environment, name, globals)
 
     def kit_of(self, name: str) -> TemplateLayer | None:
         """The kit that serves `name`, or None for the package."""
@@ -253,7 +267,7 @@ def make_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environm
 
 @functools.cache
 def _package_environment() -> jinja2.Environment:
-    return add_filters(strict_environment(finalize))
+    return add_filters(strict_environment(finalize, LayeredLoader(flavour="yaml")))
 
 
 # ---- the parse-back proof --------------------------------------------------------------------------

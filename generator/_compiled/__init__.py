@@ -1,0 +1,1 @@
+"""Templates compiled ahead of time (generator/output/precompiled.py)."""

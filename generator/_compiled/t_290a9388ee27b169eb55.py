@@ -1,0 +1,32 @@
+# Generated from generator/templates/tsb/workspacesetting.yaml.j2 (yaml) by generator/output/precompiled.py: do not edit.
+SOURCE_SHA256 = '64df0076948f110dbfb70009c7b6a4dfef0ab9a9e15ff72c5aabede1fc5e5d6e'
+JINJA = '3.1.6'
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'tsb/workspacesetting.yaml.j2'
+
+def root(context, missing=missing):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_profile = resolve('profile')
+    try:
+        t_1 = environment.filters['q']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'q' found.")
+    pass
+    yield '# Rendered by gen from profile '
+    yield str(environment.finalize(t_1((undefined(name='profile') if l_0_profile is missing else l_0_profile))))
+    yield '. Do not edit: change the profile and render again.\n'
+    template = environment.get_template('tsb/_setting.yaml.j2', 'tsb/workspacesetting.yaml.j2')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+
+blocks = {}
+debug_info = '1=19&2=21'

@@ -1,0 +1,223 @@
+# Generated from generator/templates/k8s/deployment.yaml.j2 (yaml) by generator/output/precompiled.py: do not edit.
+SOURCE_SHA256 = '9900002ad0a07010df79ccdda918df1fadd7598c20e9743804255657b556b952'
+JINJA = '3.1.6'
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'k8s/deployment.yaml.j2'
+
+def root(context, missing=missing):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_profile = resolve('profile')
+    l_0_name = resolve('name')
+    l_0_namespace = resolve('namespace')
+    l_0_labels = resolve('labels')
+    l_0_annotations = resolve('annotations')
+    l_0_replicas = resolve('replicas')
+    l_0_selector = resolve('selector')
+    l_0_pod_annotations = resolve('pod_annotations')
+    l_0_pod_labels = resolve('pod_labels')
+    l_0_termination_grace_period_seconds = resolve('termination_grace_period_seconds')
+    l_0_service_account = resolve('service_account')
+    l_0_containers = resolve('containers')
+    l_0_volumes = resolve('volumes')
+    try:
+        t_1 = environment.filters['q']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'q' found.")
+    try:
+        t_2 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No test named 'none' found.")
+    pass
+    yield '# Rendered by gen from profile '
+    yield str(environment.finalize(t_1((undefined(name='profile') if l_0_profile is missing else l_0_profile))))
+    yield '. Do not edit: change the profile and render again.\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: '
+    yield str(environment.finalize(t_1((undefined(name='name') if l_0_name is missing else l_0_name))))
+    yield '\n  namespace: '
+    yield str(environment.finalize(t_1((undefined(name='namespace') if l_0_namespace is missing else l_0_namespace))))
+    yield '\n'
+    if (undefined(name='labels') if l_0_labels is missing else l_0_labels):
+        pass
+        yield '  labels:\n'
+        for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='labels') if l_0_labels is missing else l_0_labels), 'items')):
+            _loop_vars = {}
+            pass
+            yield '    '
+            yield str(environment.finalize(t_1(l_1_key)))
+            yield ': '
+            yield str(environment.finalize(t_1(l_1_value)))
+            yield '\n'
+        l_1_key = l_1_value = missing
+    if (undefined(name='annotations') if l_0_annotations is missing else l_0_annotations):
+        pass
+        yield '  annotations:\n'
+        for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='annotations') if l_0_annotations is missing else l_0_annotations), 'items')):
+            _loop_vars = {}
+            pass
+            yield '    '
+            yield str(environment.finalize(t_1(l_1_key)))
+            yield ': '
+            yield str(environment.finalize(t_1(l_1_value)))
+            yield '\n'
+        l_1_key = l_1_value = missing
+    yield 'spec:\n  replicas: '
+    yield str(environment.finalize(t_1((undefined(name='replicas') if l_0_replicas is missing else l_0_replicas))))
+    yield '\n  selector:\n    matchLabels:\n'
+    for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='selector') if l_0_selector is missing else l_0_selector), 'items')):
+        _loop_vars = {}
+        pass
+        yield '      '
+        yield str(environment.finalize(t_1(l_1_key)))
+        yield ': '
+        yield str(environment.finalize(t_1(l_1_value)))
+        yield '\n'
+    l_1_key = l_1_value = missing
+    yield '  template:\n    metadata:\n'
+    if (undefined(name='pod_annotations') if l_0_pod_annotations is missing else l_0_pod_annotations):
+        pass
+        yield '      annotations:\n'
+        for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='pod_annotations') if l_0_pod_annotations is missing else l_0_pod_annotations), 'items')):
+            _loop_vars = {}
+            pass
+            yield '        '
+            yield str(environment.finalize(t_1(l_1_key)))
+            yield ': '
+            yield str(environment.finalize(t_1(l_1_value)))
+            yield '\n'
+        l_1_key = l_1_value = missing
+    yield '      labels:\n'
+    for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='pod_labels') if l_0_pod_labels is missing else l_0_pod_labels), 'items')):
+        _loop_vars = {}
+        pass
+        yield '        '
+        yield str(environment.finalize(t_1(l_1_key)))
+        yield ': '
+        yield str(environment.finalize(t_1(l_1_value)))
+        yield '\n'
+    l_1_key = l_1_value = missing
+    yield '    spec:\n'
+    if (not t_2((undefined(name='termination_grace_period_seconds') if l_0_termination_grace_period_seconds is missing else l_0_termination_grace_period_seconds))):
+        pass
+        yield '      terminationGracePeriodSeconds: '
+        yield str(environment.finalize(t_1((undefined(name='termination_grace_period_seconds') if l_0_termination_grace_period_seconds is missing else l_0_termination_grace_period_seconds))))
+        yield '\n'
+    yield '      serviceAccountName: '
+    yield str(environment.finalize(t_1((undefined(name='service_account') if l_0_service_account is missing else l_0_service_account))))
+    yield '\n      containers:\n'
+    for l_1_container in (undefined(name='containers') if l_0_containers is missing else l_0_containers):
+        _loop_vars = {}
+        pass
+        yield '      - name: '
+        yield str(environment.finalize(t_1(environment.getattr(l_1_container, 'name'))))
+        yield '\n        image: '
+        yield str(environment.finalize(t_1(environment.getattr(l_1_container, 'image'))))
+        yield '\n        imagePullPolicy: '
+        yield str(environment.finalize(t_1(environment.getattr(l_1_container, 'image_pull_policy'))))
+        yield '\n'
+        if environment.getattr(l_1_container, 'command'):
+            pass
+            yield '        command:\n'
+            for l_2_part in environment.getattr(l_1_container, 'command'):
+                _loop_vars = {}
+                pass
+                yield '        - '
+                yield str(environment.finalize(t_1(l_2_part)))
+                yield '\n'
+            l_2_part = missing
+        if environment.getattr(l_1_container, 'env'):
+            pass
+            yield '        env:\n'
+            for l_2_variable in environment.getattr(l_1_container, 'env'):
+                _loop_vars = {}
+                pass
+                yield '        - name: '
+                yield str(environment.finalize(t_1(environment.getattr(l_2_variable, 'name'))))
+                yield '\n          value: '
+                yield str(environment.finalize(t_1(environment.getattr(l_2_variable, 'value'))))
+                yield '\n'
+            l_2_variable = missing
+        if environment.getattr(l_1_container, 'ports'):
+            pass
+            yield '        ports:\n'
+            for l_2_port in environment.getattr(l_1_container, 'ports'):
+                _loop_vars = {}
+                pass
+                yield '        - containerPort: '
+                yield str(environment.finalize(t_1(l_2_port)))
+                yield '\n'
+            l_2_port = missing
+        if context.call(environment.getattr(environment.getattr(l_1_container, 'resources'), 'sections'), _loop_vars=_loop_vars):
+            pass
+            yield '        resources:\n'
+            for (l_2_section, l_2_quantities) in context.call(environment.getattr(environment.getattr(l_1_container, 'resources'), 'sections'), _loop_vars=_loop_vars):
+                _loop_vars = {}
+                pass
+                yield '          '
+                yield str(environment.finalize(t_1(l_2_section)))
+                yield ':\n'
+                for (l_3_resource, l_3_amount) in l_2_quantities:
+                    _loop_vars = {}
+                    pass
+                    yield '            '
+                    yield str(environment.finalize(t_1(l_3_resource)))
+                    yield ': '
+                    yield str(environment.finalize(t_1(l_3_amount)))
+                    yield '\n'
+                l_3_resource = l_3_amount = missing
+            l_2_section = l_2_quantities = missing
+        if environment.getattr(l_1_container, 'volume_mounts'):
+            pass
+            yield '        volumeMounts:\n'
+            for l_2_mount in environment.getattr(l_1_container, 'volume_mounts'):
+                _loop_vars = {}
+                pass
+                yield '        - name: '
+                yield str(environment.finalize(t_1(environment.getattr(l_2_mount, 'name'))))
+                yield '\n          mountPath: '
+                yield str(environment.finalize(t_1(environment.getattr(l_2_mount, 'mount_path'))))
+                yield '\n'
+            l_2_mount = missing
+    l_1_container = missing
+    if (undefined(name='volumes') if l_0_volumes is missing else l_0_volumes):
+        pass
+        yield '      volumes:\n'
+        for l_1_volume in (undefined(name='volumes') if l_0_volumes is missing else l_0_volumes):
+            _loop_vars = {}
+            pass
+            yield '      - name: '
+            yield str(environment.finalize(t_1(environment.getattr(l_1_volume, 'name'))))
+            yield '\n'
+            if (environment.getattr(l_1_volume, 'source') == 'emptyDir'):
+                pass
+                yield '        emptyDir: {}\n'
+            elif (environment.getattr(l_1_volume, 'source') == 'configMap'):
+                pass
+                yield '        configMap:\n          name: '
+                yield str(environment.finalize(t_1(environment.getattr(l_1_volume, 'reference'))))
+                yield '\n'
+                if (not t_2(environment.getattr(l_1_volume, 'optional'))):
+                    pass
+                    yield '          optional: '
+                    yield str(environment.finalize(t_1(environment.getattr(l_1_volume, 'optional'))))
+                    yield '\n'
+            else:
+                pass
+                yield '        secret:\n          secretName: '
+                yield str(environment.finalize(t_1(environment.getattr(l_1_volume, 'reference'))))
+                yield '\n'
+                if (not t_2(environment.getattr(l_1_volume, 'optional'))):
+                    pass
+                    yield '          optional: '
+                    yield str(environment.finalize(t_1(environment.getattr(l_1_volume, 'optional'))))
+                    yield '\n'
+        l_1_volume = missing
+
+blocks = {}
+debug_info = '1=37&5=39&6=41&7=43&9=46&10=50&13=55&15=58&16=62&20=68&23=70&24=74&28=80&30=83&31=87&35=93&36=97&39=103&40=106&42=109&44=111&45=115&46=117&47=119&48=121&50=124&51=128&54=131&56=134&57=138&58=140&61=143&63=146&64=150&67=153&69=156&70=160&71=162&72=166&76=172&78=175&79=179&80=181&84=185&86=188&87=192&88=194&90=197&92=200&93=202&94=205&98=210&99=212&100=215'

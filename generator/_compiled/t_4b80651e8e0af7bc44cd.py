@@ -1,0 +1,91 @@
+# Generated from generator/templates/k8s/service.yaml.j2 (yaml) by generator/output/precompiled.py: do not edit.
+SOURCE_SHA256 = 'd7bc36bdb561e269cf336774eb7849bc275196fccba532aa773b3388ade11729'
+JINJA = '3.1.6'
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'k8s/service.yaml.j2'
+
+def root(context, missing=missing):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_profile = resolve('profile')
+    l_0_name = resolve('name')
+    l_0_namespace = resolve('namespace')
+    l_0_labels = resolve('labels')
+    l_0_annotations = resolve('annotations')
+    l_0_ports = resolve('ports')
+    l_0_selector = resolve('selector')
+    try:
+        t_1 = environment.filters['q']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'q' found.")
+    try:
+        t_2 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No test named 'none' found.")
+    pass
+    yield '# Rendered by gen from profile '
+    yield str(environment.finalize(t_1((undefined(name='profile') if l_0_profile is missing else l_0_profile))))
+    yield '. Do not edit: change the profile and render again.\napiVersion: v1\nkind: Service\nmetadata:\n  name: '
+    yield str(environment.finalize(t_1((undefined(name='name') if l_0_name is missing else l_0_name))))
+    yield '\n  namespace: '
+    yield str(environment.finalize(t_1((undefined(name='namespace') if l_0_namespace is missing else l_0_namespace))))
+    yield '\n'
+    if (undefined(name='labels') if l_0_labels is missing else l_0_labels):
+        pass
+        yield '  labels:\n'
+        for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='labels') if l_0_labels is missing else l_0_labels), 'items')):
+            _loop_vars = {}
+            pass
+            yield '    '
+            yield str(environment.finalize(t_1(l_1_key)))
+            yield ': '
+            yield str(environment.finalize(t_1(l_1_value)))
+            yield '\n'
+        l_1_key = l_1_value = missing
+    if (undefined(name='annotations') if l_0_annotations is missing else l_0_annotations):
+        pass
+        yield '  annotations:\n'
+        for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='annotations') if l_0_annotations is missing else l_0_annotations), 'items')):
+            _loop_vars = {}
+            pass
+            yield '    '
+            yield str(environment.finalize(t_1(l_1_key)))
+            yield ': '
+            yield str(environment.finalize(t_1(l_1_value)))
+            yield '\n'
+        l_1_key = l_1_value = missing
+    yield 'spec:\n  ports:\n'
+    for l_1_port in (undefined(name='ports') if l_0_ports is missing else l_0_ports):
+        _loop_vars = {}
+        pass
+        yield '  - name: '
+        yield str(environment.finalize(t_1(environment.getattr(l_1_port, 'name'))))
+        yield '\n    port: '
+        yield str(environment.finalize(t_1(environment.getattr(l_1_port, 'port'))))
+        yield '\n'
+        if (not t_2(environment.getattr(l_1_port, 'targetPort'))):
+            pass
+            yield '    targetPort: '
+            yield str(environment.finalize(t_1(environment.getattr(l_1_port, 'targetPort'))))
+            yield '\n'
+    l_1_port = missing
+    yield '  selector:\n'
+    for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='selector') if l_0_selector is missing else l_0_selector), 'items')):
+        _loop_vars = {}
+        pass
+        yield '    '
+        yield str(environment.finalize(t_1(l_1_key)))
+        yield ': '
+        yield str(environment.finalize(t_1(l_1_value)))
+        yield '\n'
+    l_1_key = l_1_value = missing
+
+blocks = {}
+debug_info = '1=31&5=33&6=35&7=37&9=40&10=44&13=49&15=52&16=56&21=62&22=66&23=68&24=70&25=73&29=77&30=81'

@@ -1,0 +1,59 @@
+# Generated from generator/templates/apps/caffeine/configmap-curl-format.yaml.j2 (yaml) by generator/output/precompiled.py: do not edit.
+SOURCE_SHA256 = '99a31d88e05742aaa881f7ccae139b5432c40b68fb3027c6aec4fda460c45206'
+JINJA = '3.1.6'
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'apps/caffeine/configmap-curl-format.yaml.j2'
+
+def root(context, missing=missing):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_profile = resolve('profile')
+    l_0_name = resolve('name')
+    l_0_namespace = resolve('namespace')
+    l_0_labels = resolve('labels')
+    l_0_annotations = resolve('annotations')
+    try:
+        t_1 = environment.filters['q']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'q' found.")
+    pass
+    yield '# Rendered by gen from profile '
+    yield str(environment.finalize(t_1((undefined(name='profile') if l_0_profile is missing else l_0_profile))))
+    yield ". Do not edit: change the profile and render again.\n# curl's timing report for netshoot's requests (`curl -w @/etc/curl/curl-format.txt`).\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "
+    yield str(environment.finalize(t_1((undefined(name='name') if l_0_name is missing else l_0_name))))
+    yield '\n  namespace: '
+    yield str(environment.finalize(t_1((undefined(name='namespace') if l_0_namespace is missing else l_0_namespace))))
+    yield '\n'
+    if (undefined(name='labels') if l_0_labels is missing else l_0_labels):
+        pass
+        yield '  labels:\n'
+        for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='labels') if l_0_labels is missing else l_0_labels), 'items')):
+            _loop_vars = {}
+            pass
+            yield '    '
+            yield str(environment.finalize(t_1(l_1_key)))
+            yield ': '
+            yield str(environment.finalize(t_1(l_1_value)))
+            yield '\n'
+        l_1_key = l_1_value = missing
+    if (undefined(name='annotations') if l_0_annotations is missing else l_0_annotations):
+        pass
+        yield '  annotations:\n'
+        for (l_1_key, l_1_value) in context.call(environment.getattr((undefined(name='annotations') if l_0_annotations is missing else l_0_annotations), 'items')):
+            _loop_vars = {}
+            pass
+            yield '    '
+            yield str(environment.finalize(t_1(l_1_key)))
+            yield ': '
+            yield str(environment.finalize(t_1(l_1_value)))
+            yield '\n'
+        l_1_key = l_1_value = missing
+    yield 'data:\n  curl-format.txt: |\n    time_namelookup:  %{time_namelookup}s\n    time_connect:  %{time_connect}s\n    time_appconnect:  %{time_appconnect}s\n    time_pretransfer:  %{time_pretransfer}s\n    time_redirect:  %{time_redirect}s\n    time_starttransfer:  %{time_starttransfer}s\n    ----------\n    time_total:  %{time_total}s\n'
+
+blocks = {}
+debug_info = '1=23&6=25&7=27&8=29&10=32&11=36&14=41&16=44&17=48'
