@@ -181,3 +181,24 @@ def _exercise(base: Path, profile: str, target: str, mutation: Mutation) -> None
             TALLY["structure-compared"] += 1
             problem = structure_problem(marked.tree, run.tree, mutation.value)
             assert problem is None, f"{mutation.describe()} of {target}: {problem}"
+
+
+def test_the_harness_calls_a_busy_loop_or_a_blocked_read_a_hang(tmp_path: Path, monkeypatch: Any) -> None:
+    """A hang is CPU time without an answer, or a long wait: the harness reports both as `hang`,
+    and a render that answers in time as what it is."""
+    import fuzz
+
+    def busy(profile: Path, out: Path) -> None:
+        while True:
+            pass
+
+    def blocked(profile: Path, out: Path) -> None:
+        time.sleep(60)
+
+    monkeypatch.setattr(fuzz, "HANG_SECONDS", 1)
+    monkeypatch.setattr(fuzz, "render_tree", busy)
+    assert run_gen(tmp_path, "p.yaml").status == "hang"
+    monkeypatch.setattr(fuzz, "WALL_SECONDS", 1)
+    monkeypatch.setattr(fuzz, "render_tree", blocked)
+    started = time.monotonic()
+    assert run_gen(tmp_path, "p.yaml").status == "hang" and time.monotonic() - started < 30
