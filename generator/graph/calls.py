@@ -100,8 +100,9 @@ def _pairs(profile: Profile) -> list[tuple[Placement, Placement]]:
                for c in n.clusters]
     entries = [(c, n.name, owners[(c, n.name)]) for n in profile.namespaces if any(a in ENTRY_POINTS for a in n.apps)
                for c in n.clusters]
-    entry_set = set(entries)
-    pairs = [(place, place) for place in clients if place in entry_set]
+    # Keyed by (cluster, namespace): a placement's workspace is a deep dataclass, slow to hash.
+    entry_set = {place[:2] for place in entries}
+    pairs = [(place, place) for place in clients if place[:2] in entry_set]
     settings = [(tenant.security, None) for tenant in profile.tenants] + \
         [(workspace.security, workspace) for workspace in profile.workspaces]
     # Entry points by (cluster, tenant) and (cluster, tenant, workspace): a rule's pair is found in
@@ -119,7 +120,13 @@ def _pairs(profile: Profile) -> list[tuple[Placement, Placement]]:
                          for target in by_ref.get((source[0], *target_ref), [])[:2] if target[1] != source[1]), None)
             if pair is not None:
                 pairs.append(pair)
-    return list(dict.fromkeys(pairs))
+    seen: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+    unique = []
+    for source, target in pairs:  # the first of each pair of places (a place has one workspace)
+        if (source[:2], target[:2]) not in seen:
+            seen.add((source[:2], target[:2]))
+            unique.append((source, target))
+    return unique
 
 
 # The calls of the last profile asked for: the README and every cluster's verify script ask for the
