@@ -136,11 +136,18 @@ def _snapshot(folder: Path, skip: Path) -> dict[str, str]:
     return found
 
 
-class Hang(Exception):
-    pass
+class Hang(BaseException):
+    """Not an Exception: no `except Exception` in gen (a kit's sandbox, the YAML proof) can take a
+    hang for a failure of its own."""
+
+
+ARMED = [False]  # a hang signal counts only while a render runs
 
 
 def _alarm(signum: int, frame: Any) -> None:
+    if not ARMED[0]:
+        return
+    ARMED[0] = False
     raise Hang(f"no answer in {WALL_SECONDS} s, or after {HANG_SECONDS} CPU s")
 
 
@@ -169,14 +176,19 @@ def run_gen(work: Path, profile: str) -> Run:
     done = threading.Event()  # CPU time from a thread: the kits' sandbox has ITIMER_PROF for its own bound
     watch = threading.Thread(target=_cpu_watch, args=(done, time.process_time()), daemon=True)
     watch.start()
+    ARMED[0] = True
     try:
-        outcome = render_tree(work / profile, out)
-    except Hang as error:
+        try:
+            outcome = render_tree(work / profile, out)
+        except Exception as error:  # what the console reports as exit 3
+            crash = f"{type(error).__name__}: {error}"[:500]
+            ARMED[0] = False
+            return Run("crash", crash)
+        ARMED[0] = False
+    except Hang as error:  # raised in the render, or while its error was described
         return Run("hang", str(error))
-    except Exception as error:  # what the console reports as exit 3
-        return Run("crash", f"{type(error).__name__}: {error}"[:500])
     finally:
-        signal.signal(signal.SIGALRM, signal.SIG_IGN)  # an interrupt on its way is moot now
+        ARMED[0] = False  # an interrupt on its way is moot now
         done.set()
         watch.join()
         signal.alarm(0)

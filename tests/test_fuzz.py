@@ -202,3 +202,15 @@ def test_the_harness_calls_a_busy_loop_or_a_blocked_read_a_hang(tmp_path: Path, 
     monkeypatch.setattr(fuzz, "render_tree", blocked)
     started = time.monotonic()
     assert run_gen(tmp_path, "p.yaml").status == "hang" and time.monotonic() - started < 30
+
+    class SlowToDescribe(Exception):
+        def __str__(self) -> str:
+            while True:
+                pass
+
+    def crashing(profile: Path, out: Path) -> None:
+        raise SlowToDescribe()
+
+    monkeypatch.setattr(fuzz, "WALL_SECONDS", 300)
+    monkeypatch.setattr(fuzz, "render_tree", crashing)  # the signal lands while the crash is described
+    assert run_gen(tmp_path, "p.yaml").status == "hang"

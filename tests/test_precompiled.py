@@ -21,6 +21,11 @@ def test_the_committed_modules_are_what_the_templates_generate() -> None:
     assert len(wanted) == 1 + sum(1 for _ in (precompiled.FOLDER.parent / "templates").rglob("*.j2"))
 
 
+def _precompiled(template: jinja2.Template) -> bool:
+    """Whether the template's code came from generator/_compiled/ (its name is the template's)."""
+    return "_compiled" in template.root_render_func.__code__.co_filename  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("environment, name", [
     (make_environment, "k8s/deployment.yaml.j2"),
     (markdown_environment, "graph/README.md.j2"),
@@ -28,16 +33,16 @@ def test_the_committed_modules_are_what_the_templates_generate() -> None:
 ])
 def test_the_package_environments_load_them_without_compiling(
         monkeypatch: pytest.MonkeyPatch, environment: object, name: str) -> None:
-    loader = LayeredLoader(flavour=precompiled.flavour_of(name))
-    fresh = jinja2.Environment(**{key: getattr(environment(), key) for key in (  # type: ignore[operator]
-        "undefined", "finalize", "autoescape", "keep_trailing_newline", "trim_blocks", "lstrip_blocks")}, loader=loader)
+    package = environment()  # type: ignore[operator]
+    package.cache.clear()  # as in a fresh process
 
     def compile_refused(*args: object, **kwargs: object) -> None:
         raise AssertionError("compiled at run time")
 
-    monkeypatch.setattr(fresh, "compile", compile_refused)
-    template = fresh.get_template(name)
-    assert template.filename is not None and "_compiled" in template.filename
+    monkeypatch.setattr(package, "compile", compile_refused)
+    template = package.get_template(name)
+    assert _precompiled(template)
+    assert template.filename is not None and template.filename.endswith(f"templates/{name}")  # tracebacks name it
 
 
 def test_an_edited_template_is_compiled_from_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,15 +58,14 @@ def test_an_edited_template_is_compiled_from_its_text(monkeypatch: pytest.Monkey
     monkeypatch.setattr(LayeredLoader, "get_source", edited)
     environment = make_environment(loader)
     template = environment.get_template("k8s/serviceaccount.yaml.j2")
-    assert template.filename is not None and "_compiled" not in template.filename
+    assert not _precompiled(template)
     assert "# edited" in template.render(profile="p", name="sa", namespace="ns", labels={}, annotations={})
 
 
 def test_another_jinja_compiles_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jinja2, "__version__", "0.0-other")
     environment = make_environment(LayeredLoader(flavour="yaml"))
-    template = environment.get_template("k8s/serviceaccount.yaml.j2")
-    assert template.filename is not None and "_compiled" not in template.filename
+    assert not _precompiled(environment.get_template("k8s/serviceaccount.yaml.j2"))
 
 
 def test_a_kits_loader_never_uses_them() -> None:
@@ -69,3 +73,41 @@ def test_a_kits_loader_never_uses_them() -> None:
 
     loader = LayeredLoader([TemplateLayer("kit", {"k8s/extra.yaml.j2": "x: 1\n"})], flavour="yaml")
     assert loader.flavour is None
+
+
+def test_other_settings_compile_as_before() -> None:
+    """A module records the settings it was generated under: an environment that differs (here an
+    extra filter, whitespace control) is never served it."""
+    base = make_environment()
+    extra = make_environment(LayeredLoader(flavour="yaml"))
+    extra.filters["shout"] = str.upper
+    assert precompiled.settings_digest(extra) != precompiled.settings_digest(base)
+    assert not _precompiled(extra.get_template("k8s/serviceaccount.yaml.j2"))
+    trimmed = make_environment(LayeredLoader(flavour="yaml"))
+    trimmed.trim_blocks = False
+    assert not _precompiled(trimmed.get_template("k8s/serviceaccount.yaml.j2"))
+
+
+def test_filters_on_literals_run_when_the_template_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No filter output is folded into a module at generation: `{{ "{{.name}}" | q }}` (the
+    ApplicationSet's Go template) is quoted by the `q` of the running gen, not by the one that
+    generated the module."""
+    from generator.output import templating
+
+    name = "delivery/applicationset.yaml.j2"
+    module = (precompiled.FOLDER / f"{precompiled.module_name('yaml', name)}.py").read_text("utf-8")
+    assert "{{.name}}" in module and '"{{.name}}"' not in module  # the literal, not its quoted form
+    calls: list[str] = []
+    real = templating.quote_text
+
+    def counting(value: str) -> object:
+        calls.append(value)
+        return real(value)
+
+    monkeypatch.setattr(templating, "quote_text", counting)
+    environment = make_environment(LayeredLoader(flavour="yaml"))
+    template = environment.get_template(name)
+    assert _precompiled(template)
+    text = template.render(profile="p", name="apps", namespace="argocd", directories=[], project="default",
+                           repo_url="https://git.example/estate.git", revision="main")
+    assert '      name: "{{.name}}"\n' in text and "{{.name}}" in calls

@@ -1,6 +1,7 @@
 # Generated from generator/templates/migration/_pod-check.md.j2 (markdown) by generator/output/precompiled.py: do not edit.
 SOURCE_SHA256 = 'a97de6da70266dfaaee59dacbd54d26d782643b6274635a1d6805e47be700c58'
 JINJA = '3.1.6'
+SETTINGS = '761af9ed5ee4350e418533e8f5828dc9c5eb89db46b2433e51890895560b60df'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'migration/_pod-check.md.j2'
 

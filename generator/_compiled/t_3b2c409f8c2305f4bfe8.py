@@ -1,6 +1,7 @@
 # Generated from generator/templates/graph/README.md.j2 (markdown) by generator/output/precompiled.py: do not edit.
 SOURCE_SHA256 = 'c54db661aba7a5ebc62de148307b2f322c2a50f70045dc46ca776f6d600da347'
 JINJA = '3.1.6'
+SETTINGS = '761af9ed5ee4350e418533e8f5828dc9c5eb89db46b2433e51890895560b60df'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'graph/README.md.j2'
 

@@ -1,6 +1,7 @@
 # Generated from generator/templates/graph/verify.sh.j2 (shell) by generator/output/precompiled.py: do not edit.
 SOURCE_SHA256 = '4f255fabb66d415cc761544873747f1584aced66ecc4e99b3aa0066a25b73b73'
 JINJA = '3.1.6'
+SETTINGS = '7765d145adb065a8bef7c554d73b061e72fc03fc07dec8f17aabd33596aa6e9a'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'graph/verify.sh.j2'
 

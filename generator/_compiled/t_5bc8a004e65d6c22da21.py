@@ -1,6 +1,7 @@
 # Generated from generator/templates/delivery/applicationset.yaml.j2 (yaml) by generator/output/precompiled.py: do not edit.
 SOURCE_SHA256 = '0796e4dc55629b911c0d68ce7e8f296c601f05e30453d89b0c895fa1ccb7c9fd'
 JINJA = '3.1.6'
+SETTINGS = '60a29f76f01c65ca2a7ef2db791f8dabd434b9e698c0386a31ad5b4c1ae3d4f4'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'delivery/applicationset.yaml.j2'
 
@@ -42,13 +43,19 @@ def root(context, missing=missing):
         yield str(environment.finalize(t_1(environment.getattr(l_1_directory, 'path'))))
         yield '\n'
     l_1_directory = missing
-    yield '  template:\n    metadata:\n      name: "{{.name}}"\n    spec:\n      project: '
+    yield '  template:\n    metadata:\n      name: '
+    yield str(environment.finalize(t_1('{{.name}}')))
+    yield '\n    spec:\n      project: '
     yield str(environment.finalize(t_1((undefined(name='project') if l_0_project is missing else l_0_project))))
     yield '\n      source:\n        repoURL: '
     yield str(environment.finalize(t_1((undefined(name='repo_url') if l_0_repo_url is missing else l_0_repo_url))))
     yield '\n        targetRevision: '
     yield str(environment.finalize(t_1((undefined(name='revision') if l_0_revision is missing else l_0_revision))))
-    yield '\n        path: "{{.path}}"\n      destination:\n        name: "{{.cluster}}"\n      syncPolicy:\n        automated:\n          prune: true\n          selfHeal: true\n'
+    yield '\n        path: '
+    yield str(environment.finalize(t_1('{{.path}}')))
+    yield '\n      destination:\n        name: '
+    yield str(environment.finalize(t_1('{{.cluster}}')))
+    yield '\n      syncPolicy:\n        automated:\n          prune: true\n          selfHeal: true\n'
 
 blocks = {}
-debug_info = '1=25&7=27&8=29&16=31&17=35&18=37&19=39&25=43&27=45&28=47'
+debug_info = '1=25&7=27&8=29&16=31&17=35&18=37&19=39&23=43&25=45&27=47&28=49&29=51&31=53'

@@ -1,6 +1,7 @@
 # Generated from generator/templates/_header.yaml.j2 (yaml) by generator/output/precompiled.py: do not edit.
 SOURCE_SHA256 = 'e341d72a435a326a309fc591ae7b695f206daba95f2054d5894b4e16d9f11103'
 JINJA = '3.1.6'
+SETTINGS = '60a29f76f01c65ca2a7ef2db791f8dabd434b9e698c0386a31ad5b4c1ae3d4f4'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = '_header.yaml.j2'
 

@@ -1,6 +1,7 @@
 # Generated from generator/templates/migration/PHASE.md.j2 (markdown) by generator/output/precompiled.py: do not edit.
 SOURCE_SHA256 = '787a74c6f8874bb82c7276c9bd19864deb51c6653e45618604cc54087de78778'
 JINJA = '3.1.6'
+SETTINGS = '761af9ed5ee4350e418533e8f5828dc9c5eb89db46b2433e51890895560b60df'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'migration/PHASE.md.j2'
 

@@ -185,8 +185,8 @@ class LayeredLoader(jinja2.PackageLoader):
         if self.flavour is not None:
             from .precompiled import load
 
-            source, _, _ = self.get_source(environment, name)
-            found = load(environment, self.flavour, name, source, {} if globals is None else globals)
+            source, filename, _ = self.get_source(environment, name)
+            found = load(environment, self.flavour, name, source, filename, {} if globals is None else globals)
             if found is not None:
                 return found
         return super().load(environment, name, globals)
