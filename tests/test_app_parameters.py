@@ -178,3 +178,29 @@ def test_hostile_env_and_annotation_values_stay_single_scalars(tmp_path: Path) -
     assert document["kind"] == "Deployment"
     assert containers(document)[0]["env"] == [{"name": "A", "value": value}]
     assert document["metadata"]["annotations"] == {"note": value}
+
+
+def test_namespaces_with_the_same_parameters_share_their_containers_and_describe_them_alike() -> None:
+    """A container is built once for every namespace that sets the same parameters (an estate holds a
+    handful, not one per namespace), and still describes itself (in cache keys) exactly as a plain
+    dataclass of its fields would: a key never depends on the sharing."""
+    import dataclasses
+
+    from generator.plan.app_contexts import Container, DeploymentContext, EnvVar
+    from generator.plan.apps import app_objects
+    from generator.profile.model import AppParameters
+
+    def placed(namespace: str, env: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()) -> tuple[Container, ...]:
+        parameters = AppParameters("caffeine", ("namespaces", 0, "apps", 0), env=env)
+        found = [obj for obj in app_objects(parameters, namespace, {}) if isinstance(obj, DeploymentContext)]
+        return tuple(container for obj in found for container in obj.containers)
+
+    first, second = placed("ns-a"), placed("ns-b")
+    assert all(one is other for one, other in zip(first, second, strict=True))
+    changed = placed("ns-c", (("barista", (("INTERVAL", "5"),)),))
+    assert [c.env for c in changed if c.name == "barista"] != [c.env for c in first if c.name == "barista"]
+    plain = dataclasses.make_dataclass("Container", [(item.name, item.type) for item in dataclasses.fields(Container)],
+                                       frozen=True)
+    for container in (*first, *changed, Container("it's", "x", env=(EnvVar("K", 'q"\n'),))):
+        twin = plain(**{item.name: getattr(container, item.name) for item in dataclasses.fields(Container)})
+        assert repr(container) == repr(twin)

@@ -10,7 +10,8 @@ keep the seed's exact layout); `TEMPLATE_CONTEXTS` lists every class the catalog
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -71,6 +72,17 @@ class Container:
     ports: tuple[int, ...] = ()  # containerPort
     volume_mounts: tuple[VolumeMount, ...] = ()
     resources: Resources = field(default_factory=Resources)
+
+    def __repr__(self) -> str:
+        """The dataclass's own form, built once per distinct container (`_described`): every cache
+        key (output/cache.py) holds its Deployment's containers, programs included."""
+        return _described(self)
+
+
+@lru_cache(maxsize=4096)
+def _described(container: Container) -> str:
+    items = ", ".join(f"{item.name}={getattr(container, item.name)!r}" for item in fields(container) if item.repr)
+    return f"{type(container).__qualname__}({items})"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -44,11 +44,19 @@ def _env_with(env: tuple[EnvVar, ...], changes: Pairs) -> tuple[EnvVar, ...]:
 
 
 def container_with(container: Container, parameters: AppParameters) -> Container:
+    return _container_with(container, parameters.registry, dict(parameters.env).get(container.name, ()),
+                           parameters.resources)
+
+
+@lru_cache(maxsize=4096)
+def _container_with(container: Container, registry: str | None, env: Pairs, resources: AppResources) -> Container:
+    """One object for each container an estate runs: namespaces that set the same parameters share
+    it (it is frozen), so that it is built, held and described (cache keys) once, not once each."""
     return replace(
         container,
-        image=with_registry(container.image, parameters.registry),
-        env=_env_with(container.env, dict(parameters.env).get(container.name, ())),
-        resources=resources_with(container.resources, parameters.resources),
+        image=with_registry(container.image, registry),
+        env=_env_with(container.env, env),
+        resources=resources_with(container.resources, resources),
     )
 
 
