@@ -55,6 +55,8 @@ def read_regular_status(path: str | Path, limit: int, *, follow: bool = True) ->
         if error.errno == errno.ELOOP and not follow:
             raise Unreadable(errno.ELOOP, "is a symbolic link", str(path)) from None
         raise
+    except ValueError:  # a NUL character: no file system holds such a name
+        raise Unreadable(errno.EINVAL, "holds a NUL character, which no file name can", str(path)) from None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):

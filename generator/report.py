@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -17,6 +18,22 @@ class ReportFormat(StrEnum):
 
 NOTHING_WRITTEN = "nothing was written"
 PARTIAL_WRITE = "some files were already replaced; render again to finish (the ledger still lists the previous run)"
+
+
+# Characters a terminal acts on rather than shows: C0 and C1 controls, DEL, and the bidirectional
+# overrides that reorder what follows. A profile value (a file name, a key) quoted in a message must
+# not move the cursor, clear the screen, start a new report line or hide text.
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """`text` as a terminal shows it verbatim: each character it would act on, as its escape."""
+    return _UNSHOWN.sub(lambda match: _escape_char(match.group()), text)
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _where(problem: Problem) -> Location:
@@ -47,13 +64,13 @@ def format_text(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -> 
     lines = []
     for problem in problems:
         where = _where(problem)
-        lines.append(
+        lines.append(shown(
             f"{_position(where)}: {problem.severity.value}: {_subject(problem)}{problem.message} [{problem.rule}]"
-        )
+        ))
         if problem.related:
-            lines.append(f"    named at: {_position(problem.related)}")
+            lines.append(shown(f"    named at: {_position(problem.related)}"))
         if problem.hint:
-            lines.append(f"    hint: {problem.hint}")
+            lines.append(shown(f"    hint: {problem.hint}"))
     if problems:
         lines.append(_summary(problems, outcome))
     return "\n".join(lines) + ("\n" if lines else "")

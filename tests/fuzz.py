@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import signal
 import threading
@@ -24,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from generator.report import format_text
 from generator.tree import Status, render_tree
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "profiles"
@@ -196,6 +198,9 @@ def run_gen(work: Path, profile: str) -> Run:
     if _snapshot(work, out) != before:
         return Run("crash", "gen changed a file outside its output folder")
     if outcome.status is Status.INVALID:
+        report = format_text(outcome.problems)
+        if re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", report):
+            return Run("crash", f"the report shows a control character raw: {report[:300]!r}")
         return Run("invalid", "; ".join(p.message for p in outcome.problems[:3]))
     if outcome.status is not Status.OK or outcome.root is None:
         return Run("crash", f"unexpected status {outcome.status}")

@@ -71,3 +71,27 @@ def test_policy_files_that_are_not_regular_files_are_refused(tmp_path: Path, kin
     else:
         (folder / "zz-zero.yaml").symlink_to("/dev/zero")
         _refused(profile, "zz-zero.yaml", "is a character device, not a regular file")
+
+
+@pytest.mark.parametrize("profile_name, key, original", [
+    ("multi-platform.yaml", "baseValues", "values/gke-prod-west-0.yaml"),
+    ("waypoints.yaml", "policies", "policies/legacy/httpbin-get-only.yaml"),
+])
+def test_a_named_file_with_a_nul_or_terminal_controls_is_refused_and_shown_escaped(
+        tmp_path: Path, profile_name: str, key: str, original: str) -> None:
+    """`baseValues: "\\0"` once ended in exit 3 (`ValueError: embedded null byte`; the fuzzer, seed
+    5252). A name no file system can hold is refused in words, and whatever control characters it
+    holds reach the terminal as escapes: none can clear the screen or forge a report line."""
+    profile = _copy(tmp_path, profile_name)
+    text = profile.read_text()
+    assert f"{key}: {original}" in text
+    profile.write_text(text.replace(f"{key}: {original}", f'{key}: "x\\0\\e[2J\\u202e.yaml"'))
+    completed = gen("render", profile.name, "--out", "out", cwd=profile.parent)
+    assert completed.returncode == 2, completed.stderr
+    assert "Traceback" not in completed.stderr and "internal error" not in completed.stderr
+    assert "x\\x00\\x1b[2J\\u202e.yaml" in completed.stderr, completed.stderr
+    # base values are opened (no such name: refused in words); a policy path is looked up (none there)
+    reason = "holds a NUL character, which no file name can" if key == "baseValues" else "does not exist"
+    assert reason in completed.stderr, completed.stderr
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", completed.stderr)
+    assert not (profile.parent / "out").exists(), "nothing is written"
