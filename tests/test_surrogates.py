@@ -49,3 +49,19 @@ def test_a_surrogate_in_a_kit_folder_is_refused_not_a_crash(tmp_path: Path) -> N
     problems = json.loads(result.stderr)["problems"]
     assert {problem["rule"] for problem in problems} == {"not-unicode", "kit"}
     assert all(problem["path"] == "kit[0]" for problem in problems)
+
+
+def test_a_surrogate_in_a_kit_outputs_parameter_is_refused_not_a_crash(tmp_path: Path) -> None:
+    # once exit 3 (the fuzzer, seed 6262): jsonschema-rs, checking the parameter against the kit
+    # output's schema, cannot be handed a lone surrogate (UnicodeEncodeError)
+    (tmp_path / ".git").mkdir()  # the repository the kit must lie in
+    shutil.copytree(PROFILES, tmp_path / "profiles")
+    shutil.copytree(PROFILES.parent / "templates", tmp_path / "templates")
+    profile = tmp_path / "profiles" / "platform-kit.yaml"
+    text = profile.read_text()
+    assert "peer-authentication: {mode: PERMISSIVE}" in text
+    profile.write_text(text.replace("peer-authentication: {mode: PERMISSIVE}", 'peer-authentication: {mode: "a\\ud834b"}'))
+    result = runner.invoke(commands.app, ["render", str(profile), "--out", str(tmp_path / "out"), "--format", "json"])
+    assert result.exit_code == 2 and not (tmp_path / "out").exists(), result.output
+    (problem,) = json.loads(result.stderr)["problems"]
+    assert problem["rule"] == "not-unicode" and problem["path"] == "namespaces[1].outputs.peer-authentication.mode"

@@ -21,6 +21,7 @@ import jsonschema_rs
 from ..validation.embedded import offline_validator
 
 from ..problems import Problem, ProfilePath, format_path
+from ..profile.load import holds_surrogate
 from ..profile.model import Cluster, KitSettings, Namespace, Profile
 from .model import Kit, KitOutput, Scope
 
@@ -77,7 +78,7 @@ def settings_problems(data: Any, kit: Kit | None) -> list[Problem]:
                     f"set it in the estate's `outputs:`{' or a cluster' + chr(39) + 's' if output.scope is Scope.CLUSTER else ''}",
                     at_key=True))
                 continue
-            if isinstance(setting, dict):
+            if isinstance(setting, dict) and not holds_surrogate(setting):  # that one is reported at load
                 for error in _partial_validator(output).iter_errors(setting):
                     problems.append(_parameter_problem(output, at, tuple(error.instance_path), error))
     return problems

@@ -287,6 +287,12 @@ def _surrogates(data: Any, path: ProfilePath = ()) -> Iterator[tuple[ProfilePath
         yield path, False
 
 
+def holds_surrogate(data: Any) -> bool:
+    """Whether a key or string anywhere in `data` holds a lone surrogate (`surrogate_problems` names
+    each): a Rust validator such as jsonschema-rs cannot even be handed such a value."""
+    return next(_surrogates(data), None) is not None
+
+
 def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= char <= "\udfff" for char in text)
 
