@@ -116,14 +116,14 @@ def format_github(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -
     for problem in problems:
         where = _where(problem)
         level = "error" if problem.is_error else "warning"
-        message = f"{_subject(problem)}{problem.message}"
+        message = shown(f"{_subject(problem)}{problem.message}")
         position = f",line={where.line},col={where.column}" if where.line else ""
         if problem.related:
-            message += f"\nnamed at: {_position(problem.related)}"
+            message += f"\nnamed at: {shown(_position(problem.related))}"
         if problem.hint:
-            message += f"\nhint: {problem.hint}"
+            message += f"\nhint: {shown(problem.hint)}"
         lines.append(
-            f"::{level} file={_escape_property(where.file)}{position},"
+            f"::{level} file={_escape_property(shown(where.file))}{position},"
             f"title={_escape_property('gen ' + problem.rule)}::{_escape_data(message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")

@@ -95,3 +95,7 @@ def test_a_named_file_with_a_nul_or_terminal_controls_is_refused_and_shown_escap
     assert reason in completed.stderr, completed.stderr
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", completed.stderr)
     assert not (profile.parent / "out").exists(), "nothing is written"
+    annotated = gen("render", profile.name, "--out", "out", "--format", "github", cwd=profile.parent)
+    assert annotated.returncode == 2 and annotated.stderr.startswith("::error file="), annotated.stderr
+    assert "x\\x00\\x1b[2J\\u202e.yaml" in annotated.stderr, annotated.stderr  # a CI log is not coloured
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", annotated.stderr)
