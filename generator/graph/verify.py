@@ -64,11 +64,6 @@ class NamespaceCheck:
     labels: tuple[LabelCheck, ...]
     pods: tuple[PodCheck, ...]
 
-    @property
-    def ztunnel(self) -> bool:
-        """ztunnel's view of some of its pods is checked."""
-        return any(pod.protocol for pod in self.pods)
-
 
 @dataclass(frozen=True)
 class NamespaceShape:
