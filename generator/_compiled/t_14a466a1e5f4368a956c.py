@@ -1,7 +1,7 @@
 # Generated from generator/templates/k8s/_container-resources.yaml.j2 (yaml) by generator/output/precompiled.py: do not edit.
 SOURCE_SHA256 = 'cf9a284ab9cc509958d5b2db90896b7e35cc8214710ddbb9e7afbf97a95097b2'
 JINJA = '3.1.6'
-SETTINGS = '60a29f76f01c65ca2a7ef2db791f8dabd434b9e698c0386a31ad5b4c1ae3d4f4'
+SETTINGS = '5426e589489cf20a985dfe4ac5868a0bcf4cbbc70e6dd3e7e0668dedbf50c572'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'k8s/_container-resources.yaml.j2'
 

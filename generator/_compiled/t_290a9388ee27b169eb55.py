@@ -1,7 +1,7 @@
 # Generated from generator/templates/tsb/workspacesetting.yaml.j2 (yaml) by generator/output/precompiled.py: do not edit.
 SOURCE_SHA256 = '64df0076948f110dbfb70009c7b6a4dfef0ab9a9e15ff72c5aabede1fc5e5d6e'
 JINJA = '3.1.6'
-SETTINGS = '60a29f76f01c65ca2a7ef2db791f8dabd434b9e698c0386a31ad5b4c1ae3d4f4'
+SETTINGS = '5426e589489cf20a985dfe4ac5868a0bcf4cbbc70e6dd3e7e0668dedbf50c572'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'tsb/workspacesetting.yaml.j2'
 

@@ -1,7 +1,7 @@
 # Generated from generator/templates/_header.yaml.j2 (yaml) by generator/output/precompiled.py: do not edit.
 SOURCE_SHA256 = 'e341d72a435a326a309fc591ae7b695f206daba95f2054d5894b4e16d9f11103'
 JINJA = '3.1.6'
-SETTINGS = '60a29f76f01c65ca2a7ef2db791f8dabd434b9e698c0386a31ad5b4c1ae3d4f4'
+SETTINGS = '5426e589489cf20a985dfe4ac5868a0bcf4cbbc70e6dd3e7e0668dedbf50c572'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = '_header.yaml.j2'
 

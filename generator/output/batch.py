@@ -17,31 +17,40 @@ from ..kit.rules import rule_problems
 from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
 from .cache import RenderCache, output_key
-from .render import KitRenderFailure, RenderedFile, render_output
+from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
+from .shapes import Shapes, key_of
 from .templating import parse_back
 
 PARALLEL_FROM = 1500  # outputs: below this, starting workers costs more than it saves
 
 # A slice of the plan rendered: (path, text, read back?) per output in plan order, the schema
-# findings on what was rendered, every output's cache key. Plain tuples: they pickle fastest.
-_Slice = tuple[list[tuple[str, str, bool]], list[Problem], list[str | None]]
+# findings on what was rendered, every output's cache key, how many files were derived from their
+# shape. Plain tuples: they pickle fastest.
+_Slice = tuple[list[tuple[str, str, bool]], list[Problem], list[str | None], int]
+# Whether outputs of one shape are derived from it (output/shapes.py); the tests turn it off to
+# compare both ways.
+USE_SHAPES = True
 
 
-def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int) -> _Slice:
+def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, use_shapes: bool) -> _Slice:
     """Outputs [start, end) of the plan. Each file is validated as soon as it is rendered and its
     parsed document let go, so that a slice never holds more than one."""
     outputs = plan.outputs[start:end]
-    keys = [output_key(plan.profile, output) for output in outputs]
+    shaped = [key_of(output) for output in outputs]
+    keys = [output_key(plan.profile, output, keyed) for output, keyed in zip(outputs, shaped)]
     templates = active_templates()
     validator = active_validator()
     kit = active_kit()
+    shapes = Shapes(templates, plan.profile) if use_shapes else None
     files: list[tuple[str, str, bool]] = []
     problems: list[Problem] = []
-    for output, key in zip(outputs, keys):
+    for output, key, keyed in zip(outputs, keys, shaped):
         found = cache.reuse(output.path, key) if cache is not None else None
         if found is None:
+            derived = shapes.derive(output, keyed) if shapes is not None else None
             try:
-                rendered = render_output(templates, output, plan.profile)
+                rendered = render_output(templates, output, plan.profile) if derived is None else proven_instance(
+                    output, *derived)
             except KitRenderFailure as failure:
                 problems.append(failure.problem)
                 files.append((output.path, "", False))
@@ -54,7 +63,7 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int) -
                 problems += rule_problems(kit, output, found.path, found.text, parse_back(found.path, output.template,
                                                                                           found.text))
             files.append((found.path, found.text, True))
-    return files, problems, keys
+    return files, problems, keys, shapes.derived if shapes is not None else 0
 
 
 @dataclass(frozen=True)
@@ -62,16 +71,20 @@ class Rendered:
     files: list[RenderedFile]  # in plan order
     problems: list[Problem]  # schema findings
     keys: dict[str, str]  # path -> cache key, for the ledger
+    derived: int = 0  # files derived from their shape rather than rendered on their own
 
 
-def render_all(plan: Plan, cache: RenderCache | None = None) -> Rendered:
+def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None = None) -> Rendered:
     """Every file of the plan: read back where the cache proves it unchanged, rendered, proven and
     validated otherwise. On several cores, this process takes the first slice and forked workers
-    the others (keys, cache look-ups, rendering and validation all run in the slices)."""
-    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end), len(plan.outputs), PARALLEL_FROM,
+    the others (keys, cache look-ups, rendering and validation all run in the slices). `shapes`:
+    derive outputs of one shape from it (output/shapes.py); False renders each (the tests compare);
+    None: as USE_SHAPES says."""
+    use = USE_SHAPES if shapes is None else shapes
+    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end, use), len(plan.outputs), PARALLEL_FROM,
                        [output.context.cost() for output in plan.outputs])
-    files = [RenderedFile(path, text, on_disk=on_disk) for part, _, _ in slices for path, text, on_disk in part]
-    keys = {output.path: key for output, key in zip(plan.outputs, (key for _, _, part in slices for key in part))
+    files = [RenderedFile(path, text, on_disk=on_disk) for part, _, _, _ in slices for path, text, on_disk in part]
+    keys = {output.path: key for output, key in zip(plan.outputs, (key for _, _, part, _ in slices for key in part))
             if key is not None}
-    problems = [problem for _, found, _ in slices for problem in found]
-    return Rendered(files, problems, keys)
+    problems = [problem for _, found, _, _ in slices for problem in found]
+    return Rendered(files, problems, keys, sum(derived for _, _, _, derived in slices))

@@ -19,14 +19,17 @@ from ..kit.active import active_kit
 from .fingerprint import code_digest
 from .ledger import Ledger, file_bytes
 from .render import RenderedFile
+from .shapes import Keyed
 
 
-def output_key(profile: str, output: Output) -> str | None:
-    """The cache key of an output; None for one that is always rendered."""
+def output_key(profile: str, output: Output, keyed: Keyed | None = None) -> str | None:
+    """The cache key of an output; None for one that is always rendered. `keyed`: its shape's key
+    and values (output/shapes.py), which describe the context as its `repr` does, computed once."""
     if output.context.merge_base() is not None or output.context.format != "yaml":
         return None  # merged into a file; or the estate's README and scripts, which describe it all
     kit = active_kit()  # a kit's templates are code too
-    text = f"{code_digest()}\0{kit.digest if kit is not None else ''}\0{profile}\0{output.path}\0{output.template}\0{output.context!r}\0{output.identity!r}"
+    context = f"{keyed[0]}\0{keyed[1]!r}" if keyed is not None else repr(output.context)
+    text = f"{code_digest()}\0{kit.digest if kit is not None else ''}\0{profile}\0{output.path}\0{output.template}\0{context}\0{output.identity!r}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -119,6 +119,14 @@ def _proven(output: Output, text: str) -> RenderedFile:
     return RenderedFile(output.path, text, document)
 
 
+def proven_instance(output: Output, text: str, document: Any) -> RenderedFile:
+    """A file derived from its shape (output/shapes.py), whose document is what parsing `text` back
+    gives: it must be the object the plan declared, as a rendered one must."""
+    if output.identity is not None:
+        _check_identity(output, document, output.identity)
+    return RenderedFile(output.path, text, document)
+
+
 def _kit_failure(templates: TemplateSet, output: Output, error: Exception) -> KitRenderFailure:
     file, line = templates.kit_frame(error, output.template)
     message = error.message if isinstance(error, jinja2.TemplateError) and error.message else str(error)

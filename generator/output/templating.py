@@ -27,6 +27,7 @@ import jinja2.meta
 import ryaml
 
 from ..yaml_text import YamlScalar, comment_text, quote_text, read_yaml_1_1, same, scalar_token
+from .slots import Slot, SlotScalar, mark_of, number_of, refuse_slots
 
 
 class RenderError(Exception):
@@ -42,6 +43,8 @@ def quote(value: Any) -> YamlScalar:
     every YAML gen writes follows (yaml_text.py). Templates place strings, integers and booleans."""
     if type(value) is str:  # most values: the cached path first
         return quote_text(value)
+    if type(value) is Slot:  # a shape's slot (output/shapes.py): finalize prints its mark
+        return SlotScalar(number_of(value))  # type: ignore[return-value]
     if isinstance(value, jinja2.Undefined):
         value._fail_with_undefined_error()  # raises jinja2.UndefinedError naming the variable
     if isinstance(value, (str, int)):  # booleans and Quantity (a str) included
@@ -52,6 +55,8 @@ def quote(value: Any) -> YamlScalar:
 def finalize(value: Any) -> Any:
     if isinstance(value, YamlScalar):
         return value
+    if type(value) is SlotScalar:
+        return mark_of(value)
     raise RenderError(f"template prints {value!r} without the `q` filter; write {{{{ value | q }}}}")
 
 
@@ -255,6 +260,8 @@ def strict_environment(
 
 def add_filters(environment: jinja2.Environment) -> jinja2.Environment:
     environment.filters.update(q=quote, yaml_block=yaml_block, comment=comment)
+    # The two tests whose answer a shape's slot would change (output/shapes.py) refuse slots.
+    environment.tests.update({name: refuse_slots(environment.tests[name]) for name in ("string", "sameas")})
     return environment
 
 

@@ -25,7 +25,7 @@ KUSTOMIZATION = "kustomization.yaml"
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
+def field_names(cls: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(item.name for item in fields(cls))
@@ -43,7 +43,7 @@ class TemplateContext:
 
     def variables(self) -> dict[str, Any]:
         """The fields, shallowly, as the template's variables."""
-        return {name: getattr(self, name) for name in _field_names(type(self))}
+        return {name: getattr(self, name) for name in field_names(type(self))}
 
     def merge_base(self) -> LoadedValues | None:
         """Live values to merge the rendered text into (helm values overlays); None for the rest."""

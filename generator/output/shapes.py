@@ -1,0 +1,284 @@
+"""Rendering each distinct shape once: most of an estate is the same objects in many namespaces.
+
+Two outputs have the same *shape* when they fill the same template with contexts that differ only
+in their object's `name` and `namespace`, each a *safe scalar*: a DNS label that starts with a
+letter and is no YAML keyword, so that `q` prints it as it is, plain, and every YAML reader reads it
+back as that string (yaml_text.py). gen renders a shape once, with opaque *slots* where those values
+go, and derives each instance's file from it. Why a derived file is exactly what rendering gives:
+
+1. **The template cannot tell one value from another.** A slot lets a template do three things
+   with it: pass it along (bind it, put it in a list), test it for truth, `none` or `defined` (the
+   same answer for every non-empty string), and print it through `q`. Everything else raises
+   `SlotTouched`: comparing, hashing, measuring, iterating, indexing, reading an attribute, turning it
+   into text (`~`, `format`, every text filter), the `string` and `sameas` tests (whose answer a
+   slot would change), calling it. `SlotTouched` is a BaseException, so no `except Exception` in
+   Jinja or a filter turns it into an answer. A template may also not capture rendered text into a
+   value (macros, `call`, `filter` and `set` blocks, inheritance) nor read `_` attributes nor pass
+   arguments to a method (the static check below), so the only text that depends on a slot is
+   what `q` printed for it. If rendering the shape raises anything at all, the shape is not used and
+   each of its outputs is rendered as before. So, for any values, the rendered text is the shape's
+   text with each slot's mark replaced by `q(value)`, which for a safe scalar is the value itself.
+2. **The parse-back is the shape's, with the values put in.** The shape is parsed back once, with a
+   probe value per slot (itself a safe scalar found nowhere else in the text). Each probe must read
+   back as a whole scalar value (not a key, not part of a longer string, not in a comment: exactly
+   as many whole values as the text has marks). A safe scalar in place of a probe is a plain scalar
+   of the same characters' kind in the same place, so the YAML scanner cuts the same tokens and the
+   resolver reads a string; the document is the probe's document with each probe value replaced.
+3. **Everything else is per file, as before**: the identity check against the plan, the schema
+   validation and a kit's rules run on each derived document, the secret gate on each text.
+
+Outputs whose slot values are not safe scalars, helm values merged into live values, Markdown and
+shell outputs, and templates a kit serves (they render in the sandbox) are rendered one by one.
+tests/test_shapes.py renders every example and generated estates both ways and compares every byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+
+from ..plan import Output
+from ..plan.outputs import ObjectContext, TemplateContext, field_names
+from ..yaml_text import quote_text
+from .slots import MARK, Slot, SlotTouched
+from .templating import parse_back
+
+# The fields a shape may slot: every object context has them.
+SLOTTED = ("name", "namespace")
+# A DNS label (RFC 1123) that starts with a letter: q prints it plain unless it is a YAML keyword.
+_SAFE = re.compile(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?")
+_PROBE = "gen-shape-probe-{}-zq"
+
+
+def safe_scalar(value: Any) -> bool:
+    """A value a shape may slot: printed by `q` as it is, read back by every reader as that string."""
+    return type(value) is str and _SAFE.fullmatch(value) is not None and quote_text(value) == value
+
+
+# ---- which templates may render as shapes --------------------------------------------------------
+
+_ALLOWED = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.Getattr, nodes.Getitem,
+    nodes.Slice, nodes.Filter, nodes.Test, nodes.If, nodes.For, nodes.CondExpr, nodes.Compare, nodes.Operand,
+    nodes.And, nodes.Or, nodes.Not, nodes.List, nodes.Tuple, nodes.Dict, nodes.Pair, nodes.Concat,
+    nodes.BinExpr, nodes.UnaryExpr, nodes.Call, nodes.Include, nodes.Assign, nodes.Keyword,
+)
+_TESTS = frozenset({"none", "defined", "undefined"})
+
+
+def _refusal(node: nodes.Node) -> str | None:
+    if not isinstance(node, _ALLOWED):
+        return type(node).__name__
+    if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+        return f"attribute {node.attr}"
+    if isinstance(node, nodes.Call) and (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs):
+        return "a call with arguments"
+    if isinstance(node, nodes.Test) and node.name not in _TESTS:
+        return f"test {node.name}"
+    if isinstance(node, nodes.Include) and not isinstance(node.template, nodes.Const):
+        return "an include by a computed name"
+    return None
+
+
+@lru_cache(maxsize=None)
+def _refused(environment: jinja2.Environment, name: str) -> str | None:
+    """Why `name` (as its environment's loader serves it, includes and all) may not render as a
+    shape; None if it may."""
+    assert environment.loader is not None
+    source, _, _ = environment.loader.get_source(environment, name)
+    if MARK in source:
+        return "a NUL character"
+    for node in environment.parse(source).find_all(nodes.Node):
+        why = _refusal(node)
+        if why is None and isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const):
+            why = _refused(environment, node.template.value)
+        if why is not None:
+            return why
+    return None
+
+
+# ---- shapes ----------------------------------------------------------------------------------------
+
+Tree = dict[Any, Any]  # document step -> slot number, or a deeper Tree
+
+
+@dataclass(frozen=True)
+class Shape:
+    parts: list[str]  # the text, cut at the marks
+    marks: tuple[tuple[int, int], ...]  # (index in parts, slot number) of each mark
+    document: Any  # parsed back with the probes
+    slots: Tree  # where the probes stand in it
+
+    def text(self, values: tuple[str, ...]) -> str:
+        parts = self.parts.copy()
+        for index, number in self.marks:
+            parts[index] = values[number]
+        return "".join(parts)
+
+    def instance(self, values: tuple[str, ...]) -> tuple[str, Any]:
+        document = _filled(self.document, self.slots, values) if self.slots else self.document
+        return self.text(values), document
+
+
+def _alternating(parts: Iterable[str]) -> Iterable[tuple[bool, str]]:
+    return ((bool(index % 2), part) for index, part in enumerate(parts))
+
+
+def _filled(node: Any, tree: Tree, values: tuple[str, ...]) -> Any:
+    copy = node.copy()
+    for step, inner in tree.items():
+        copy[step] = values[inner] if type(inner) is int else _filled(node[step], inner, values)
+    return copy
+
+
+def _probes(node: Any, at: tuple[Any, ...], found: list[tuple[tuple[Any, ...], str]]) -> bool:
+    """Collects (path, value) of every string that holds a probe; False if a key holds one."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and "gen-shape-probe-" in key:
+                return False
+            if not _probes(value, (*at, key), found):
+                return False
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if not _probes(value, (*at, index), found):
+                return False
+    elif isinstance(node, str) and "gen-shape-probe-" in node:
+        found.append((at, node))
+    return True
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """How a context class is keyed: the fields its shape slots, and the others."""
+
+    slotted: Callable[[Any], tuple[Any, ...]]  # the slotted fields' values (name, namespace)
+    others: Callable[[Any], Any]  # the other fields' values, in field order
+    single: bool  # `others` gives one value, not a tuple
+
+
+_FIELDS: dict[type, _Fields] = {}
+
+
+def _fields_of(cls: type) -> _Fields:
+    found = _FIELDS.get(cls)
+    if found is None:
+        # Only where the template sees the fields themselves (a TSB object's sees it as `obj`).
+        plain = issubclass(cls, ObjectContext) and getattr(cls, "variables") is TemplateContext.variables
+        slotted = SLOTTED if plain else ()
+        others = [name for name in field_names(cls) if name not in slotted]
+        found = _FIELDS[cls] = _Fields(
+            attrgetter(*slotted) if slotted else (lambda context: ()),
+            attrgetter(*others) if others else (lambda context: ()),
+            len(others) == 1,
+        )
+    return found
+
+
+Keyed = tuple[str, tuple[str, ...]]
+_SAFE_SEEN: dict[str, bool] = {}
+
+
+def key_of(output: Output) -> Keyed | None:
+    """The shape an output fills (its template, and its context with slots for the values) and
+    its slots' values; None if it renders on its own (helm values merged into live ones, Markdown,
+    shell) or a value it would slot is not a safe scalar. The context's other fields are described by
+    their `repr`, as the render cache keys them (output/cache.py)."""
+    context = output.context
+    if context.format != "yaml" or context.merge_base() is not None:
+        return None
+    cls = type(context)
+    fields = _fields_of(cls)
+    values: list[str] = []
+    slots = []
+    for value in fields.slotted(context):
+        if value is None:
+            slots.append("-")
+            continue
+        safe = _SAFE_SEEN.get(value)
+        if safe is None:
+            safe = _SAFE_SEEN[value] = safe_scalar(value)
+        if not safe:
+            return None
+        if value not in values:
+            values.append(value)
+        slots.append(str(values.index(value)))
+    others = fields.others(context)
+    described = repr((others,) if fields.single else others)
+    return f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{','.join(slots)}\0{described}", tuple(values)
+
+
+def build(template: jinja2.Template, output: Output, profile: str, count: int) -> Shape | None:
+    """The shape of `output`'s template and context with its `count` slots, or None where rendering
+    it as a shape is not proven to give what rendering each instance gives."""
+    if _refused(template.environment, output.template) is not None:
+        return None
+    variables = {"profile": profile, **output.context.variables()}
+    slots: dict[str, Slot] = {}
+    for name in SLOTTED if _fields_of(type(output.context)).slotted(output.context) else ():
+        value = variables.get(name)
+        if value is not None:
+            slots.setdefault(value, Slot(len(slots)))
+            variables[name] = slots[value]
+    try:
+        text = template.render(variables)
+    except (SlotTouched, Exception):  # the instances render one by one, and fail as they fail
+        return None
+    parts = tuple(text.split(MARK))
+    if len(parts) % 2 == 0 or any(odd and part not in map(str, range(count)) for odd, part in _alternating(parts)):
+        return None
+    marks = tuple((index, int(part)) for index, part in enumerate(parts) if index % 2)
+    probes = tuple(_PROBE.format(number) for number in range(count))
+    shape = Shape(list(parts), marks, None, {})
+    try:
+        document = parse_back(output.path, output.template, shape.text(probes))
+    except Exception:
+        return None
+    found: list[tuple[tuple[Any, ...], str]] = []
+    if not _probes(document, (), found) or len(found) != len(marks) or any(value not in probes for _, value in found):
+        return None
+    tree: Tree = {}
+    for path, value in found:
+        node = tree
+        for step in path[:-1]:
+            node = node.setdefault(step, {})
+        node[path[-1]] = probes.index(value)
+    return Shape(shape.parts, marks, document, tree)
+
+
+class Shapes:
+    """The shapes one slice of a plan has met: each built from the first output that fills it."""
+
+    def __init__(self, templates: Any, profile: str) -> None:
+        self.templates = templates  # a TemplateSet (output/sandbox.py)
+        self.profile = profile
+        self.known: dict[str, Shape | None] = {}
+        self.derived = 0  # outputs derived from a shape, for tests and the benchmark
+
+    def derive(self, output: Output, keyed: Keyed | None) -> tuple[str, Any] | None:
+        """`output`'s text and parsed document, derived from its shape (`keyed`: key_of(output));
+        None: render it."""
+        if keyed is None:
+            return None
+        key, values = keyed
+        if key not in self.known:
+            self.known[key] = self._build(output, len(values))
+        shape = self.known[key]
+        if shape is None:
+            return None
+        self.derived += 1
+        return shape.instance(values)
+
+    def _build(self, output: Output, count: int) -> Shape | None:
+        try:
+            template, sandboxed = self.templates.get(output.template)
+        except jinja2.TemplateError:
+            return None
+        return None if sandboxed else build(template, output, self.profile, count)
