@@ -18,7 +18,7 @@ from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
 from .cache import RenderCache, output_key
 from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
-from .shapes import Shapes, key_of
+from .shapes import Shapes, ShapeKeys
 from .templating import parse_back
 
 PARALLEL_FROM = 1500  # outputs: below this, starting workers costs more than it saves
@@ -36,6 +36,7 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, u
     """Outputs [start, end) of the plan. Each file is validated as soon as it is rendered and its
     parsed document let go, so that a slice never holds more than one."""
     outputs = plan.outputs[start:end]
+    key_of = ShapeKeys()
     shaped = [key_of(output) for output in outputs]
     keys = [output_key(plan.profile, output, keyed) for output, keyed in zip(outputs, shaped)]
     templates = active_templates()

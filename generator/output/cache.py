@@ -24,7 +24,8 @@ from .shapes import Keyed
 
 def output_key(profile: str, output: Output, keyed: Keyed | None = None) -> str | None:
     """The cache key of an output; None for one that is always rendered. `keyed`: its shape's key
-    and values (output/shapes.py), which describe the context as its `repr` does, computed once."""
+    and values (output/shapes.py), which describe the context as a digest of its `repr` and the
+    values, computed once per distinct set of values."""
     if output.context.merge_base() is not None or output.context.format != "yaml":
         return None  # merged into a file; or the estate's README and scripts, which describe it all
     kit = active_kit()  # a kit's templates are code too

@@ -34,6 +34,7 @@ tests/test_shapes.py renders every example and generated estates both ways and c
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -183,36 +184,57 @@ def _fields_of(cls: type) -> _Fields:
 
 
 Keyed = tuple[str, tuple[str, ...]]
-_SAFE_SEEN: dict[str, bool] = {}
+
+
+class ShapeKeys:
+    """key_of for the outputs of one render: each distinct set of field values is described once.
+    A planner builds an estate's contexts from shared values (one labels mapping, one tuple of
+    containers for every namespace that runs the app), so the description of a context's other
+    fields is looked up by their identities; the values are kept, so that no identity is reused,
+    and a plan is never changed once made."""
+
+    def __init__(self) -> None:
+        self._described: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
+        self._safe: dict[str, bool] = {}
+
+    def __call__(self, output: Output) -> Keyed | None:
+        """The shape an output fills (its template, and its context with slots for the values) and
+        its slots' values; None if it renders on its own (helm values merged into live ones,
+        Markdown, shell) or a value it would slot is not a safe scalar. The context's other fields
+        are described by a digest of their `repr`, as the render cache keys them (output/cache.py)."""
+        context = output.context
+        if context.format != "yaml" or context.merge_base() is not None:
+            return None
+        cls = type(context)
+        fields = _fields_of(cls)
+        values: list[str] = []
+        slots = []
+        for value in fields.slotted(context):
+            if value is None:
+                slots.append("-")
+                continue
+            safe = self._safe.get(value)
+            if safe is None:
+                safe = self._safe[value] = safe_scalar(value)
+            if not safe:
+                return None
+            if value not in values:
+                values.append(value)
+            slots.append(str(values.index(value)))
+        others = fields.others(context)
+        if fields.single:
+            others = (others,)
+        identities = tuple(map(id, others))
+        found = self._described.get(identities)
+        if found is None:
+            digest = hashlib.sha256(repr(others).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            found = self._described[identities] = (others, digest)
+        return f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{','.join(slots)}\0{found[1]}", tuple(values)
 
 
 def key_of(output: Output) -> Keyed | None:
-    """The shape an output fills (its template, and its context with slots for the values) and
-    its slots' values; None if it renders on its own (helm values merged into live ones, Markdown,
-    shell) or a value it would slot is not a safe scalar. The context's other fields are described by
-    their `repr`, as the render cache keys them (output/cache.py)."""
-    context = output.context
-    if context.format != "yaml" or context.merge_base() is not None:
-        return None
-    cls = type(context)
-    fields = _fields_of(cls)
-    values: list[str] = []
-    slots = []
-    for value in fields.slotted(context):
-        if value is None:
-            slots.append("-")
-            continue
-        safe = _SAFE_SEEN.get(value)
-        if safe is None:
-            safe = _SAFE_SEEN[value] = safe_scalar(value)
-        if not safe:
-            return None
-        if value not in values:
-            values.append(value)
-        slots.append(str(values.index(value)))
-    others = fields.others(context)
-    described = repr((others,) if fields.single else others)
-    return f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{','.join(slots)}\0{described}", tuple(values)
+    """ShapeKeys, for one output."""
+    return ShapeKeys()(output)
 
 
 def build(template: jinja2.Template, output: Output, profile: str, count: int) -> Shape | None:

@@ -73,14 +73,22 @@ def app_objects(
 def _placed(
     parameters: AppParameters, namespace: str, pod_labels: tuple[tuple[str, str], ...]
 ) -> tuple[AppObjectContext, ...]:
-    return tuple(_place(parameters, namespace, dict(pod_labels)))
+    unplaced = _unplaced(replace(parameters, path=()), pod_labels)
+    return tuple(replace(obj, namespace=namespace) for obj in unplaced)
 
 
-def _place(parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]) -> Iterator[AppObjectContext]:
+@lru_cache(maxsize=1024)
+def _unplaced(parameters: AppParameters, pod_labels: tuple[tuple[str, str], ...]) -> tuple[AppObjectContext, ...]:
+    """The app's objects with its parameters applied, in no namespace yet: the namespaces that run
+    an app alike share one of each mapping and tuple (built, held and described once; the render
+    finds them shared, output/shapes.py)."""
+    return tuple(_place(parameters, dict(pod_labels)))
+
+
+def _place(parameters: AppParameters, pod_labels: Mapping[str, str]) -> Iterator[AppObjectContext]:
     for obj in catalog()[parameters.name].objects:
         placed = replace(
             obj,
-            namespace=namespace,
             labels=_with(obj.labels, parameters.labels),
             annotations=_with(obj.annotations, parameters.annotations),
         )
