@@ -13,23 +13,27 @@ go, and derives each instance's file from it. Why a derived file is exactly what
    into text (`~`, `format`, every text filter), the `string` and `sameas` tests (whose answer a
    slot would change), calling it. `SlotTouched` is a BaseException, so no `except Exception` in
    Jinja or a filter turns it into an answer. A template may also not capture rendered text into a
-   value (macros, `call`, `filter` and `set` blocks, inheritance) nor read `_` attributes nor pass
-   arguments to a method (the static check below), so the only text that depends on a slot is
-   what `q` printed for it. If rendering the shape raises anything at all, the shape is not used and
-   each of its outputs is rendered as before. So, for any values, the rendered text is the shape's
+   value (macros, `call`, `filter` and `set` blocks, inheritance), read `_` attributes or items,
+   pass arguments to a method, format with `%`, or use a filter or test outside short lists (none
+   of which reads an attribute by a name it is given) (the static check below), so the only text
+   that depends on a slot is what `q` printed for it. If rendering the shape raises anything, the
+   shape is not used and each of its outputs is rendered as before. So, for any values, the rendered text is the shape's
    text with each slot's mark replaced by `q(value)`, which for a safe scalar is the value itself.
 2. **The parse-back is the shape's, with the values put in.** The shape is parsed back once, with a
-   probe value per slot (itself a safe scalar found nowhere else in the text). Each probe must read
-   back as a whole scalar value (not a key, not part of a longer string, not in a comment: exactly
-   as many whole values as the text has marks). A safe scalar in place of a probe is a plain scalar
-   of the same characters' kind in the same place, so the YAML scanner cuts the same tokens and the
-   resolver reads a string; the document is the probe's document with each probe value replaced.
+   probe value per slot (itself a safe scalar; a text that holds a probe's prefix anywhere else is
+   not a shape). The YAML scanner must read each probe as a whole plain scalar token and nowhere
+   else (not an anchor, alias or tag, not quoted, not in a comment: as many tokens as marks), and
+   the document must hold each as a whole scalar value, not a key, as many as the text has marks.
+   A safe scalar in place of a probe is a plain scalar of the same characters' kind in the same
+   place, so the YAML scanner cuts the same tokens and the resolver reads a string; the document is
+   the probe's document with each probe value replaced.
 3. **Everything else is per file, as before**: the identity check against the plan, the schema
    validation and a kit's rules run on each derived document, the secret gate on each text.
 
 Outputs whose slot values are not safe scalars, helm values merged into live values, Markdown and
 shell outputs, and templates a kit serves (they render in the sandbox) are rendered one by one.
-tests/test_shapes.py renders every example and generated estates both ways and compares every byte.
+tests/test_shapes.py renders every example, every phase of their migration plans and generated
+estates both ways and compares every byte.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from operator import attrgetter
 from typing import Any
 
 import jinja2
+import yaml
 from jinja2 import nodes
 
 from ..plan import Output
@@ -55,7 +60,8 @@ from .templating import parse_back
 SLOTTED = ("name", "namespace")
 # A DNS label (RFC 1123) that starts with a letter: q prints it plain unless it is a YAML keyword.
 _SAFE = re.compile(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?")
-_PROBE = "gen-shape-probe-{}-zq"
+_PROBED = "gen-shape-probe-"  # what every probe value starts with
+_PROBE = _PROBED + "{}-zq"
 
 
 def safe_scalar(value: Any) -> bool:
@@ -69,22 +75,31 @@ _ALLOWED = (
     nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.Getattr, nodes.Getitem,
     nodes.Slice, nodes.Filter, nodes.Test, nodes.If, nodes.For, nodes.CondExpr, nodes.Compare, nodes.Operand,
     nodes.And, nodes.Or, nodes.Not, nodes.List, nodes.Tuple, nodes.Dict, nodes.Pair, nodes.Concat,
-    nodes.BinExpr, nodes.UnaryExpr, nodes.Call, nodes.Include, nodes.Assign, nodes.Keyword,
+    nodes.BinExpr, nodes.UnaryExpr, nodes.Call, nodes.Include, nodes.Assign,
 )
 _TESTS = frozenset({"none", "defined", "undefined"})
+# Filters that, given a slot, either pass it on as it is or raise (they measure, iterate or print
+# it); none reads an attribute by a name it is given.
+_FILTERS = frozenset({"q", "yaml_block", "comment", "length", "count", "default", "d", "first", "last", "list",
+                      "items", "dictsort", "lower", "upper", "trim", "string"})
 
 
 def _refusal(node: nodes.Node) -> str | None:
-    if not isinstance(node, _ALLOWED):
+    if not isinstance(node, _ALLOWED) or isinstance(node, nodes.Mod):  # `'x' % slot` formats nothing
         return type(node).__name__
     if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
         return f"attribute {node.attr}"
+    if (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str)
+            and node.arg.value.startswith("_")):
+        return f"item {node.arg.value}"  # Jinja falls back from an item to the attribute of that name
     if isinstance(node, nodes.Call) and (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs):
         return "a call with arguments"
     if isinstance(node, nodes.Test) and node.name not in _TESTS:
         return f"test {node.name}"
-    if isinstance(node, nodes.Include) and not isinstance(node.template, nodes.Const):
-        return "an include by a computed name"
+    if isinstance(node, nodes.Filter) and (node.name not in _FILTERS or node.kwargs or node.dyn_args or node.dyn_kwargs):
+        return f"filter {node.name}"
+    if isinstance(node, nodes.Include) and (not isinstance(node.template, nodes.Const) or node.ignore_missing):
+        return "an include by a computed name, or of a template that may be missing"
     return None
 
 
@@ -92,14 +107,24 @@ def _refusal(node: nodes.Node) -> str | None:
 def _refused(environment: jinja2.Environment, name: str) -> str | None:
     """Why `name` (as its environment's loader serves it, includes and all) may not render as a
     shape; None if it may."""
-    assert environment.loader is not None
-    source, _, _ = environment.loader.get_source(environment, name)
-    if MARK in source:
-        return "a NUL character"
-    for node in environment.parse(source).find_all(nodes.Node):
+    return _refused_in(environment, name, frozenset())
+
+
+def _refused_in(environment: jinja2.Environment, name: str, seen: frozenset[str]) -> str | None:
+    if name in seen:
+        return f"{name} includes itself"
+    try:
+        assert environment.loader is not None
+        source, _, _ = environment.loader.get_source(environment, name)
+        parsed = environment.parse(source)
+    except Exception as error:  # a missing or broken template renders on its own, and fails as it fails
+        return f"{type(error).__name__}"
+    if MARK in source or _PROBED in source:
+        return "a NUL character or a probe in its text"
+    for node in parsed.find_all(nodes.Node):
         why = _refusal(node)
         if why is None and isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const):
-            why = _refused(environment, node.template.value)
+            why = _refused_in(environment, str(node.template.value), seen | {name})
         if why is not None:
             return why
     return None
@@ -108,6 +133,7 @@ def _refused(environment: jinja2.Environment, name: str) -> str | None:
 # ---- shapes ----------------------------------------------------------------------------------------
 
 Tree = dict[Any, Any]  # document step -> slot number, or a deeper Tree
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's scanner where PyYAML has it
 
 
 @dataclass(frozen=True)
@@ -143,7 +169,7 @@ def _probes(node: Any, at: tuple[Any, ...], found: list[tuple[tuple[Any, ...], s
     """Collects (path, value) of every string that holds a probe; False if a key holds one."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if isinstance(key, str) and "gen-shape-probe-" in key:
+            if isinstance(key, str) and _PROBED in key:
                 return False
             if not _probes(value, (*at, key), found):
                 return False
@@ -151,7 +177,7 @@ def _probes(node: Any, at: tuple[Any, ...], found: list[tuple[tuple[Any, ...], s
         for index, value in enumerate(node):
             if not _probes(value, (*at, index), found):
                 return False
-    elif isinstance(node, str) and "gen-shape-probe-" in node:
+    elif isinstance(node, str) and _PROBED in node:
         found.append((at, node))
     return True
 
@@ -163,6 +189,7 @@ class _Fields:
     slotted: Callable[[Any], tuple[Any, ...]]  # the slotted fields' values (name, namespace)
     others: Callable[[Any], Any]  # the other fields' values, in field order
     single: bool  # `others` gives one value, not a tuple
+    slots: bool  # whether it slots anything
 
 
 _FIELDS: dict[type, _Fields] = {}
@@ -179,6 +206,7 @@ def _fields_of(cls: type) -> _Fields:
             attrgetter(*slotted) if slotted else (lambda context: ()),
             attrgetter(*others) if others else (lambda context: ()),
             len(others) == 1,
+            bool(slotted),
         )
     return found
 
@@ -221,6 +249,8 @@ class ShapeKeys:
             if value not in values:
                 values.append(value)
             slots.append(str(values.index(value)))
+        if not fields.slots:  # a context that slots nothing is described as it describes itself
+            return f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{context!r}", ()
         others = fields.others(context)
         if fields.single:
             others = (others,)
@@ -253,14 +283,19 @@ def build(template: jinja2.Template, output: Output, profile: str, count: int) -
         text = template.render(variables)
     except (SlotTouched, Exception):  # the instances render one by one, and fail as they fail
         return None
+    if _PROBED in text:  # a value holds a probe's text: it could not be told from a slot's
+        return None
     parts = tuple(text.split(MARK))
     if len(parts) % 2 == 0 or any(odd and part not in map(str, range(count)) for odd, part in _alternating(parts)):
         return None
     marks = tuple((index, int(part)) for index, part in enumerate(parts) if index % 2)
     probes = tuple(_PROBE.format(number) for number in range(count))
     shape = Shape(list(parts), marks, None, {})
+    probed = shape.text(probes)
+    if marks and not _whole_plain_scalars(probed, probes, len(marks)):
+        return None
     try:
-        document = parse_back(output.path, output.template, shape.text(probes))
+        document = parse_back(output.path, output.template, probed)
     except Exception:
         return None
     found: list[tuple[tuple[Any, ...], str]] = []
@@ -273,6 +308,24 @@ def build(template: jinja2.Template, output: Output, profile: str, count: int) -
             node = node.setdefault(step, {})
         node[path[-1]] = probes.index(value)
     return Shape(shape.parts, marks, document, tree)
+
+
+def _whole_plain_scalars(text: str, probes: tuple[str, ...], marks: int) -> bool:
+    """Whether the YAML scanner reads each of the `marks` probes in `text` as a whole plain scalar
+    token, and a probe nowhere else (not in an anchor, alias, tag, key, quoted or block scalar, or
+    comment: a comment is no token, so one there leaves a mark uncounted)."""
+    count = 0
+    try:
+        for token in yaml.scan(text, Loader=_LOADER):
+            value = getattr(token, "value", None)
+            if not isinstance(value, str) or _PROBED not in value:
+                continue
+            if not isinstance(token, yaml.ScalarToken) or not token.plain or value not in probes:
+                return False
+            count += 1
+    except yaml.YAMLError:
+        return False
+    return count == marks
 
 
 class Shapes:
