@@ -18,10 +18,13 @@ from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
 from .cache import RenderCache, output_key
 from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
-from .shapes import Shapes, ShapeKeys
+from .shapes import Keyed, Shapes, ShapeKeys
 from .templating import parse_back
 
-PARALLEL_FROM = 1500  # outputs: below this, starting workers costs more than it saves
+# Outputs to render (or their cost in renders): below this, starting workers costs more than it
+# saves; forked workers copy each page they touch, the heap of a large plan's included (about a
+# fifth of a second at 1,000 namespaces, where rendering in one process takes about 0.4 s).
+PARALLEL_FROM = 10_000
 
 # A slice of the plan rendered: (path, text, read back?) per output in plan order, the schema
 # findings on what was rendered, every output's cache key, how many files were derived from their
@@ -32,12 +35,13 @@ _Slice = tuple[list[tuple[str, str, bool]], list[Problem], list[str | None], int
 USE_SHAPES = True
 
 
-def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, use_shapes: bool) -> _Slice:
-    """Outputs [start, end) of the plan. Each file is validated as soon as it is rendered and its
-    parsed document let go, so that a slice never holds more than one."""
+def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, use_shapes: bool,
+                  all_shaped: list[Keyed | None]) -> _Slice:
+    """Outputs [start, end) of the plan (`all_shaped`: every output's key_of). Each file is
+    validated as soon as it is rendered and its parsed document let go, so that a slice never holds
+    more than one."""
     outputs = plan.outputs[start:end]
-    key_of = ShapeKeys()
-    shaped = [key_of(output) for output in outputs]
+    shaped = all_shaped[start:end]
     keys = [output_key(plan.profile, output, keyed) for output, keyed in zip(outputs, shaped)]
     templates = active_templates()
     validator = active_validator()
@@ -67,6 +71,23 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, u
     return files, problems, keys, shapes.derived if shapes is not None else 0
 
 
+RENDER, DERIVE = 10, 2  # what rendering an output costs, and deriving one from its shape, about
+
+
+def _weights(plan: Plan, shaped: list[Keyed | None], use_shapes: bool) -> list[int]:
+    """What each output costs to render, or to derive where an earlier output has its shape."""
+    seen: set[str] = set()
+    weights = []
+    for output, keyed in zip(plan.outputs, shaped):
+        if use_shapes and keyed is not None and keyed[0] in seen:
+            weights.append(DERIVE)
+        else:
+            if keyed is not None:
+                seen.add(keyed[0])
+            weights.append(RENDER * output.context.cost())
+    return weights
+
+
 @dataclass(frozen=True)
 class Rendered:
     files: list[RenderedFile]  # in plan order
@@ -82,8 +103,13 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
     derive outputs of one shape from it (output/shapes.py); False renders each (the tests compare);
     None: as USE_SHAPES says."""
     use = USE_SHAPES if shapes is None else shapes
-    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end, use), len(plan.outputs), PARALLEL_FROM,
-                       [output.context.cost() for output in plan.outputs])
+    key_of = ShapeKeys()
+    shaped = [key_of(output) for output in plan.outputs]
+    weights = _weights(plan, shaped, use)
+    # Deriving costs a fifth of rendering: an estate of few shapes renders in this process alone.
+    parallel_from = 0 if sum(weights) >= PARALLEL_FROM * RENDER else len(plan.outputs) + 1
+    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end, use, shaped), len(plan.outputs),
+                       parallel_from, weights)
     files = [RenderedFile(path, text, on_disk=on_disk) for part, _, _, _ in slices for path, text, on_disk in part]
     keys = {output.path: key for output, key in zip(plan.outputs, (key for _, _, part, _ in slices for key in part))
             if key is not None}
