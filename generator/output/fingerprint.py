@@ -10,9 +10,11 @@ Only the standard library is imported here: the no-change path must start fast.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import sys
 from functools import cache
 from itertools import islice
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..files import INPUT_LIMIT, MAX_INPUT_FILES, read_regular
@@ -30,12 +32,44 @@ def code_digest() -> str:
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             sha.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    versions = _installed_versions(SHAPING)
     for name in SHAPING:
-        try:
-            sha.update(f"{name}={version(name)}\0".encode())
-        except PackageNotFoundError:
-            sha.update(f"{name}=absent\0".encode())
+        sha.update(f"{name}={versions.get(name, 'absent')}\0".encode())
     return sha.hexdigest()
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()  # PEP 503
+
+
+def _installed_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The version of each distribution installed, where Python would import it from: the first
+    `<name>-<version>.dist-info` folder along sys.path, as pip installs one (reading folder names
+    spares the no-change path importlib.metadata, which costs more to import than gen's check
+    costs to run). A distribution installed another way is asked of importlib.metadata."""
+    wanted = {_normal(name): name for name in names}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".dist-info"):
+                name, _, number = entry[: -len(".dist-info")].rpartition("-")
+                wanted_name = wanted.get(_normal(name))
+                if wanted_name is not None and wanted_name not in found and number:
+                    found[wanted_name] = number
+    missing = [name for name in names if name not in found]
+    if missing:
+        from importlib.metadata import PackageNotFoundError, version
+
+        for name in missing:
+            try:
+                found[name] = version(name)
+            except PackageNotFoundError:
+                pass
+    return found
 
 
 @cache
