@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import PROFILES
 from generator import commands
-from generator.output.ledger import LEDGER
+from generator.output.ledger import LEDGER, _first_unsafe, is_safe_name
 from helpers import render_into, tree
 
 MEMORY = 1 << 30
@@ -150,3 +152,11 @@ def test_a_gen_file_replaced_by_something_unreadable_never_blocks(estate: tuple[
     completed = gen("render", profile.name, "--out", "out", "--check", cwd=profile.parent)
     assert completed.returncode in (1, 2), completed.stderr
     assert "up to date" not in completed.stdout and "internal error" not in completed.stderr
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="a./\0\n", max_size=6), max_size=5))
+def test_the_ledger_finds_an_unsafe_name_as_the_rule_for_one_name_does(names: list[str]) -> None:
+    # The no-change path checks thousands of names with one expression; it must refuse exactly
+    # what is_safe_name refuses, and name the first such entry.
+    assert _first_unsafe(names) == next((name for name in names if not is_safe_name(name)), None)

@@ -3,6 +3,7 @@ any change of the profile, a file it names, gen itself or the tree takes the ful
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -153,3 +154,21 @@ def test_a_changed_render_reads_the_trees_ledger_once(tmp_path: Path, monkeypatc
     outcome = render_tree(profile, out)
     assert "written" in outcome.summary and "0 written" not in outcome.summary
     assert reads == [out / "caffeine"]
+
+
+@pytest.mark.parametrize("which", ["first", "last"])
+def test_a_large_tree_hashed_by_two_processes_still_finds_one_changed_file(
+    estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
+    # From FORK_FROM files a forked child hashes the second half of the ledger's files: a change in
+    # either half takes the full path, and an untouched tree still needs none.
+    from generator import unchanged
+
+    profile, out = estate
+    monkeypatch.setattr(unchanged, "FORK_FROM", 2)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    ledger = next(out.glob("*/.gen/manifest.json"))
+    files = sorted(json.loads(ledger.read_text())["files"])
+    edited = ledger.parents[1] / (files[0] if which == "first" else files[-1])
+    edited.write_bytes(edited.read_bytes().replace(b"\n", b"\n ", 1)[:-1] + b"\n")
+    assert unchanged.unchanged_tree(profile, out) is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -49,6 +50,19 @@ def is_safe_name(path: str) -> bool:
     return bool(path) and not path.startswith("/") and "\0" not in path and not any(
         part in ("..", "", ".") for part in path.split("/")
     )
+
+
+# In names joined by NUL: an empty name or part, `.` or `..`, a leading or trailing `/`.
+_UNSAFE_PART = re.compile(r"(?:^|\0|/)\.{0,2}(?:/|\0|$)")
+
+
+def _first_unsafe(names: list[str]) -> str | None:
+    """The first name is_safe_name refuses, if any: one regular expression over all of them (a
+    ledger lists thousands), then is_safe_name itself to say which."""
+    joined = "\0".join(names)
+    if joined.count("\0") == len(names) - 1 and not _UNSAFE_PART.search(joined) and names:
+        return None
+    return next((name for name in names if not is_safe_name(name)), None)
 
 
 def safe_name(path: str) -> str:
@@ -184,9 +198,9 @@ def _parse(data: bytes) -> Ledger:
     if not isinstance(body, dict):
         raise _Malformed("not a JSON object")
     files = _strings(body.get("files"), "files")
-    for name in files:
-        if not is_safe_name(name):
-            raise _Malformed(f"the entry {name!r} names a path outside the output folder")
+    unsafe = _first_unsafe(list(files))
+    if unsafe is not None:
+        raise _Malformed(f"the entry {unsafe!r} names a path outside the output folder")
     profile, source = body.get("profile", ""), body.get("source")
     if not isinstance(profile, str) or not (source is None or isinstance(source, str)):
         raise _Malformed("`profile` or `source` is not a string")
