@@ -274,7 +274,7 @@ def build(template: jinja2.Template, output: Output, profile: str, count: int) -
         return None
     variables = {"profile": profile, **output.context.variables()}
     slots: dict[str, Slot] = {}
-    for name in SLOTTED if _fields_of(type(output.context)).slotted(output.context) else ():
+    for name in SLOTTED if _fields_of(type(output.context)).slots else ():
         value = variables.get(name)
         if value is not None:
             slots.setdefault(value, Slot(len(slots)))
