@@ -272,6 +272,13 @@ def build(template: jinja2.Template, output: Output, profile: str, count: int) -
     it as a shape is not proven to give what rendering each instance gives."""
     if _refused(template.environment, output.template) is not None:
         return None
+    try:
+        return _built(template, output, profile, count)
+    except (SlotTouched, Exception):  # whatever fails, the instances render one by one, as before
+        return None
+
+
+def _built(template: jinja2.Template, output: Output, profile: str, count: int) -> Shape | None:
     variables = {"profile": profile, **output.context.variables()}
     slots: dict[str, Slot] = {}
     for name in SLOTTED if _fields_of(type(output.context)).slots else ():
@@ -279,10 +286,7 @@ def build(template: jinja2.Template, output: Output, profile: str, count: int) -
         if value is not None:
             slots.setdefault(value, Slot(len(slots)))
             variables[name] = slots[value]
-    try:
-        text = template.render(variables)
-    except (SlotTouched, Exception):  # the instances render one by one, and fail as they fail
-        return None
+    text = template.render(variables)  # raising, the instances render one by one and fail as they fail
     if _PROBED in text:  # a value holds a probe's text: it could not be told from a slot's
         return None
     parts = tuple(text.split(MARK))
@@ -294,10 +298,7 @@ def build(template: jinja2.Template, output: Output, profile: str, count: int) -
     probed = shape.text(probes)
     if marks and not _whole_plain_scalars(probed, probes, len(marks)):
         return None
-    try:
-        document = parse_back(output.path, output.template, probed)
-    except Exception:
-        return None
+    document = parse_back(output.path, output.template, probed)
     found: list[tuple[tuple[Any, ...], str]] = []
     if not _probes(document, (), found) or len(found) != len(marks) or any(value not in probes for _, value in found):
         return None
@@ -323,7 +324,7 @@ def _whole_plain_scalars(text: str, probes: tuple[str, ...], marks: int) -> bool
             if not isinstance(token, yaml.ScalarToken) or not token.plain or value not in probes:
                 return False
             count += 1
-    except yaml.YAMLError:
+    except Exception:  # not YAML libyaml can scan: parse-back would have refused it too
         return False
     return count == marks
 
