@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,11 +74,21 @@ def _files_match(root: Path, files: dict[str, str]) -> bool:
     plan, only the ledger); threads were measured slower (the GIL)."""
     base = str(root)
     items = list(files.items())
-    if len(items) < FORK_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    threading = sys.modules.get("threading")  # a process with threads (a progress bar's) is not forked
+    if (len(items) < FORK_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2
+            or (threading is not None and threading.active_count() > 1)):
         return _match(base, items)
     half = len(items) // 2
-    read_end, write_end = os.pipe()
-    child = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return _match(base, items)
+    try:
+        child = os.fork()
+    except OSError:  # no process to spare (a pids limit): hash them all here
+        os.close(read_end)
+        os.close(write_end)
+        return _match(base, items)
     if child == 0:  # the child: hash the second half, say whether it matched, and leave at once
         try:
             os.close(read_end)
@@ -85,12 +96,16 @@ def _files_match(root: Path, files: dict[str, str]) -> bool:
         finally:
             os._exit(0)
     os.close(write_end)
+    answer = b""
     try:
         matched = _match(base, items[:half])
-    finally:
         answer = os.read(read_end, 1)  # b"" if the child failed: then the full path decides
+    finally:
         os.close(read_end)
-        os.waitpid(child, 0)
+        try:
+            os.waitpid(child, 0)
+        except ChildProcessError:  # SIGCHLD ignored by whoever runs gen: reaped already
+            pass
     return matched and answer == b"1"
 
 

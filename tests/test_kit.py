@@ -489,3 +489,23 @@ def test_a_nul_in_a_kit_folder_is_a_located_problem(repo: Path) -> None:
     assert code == 2
     (found,) = problems(stderr)
     assert found["path"] == "kit[0]"
+
+
+def test_profiles_of_different_kits_rendered_by_one_run_each_place_their_own_apps(repo: Path) -> None:
+    # App placements are cached per kit: a second profile whose kit holds another `echo` gets its
+    # own, not the first kit's (a cache keyed by the app's parameters alone served the first).
+    shutil.copytree(repo / "templates", repo / "other")
+    app = repo / "other" / "apps" / "echo" / "app.yaml"
+    app.write_text(app.read_text().replace("http-echo:1.0", "http-echo:9.9"))
+    text = (repo / "profiles" / PROFILE).read_text()
+    second = repo / "profiles" / "second.yaml"
+    second.write_text(text.replace("kit: [../templates]", "kit: [../other]").replace("profile: platform-kit",
+                                                                                     "profile: second"))
+    result = runner.invoke(commands.app, ["render", str(repo / "profiles" / PROFILE), str(second), "--out",
+                                          str(repo / "together")])
+    assert result.exit_code == 0, result.stderr
+    alone = runner.invoke(commands.app, ["render", str(second), "--out", str(repo / "alone")])
+    assert alone.exit_code == 0, alone.stderr
+    echo = [path for path in tree(repo / "alone" / "second") if path.endswith("deployment-echo.yaml")]
+    assert echo and b"http-echo:9.9" in (repo / "alone" / "second" / echo[0]).read_bytes()
+    assert tree(repo / "together" / "second") == tree(repo / "alone" / "second")

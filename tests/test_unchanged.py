@@ -172,3 +172,47 @@ def test_a_large_tree_hashed_by_two_processes_still_finds_one_changed_file(
     edited = ledger.parents[1] / (files[0] if which == "first" else files[-1])
     edited.write_bytes(edited.read_bytes().replace(b"\n", b"\n ", 1)[:-1] + b"\n")
     assert unchanged.unchanged_tree(profile, out) is None
+
+
+def test_without_a_process_to_spare_the_no_change_path_hashes_alone(
+    estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # os.fork failing (a pids limit: EAGAIN) is no internal error: this process hashes every file,
+    # and leaves no descriptor open.
+    import os
+
+    from generator import unchanged
+
+    profile, out = estate
+    monkeypatch.setattr(unchanged, "FORK_FROM", 2)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    assert unchanged.unchanged_tree(profile, out) is not None
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before
+    ledger = next(out.glob("*/.gen/manifest.json"))
+    edited = ledger.parents[1] / sorted(json.loads(ledger.read_text())["files"])[-1]
+    edited.write_bytes(edited.read_bytes() + b"# edited\n")
+    assert unchanged.unchanged_tree(profile, out) is None
+
+
+def test_the_fingerprint_reads_the_versions_python_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The libraries' versions come from dist-info folder names, as importlib.metadata would give
+    # them; metadata of another kind found first along sys.path (an egg-info shadowing the
+    # dist-info) is importlib.metadata's to read, so that upgrading what Python imports changes
+    # the fingerprint.
+    import sys
+    from importlib.metadata import version
+
+    from generator.output.fingerprint import SHAPING, _installed_versions
+
+    assert _installed_versions(SHAPING) == {name: version(name) for name in SHAPING}
+    egg = tmp_path / "PyYAML-7.0-py3.11.egg-info"
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: PyYAML\nVersion: 7.0\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    assert _installed_versions(("pyyaml", "jinja2")) == {"pyyaml": "7.0", "jinja2": version("jinja2")}

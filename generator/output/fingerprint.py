@@ -44,22 +44,36 @@ def _normal(name: str) -> str:
 
 def _installed_versions(names: tuple[str, ...]) -> dict[str, str]:
     """The version of each distribution installed, where Python would import it from: the first
-    `<name>-<version>.dist-info` folder along sys.path, as pip installs one (reading folder names
-    spares the no-change path importlib.metadata, which costs more to import than gen's check
-    costs to run). A distribution installed another way is asked of importlib.metadata."""
+    folder along sys.path that holds its metadata, read from a `<name>-<version>.dist-info` folder
+    name as pip installs one (reading folder names spares the no-change path importlib.metadata,
+    which costs more to import than gen's check costs to run). Where the first metadata found is
+    of another kind (an `.egg-info`), or sys.path holds an entry that is no folder (a zip), the
+    distribution is asked of importlib.metadata, which reads them all."""
     wanted = {_normal(name): name for name in names}
     found: dict[str, str] = {}
+    asked: set[str] = set()  # first found as something else than a dist-info folder
     for folder in sys.path:
         try:
             entries = os.listdir(folder or ".")
+        except NotADirectoryError:  # a zip on the path: what it holds is importlib's business
+            asked.update(name for name in names if name not in found)
+            break
         except OSError:
             continue
         for entry in entries:
             if entry.endswith(".dist-info"):
                 name, _, number = entry[: -len(".dist-info")].rpartition("-")
-                wanted_name = wanted.get(_normal(name))
-                if wanted_name is not None and wanted_name not in found and number:
-                    found[wanted_name] = number
+            elif entry.endswith(".egg-info"):
+                name, number = entry.split("-")[0].removesuffix(".egg-info"), ""
+            else:
+                continue
+            wanted_name = wanted.get(_normal(name))
+            if wanted_name is None or wanted_name in found or wanted_name in asked:
+                continue
+            if number:
+                found[wanted_name] = number
+            else:
+                asked.add(wanted_name)
     missing = [name for name in names if name not in found]
     if missing:
         from importlib.metadata import PackageNotFoundError, version

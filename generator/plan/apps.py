@@ -18,6 +18,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ..images import with_registry
+from ..kit.active import active_kit
+from ..kit.model import Kit
 from ..profile.model import AppParameters, AppResources, Pairs
 from .app_contexts import AppObjectContext, Container, DeploymentContext, EnvVar, Resources
 from .catalog import catalog, quantities
@@ -66,22 +68,26 @@ def app_objects(
     """The app's objects in `namespace`, parameters applied; `pod_labels` join every pod template.
     The mesh model, the checks and the planner all ask for them: each placement is built once (the
     contexts are frozen; nobody changes them in place)."""
-    return _placed(parameters, namespace, tuple(pod_labels.items()))
+    # Keyed by the active kit too (compared by identity): its catalog is the one placed from, and
+    # one process may render several profiles with different kits.
+    return _placed(active_kit(), parameters, namespace, tuple(pod_labels.items()))
 
 
 @lru_cache(maxsize=1 << 16)
 def _placed(
-    parameters: AppParameters, namespace: str, pod_labels: tuple[tuple[str, str], ...]
+    kit: Kit | None, parameters: AppParameters, namespace: str, pod_labels: tuple[tuple[str, str], ...]
 ) -> tuple[AppObjectContext, ...]:
-    unplaced = _unplaced(replace(parameters, path=()), pod_labels)
+    unplaced = _unplaced(kit, replace(parameters, path=()), pod_labels)
     return tuple(replace(obj, namespace=namespace) for obj in unplaced)
 
 
 @lru_cache(maxsize=1024)
-def _unplaced(parameters: AppParameters, pod_labels: tuple[tuple[str, str], ...]) -> tuple[AppObjectContext, ...]:
+def _unplaced(
+    kit: Kit | None, parameters: AppParameters, pod_labels: tuple[tuple[str, str], ...]
+) -> tuple[AppObjectContext, ...]:
     """The app's objects with its parameters applied, in no namespace yet: the namespaces that run
     an app alike share one of each mapping and tuple (built, held and described once; the render
-    finds them shared, output/shapes.py)."""
+    finds them shared, output/shapes.py). `kit`: the active one, whose catalog `_place` reads."""
     return tuple(_place(parameters, dict(pod_labels)))
 
 
