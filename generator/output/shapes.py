@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -152,10 +152,6 @@ class Shape:
     def instance(self, values: tuple[str, ...]) -> tuple[str, Any]:
         document = _filled(self.document, self.slots, values) if self.slots else self.document
         return self.text(values), document
-
-
-def _alternating(parts: Iterable[str]) -> Iterable[tuple[bool, str]]:
-    return ((bool(index % 2), part) for index, part in enumerate(parts))
 
 
 def _filled(node: Any, tree: Tree, values: tuple[str, ...]) -> Any:
@@ -289,12 +285,13 @@ def _built(template: jinja2.Template, output: Output, profile: str, count: int) 
     text = template.render(variables)  # raising, the instances render one by one and fail as they fail
     if _PROBED in text:  # a value holds a probe's text: it could not be told from a slot's
         return None
-    parts = tuple(text.split(MARK))
-    if len(parts) % 2 == 0 or any(odd and part not in map(str, range(count)) for odd, part in _alternating(parts)):
+    parts = text.split(MARK)  # the marks are at odd positions: each must name one of the slots
+    numbers = {str(number): number for number in range(count)}
+    if len(parts) % 2 == 0 or any(parts[index] not in numbers for index in range(1, len(parts), 2)):
         return None
-    marks = tuple((index, int(part)) for index, part in enumerate(parts) if index % 2)
+    marks = tuple((index, numbers[parts[index]]) for index in range(1, len(parts), 2))
     probes = tuple(_PROBE.format(number) for number in range(count))
-    shape = Shape(list(parts), marks, None, {})
+    shape = Shape(parts, marks, None, {})
     probed = shape.text(probes)
     if marks and not _whole_plain_scalars(probed, probes, len(marks)):
         return None
