@@ -154,6 +154,9 @@ Row = dict[str, object]
 def measure(size: int, count: int, work: Path, gen: list[str], against: str, kit: bool = False,
             kit_folder: Path | None = None) -> list[Row]:
     """The paired rows of one estate size; a single `skipped` row when there is no reference."""
+    # gen records file statuses for its no-change path (generator/stat_cache.py): here, in the work
+    # folder, so that each bench starts with none and leaves none behind.
+    os.environ["GEN_CACHE_DIR"] = str(work / "stat-cache")
     if kit and kit_folder is not None:
         shutil.copytree(kit_folder, work / "kit")
     profile = work / "estate.yaml"

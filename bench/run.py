@@ -76,6 +76,9 @@ KIT = Path(__file__).resolve().parent.parent / "templates"  # the example kit
 
 
 def measure(size: int, runs: int, work: Path, kit: bool = False) -> list[dict[str, object]]:
+    # gen records file statuses for its no-change path (generator/stat_cache.py): here, in the work
+    # folder, so that each bench starts with none and leaves none behind.
+    os.environ["GEN_CACHE_DIR"] = str(work / "stat-cache")
     profile = work / "estate.yaml"
     if kit:
         shutil.copytree(KIT, work / "kit")

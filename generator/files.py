@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 MiB = 1 << 20
@@ -93,6 +92,8 @@ def replace_file(path: Path, data: bytes, exclusive: bool = False) -> None:
     """Write `path` (mode 0644) as a new file beside it, then renamed over whatever is at `path`
     (a link there is replaced, never written through), or, `exclusive`, linked in only if nothing is
     there (FileExistsError otherwise). Raises OSError; a failed write leaves `path` as it was."""
+    import tempfile  # only here: the no-change path reads files, and starts fast
+
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as file:

@@ -12,19 +12,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .output.changes import ChangeSet, compute_changes
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError, check_output_root, write_warning
 from .output.ledger import Inputs, Ledger, source_of
-from .output.lock import tree_lock
-from .output.nested import in_nested_trees
-from .output.tree_root import tree_root_problems
-from .output.write import apply_changes, check_source, conflict_message, refuse_foreign
 from .problems import Problem, ProfileError, Severity
 from .report import NOTHING_WRITTEN, PARTIAL_WRITE
 from .unchanged import unchanged_tree, warning_record
 
-if TYPE_CHECKING:  # rendering is not loaded on the no-change path
+if TYPE_CHECKING:  # rendering and writing are not loaded on the no-change path (settle imports them)
+    from .output.changes import ChangeSet
     from .output.render import RenderedFile
 
 
@@ -61,6 +57,9 @@ def _drift_lines(changes: ChangeSet) -> list[str]:
 
 
 def _notes(changes: ChangeSet, kept: tuple[str, ...]) -> list[Problem]:
+    from .output.nested import in_nested_trees
+    from .output.write import conflict_message
+
     notes = [
         write_warning(changes.root / path, conflict_message(changes.conflicts[path]),
                       "render with --force to replace it with what the profile renders", "edited-file")
@@ -98,6 +97,7 @@ def render_tree(
             f"(0 written, {count} unchanged, 0 removed; inputs unchanged)"
         )
         return Outcome(Status.OK, unchanged.warnings, summary, root=unchanged.root)
+    from .output.lock import tree_lock
     from .pipeline import render_profile  # the full path: load everything only when it is needed
 
     unsafe = check_output_root(out)
@@ -160,6 +160,10 @@ def settle(
 ) -> Outcome:
     """Write `files` as the tree at `root` (a render's, or `gen plan`'s), or compare them with it; a
     write's caller holds the tree's lock."""
+    from .output.changes import compute_changes
+    from .output.tree_root import tree_root_problems
+    from .output.write import apply_changes, check_source, refuse_foreign
+
     refused = tree_root_problems(root, force)
     if refused:
         return Outcome(Status.INVALID, [*warnings, *refused])

@@ -9,16 +9,20 @@ Imports stay light (the standard library, the ledger, the fingerprint): this pat
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import sys
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError
-from .output.ledger import LEDGER, Ledger, file_bytes, read_ledger, source_of
+from .output.ledger import LEDGER, Ledger, read_ledger, source_of
 from .problems import Location, Problem, Severity
+from .stat_cache import FIELDS, recording, save
+from .unchanged_probe import FORK_FROM, TRUSTED, Probe, can_fork, cached_statuses, check, names_digest, regular_files
 
 
 @dataclass(frozen=True)
@@ -64,62 +68,6 @@ def warning_from_record(record: Any, profile: Path) -> Problem:
     )
 
 
-FORK_FROM = 2000  # files: from here on, a forked child hashes half of them
-
-
-def _files_match(root: Path, files: dict[str, str]) -> bool:
-    """Every file still has the ledger's hash (the walk has shown each is a regular file; reading
-    refuses a symbolic link that took one's place since). A large tree is hashed by two processes:
-    this one and a child forked for the second half, which costs little here (this path holds no
-    plan, only the ledger); threads were measured slower (the GIL)."""
-    base = str(root)
-    items = list(files.items())
-    threading = sys.modules.get("threading")  # a process with threads (a progress bar's) is not forked
-    if (len(items) < FORK_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2
-            or (threading is not None and threading.active_count() > 1)):
-        return _match(base, items)
-    half = len(items) // 2
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return _match(base, items)
-    try:
-        child = os.fork()
-    except OSError:  # no process to spare (a pids limit): hash them all here
-        os.close(read_end)
-        os.close(write_end)
-        return _match(base, items)
-    if child == 0:  # the child: hash the second half, say whether it matched, and leave at once
-        try:
-            os.close(read_end)
-            os.write(write_end, b"1" if _match(base, items[half:]) else b"0")
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    answer = b""
-    try:
-        matched = _match(base, items[:half])
-        answer = os.read(read_end, 1)  # b"" if the child failed: then the full path decides
-    finally:
-        os.close(read_end)
-        try:
-            os.waitpid(child, 0)
-        except ChildProcessError:  # SIGCHLD ignored by whoever runs gen: reaped already
-            pass
-    return matched and answer == b"1"
-
-
-def _match(base: str, items: list[tuple[str, str]]) -> bool:
-    sha256 = hashlib.sha256
-    for path, expected in items:
-        try:
-            if sha256(file_bytes(os.path.join(base, path), follow=False)).hexdigest() != expected:
-                return False
-        except OSError:
-            return False
-    return True
-
-
 def unchanged_tree(
     profile: Path, out: Path, phase: str | None = None, read: dict[Path, Ledger] | None = None
 ) -> UnchangedTree | None:
@@ -128,51 +76,76 @@ def unchanged_tree(
     name = source_of(profile)
     if not out.is_dir():
         return None
+    said = b'"source": ' + json.dumps(name).encode("ascii")  # how gen's ledger names this profile
     for ledger_file in sorted(out.glob(f"*/{LEDGER}")):
         root = ledger_file.parents[1]
         if root.name.startswith("."):  # a staging folder (a killed render's may hold a whole tree)
             continue
+        probes: list[Probe] = []
+        seen: list[tuple[bytes, int | None]] = []  # the ledger's digest; when the run began, if recording
+
+        def probe(data: bytes, root: Path = root) -> None:
+            """This profile's tree: its ledger's digest (whose recorded statuses apply), and for a
+            large tree a child that walks and checks half of it meanwhile."""
+            if said not in data:
+                return
+            seen.append((hashlib.sha256(data).digest(), time.time_ns() if recording() else None))
+            if data.count(b"\n") // 2 >= FORK_FROM and can_fork():  # a line per file and per key
+                started = Probe.start(str(root), *seen[0])
+                probes.extend([started] if started is not None else [])
+
         try:
-            ledger = read_ledger(root)
-        except WriteError:
-            continue
-        if ledger is not None and read is not None:
-            read[root] = ledger
-        if ledger is None or ledger.source != name or ledger.inputs is None:
-            continue
-        if os.path.islink(root) or inputs_fingerprint(profile, ledger.inputs.files, phase) != ledger.inputs.fingerprint:
-            return None
-        files = dict(ledger.files)
-        if not _only_regular_files(str(root), files) or not _files_match(root, files):
-            return None
-        return UnchangedTree(root, ledger, profile)
+            try:
+                ledger = read_ledger(root, probe)
+            except WriteError:
+                continue
+            if ledger is not None and read is not None:
+                read[root] = ledger
+            if ledger is None or ledger.source != name or ledger.inputs is None:
+                continue
+            if os.path.islink(root) or inputs_fingerprint(profile, ledger.inputs.files, phase) != ledger.inputs.fingerprint:
+                return None
+            if not seen or not _tree_matches(str(root), ledger.files, probes[0] if probes else None, *seen[0]):
+                return None
+            return UnchangedTree(root, ledger, profile)
+        finally:
+            for started in probes:
+                started.close()
     return None
 
 
-def _only_regular_files(root: str, files: dict[str, str]) -> bool:
-    """Whether the tree holds exactly the files the ledger lists (and the ledger), each a regular
-    file in a real folder: no symbolic link, FIFO or device anywhere (reading through one could
-    leave the tree, block or never end), no file the full path would name. A nested tree with its
-    own ledger (`gen plan`'s migration/) is its writer's business. One scandir per folder, whose
-    entry types cost no system call."""
-    ledger = LEDGER.as_posix()
-    owned = set(files)
-    owned.add(ledger)
-    found = 0
-    folders = [("", root)]
-    try:
-        while folders:
-            prefix, folder = folders.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    relative = prefix + entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        if not os.path.isfile(os.path.join(entry.path, ledger)):
-                            folders.append((relative + "/", entry.path))
-                    elif entry.is_file(follow_symlinks=False) and relative in owned:
-                        found += 1
-                    else:
-                        return False
-    except OSError:  # a folder went away as it was read
+def _tree_matches(root: str, files: Mapping[str, str], probe: Probe | None, ledger: bytes, started: int | None) -> bool:
+    """Whether the tree holds exactly the ledger's files (and the ledger), each a regular file with
+    the ledger's hash; with a `probe`, its child has walked the tree and checks the second half.
+    A file whose status is the one recorded for this ledger is not read (stat_cache.py); when any
+    was read, and all matched, the statuses are recorded for the next run."""
+    names = sorted(files)
+    digest = names_digest(names)
+    if digest is None:
         return False
-    return found == len(owned)
+    cached = cached_statuses(root, ledger, digest, len(names)) if started is not None else None
+    if probe is None:
+        if regular_files(root) != names:
+            return False
+        parts = [check(root, names, 0, cached, started)]
+    else:
+        if probe.walked() != digest:  # nothing is read before the walk matched
+            return False
+        half = len(names) // 2
+        first = check(root, names[:half], 0, cached, started)
+        if first is None or not _agree(first.hashes, names[:half], files):
+            return False
+        parts = [first, probe.hashed()]
+    hashes = [found for part in parts if part is not None for found in part.hashes]
+    if None in parts or not _agree(hashes, names, files):
+        return False
+    statuses = [number for part in parts if part is not None for number in part.statuses]
+    if started is not None and any(found != TRUSTED for found in hashes) and len(statuses) == FIELDS * len(names):
+        save(root, ledger, digest, statuses)
+    return True
+
+
+def _agree(hashes: list[str], names: list[str], files: Mapping[str, str]) -> bool:
+    """Each file has the ledger's hash (or a recorded status that proves it)."""
+    return len(hashes) == len(names) and all(
+        found == TRUSTED or found == files[name] for found, name in zip(hashes, names))

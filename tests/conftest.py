@@ -45,6 +45,13 @@ def position_of(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
 
 
 @pytest.fixture(autouse=True)
+def _own_stat_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The no-change path records file statuses outside the repository (generator/stat_cache.py):
+    each test keeps its own record, in processes it starts too, never the user's."""
+    monkeypatch.setenv("GEN_CACHE_DIR", str(tmp_path_factory.mktemp("stat-cache")))
+
+
+@pytest.fixture(autouse=True)
 def _no_kit_from_an_earlier_test() -> None:
     """A kit is active from the check of the profile that names it until the next check (one per
     process in real runs); a test that calls a stage directly starts with none."""

@@ -35,11 +35,11 @@ def test_a_render_of_another_profile_leaves_a_staging_folder_in_progress_alone(
     real = write._write_files
     beside: list[Status] = []
 
-    def with_another_render(base: str, files: list[tuple[str, bytes]]) -> None:
+    def with_another_render(base: str, *files: object) -> None:
         if base.startswith(str(out / ".gen-staging-caffeine-x")) and not beside:
             # caffeine-x's staging folder holds the files it carries over: caffeine renders now
             beside.append(render_tree(PROFILES / "caffeine.yaml", out).status)
-        real(base, files)
+        real(base, *files)
 
     monkeypatch.setattr(write, "_write_files", with_another_render)
     outcome = render_tree(changed, out)
@@ -54,10 +54,10 @@ import sys
 from generator import cli
 from generator.output import write
 real = write._write_files
-def paused(base, files):
+def paused(base, *files):
     print("paused", flush=True)
     sys.stdin.readline()
-    real(base, files)
+    real(base, *files)
 write._write_files = paused
 sys.argv[0] = "gen"
 cli.entry()

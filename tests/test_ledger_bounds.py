@@ -157,6 +157,6 @@ def test_a_gen_file_replaced_by_something_unreadable_never_blocks(estate: tuple[
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.text(alphabet="a./\0\n", max_size=6), max_size=5))
 def test_the_ledger_finds_an_unsafe_name_as_the_rule_for_one_name_does(names: list[str]) -> None:
-    # The no-change path checks thousands of names with one expression; it must refuse exactly
+    # The no-change path checks thousands of names at once (substring searches); it must refuse exactly
     # what is_safe_name refuses, and name the first such entry.
     assert _first_unsafe(names) == next((name for name in names if not is_safe_name(name)), None)

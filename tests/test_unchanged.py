@@ -145,9 +145,9 @@ def test_a_changed_render_reads_the_trees_ledger_once(tmp_path: Path, monkeypatc
     reads: list[Path] = []
     real = unchanged.read_ledger
 
-    def counting(root: Path) -> object:
+    def counting(root: Path, *args: object) -> object:
         reads.append(root)
-        return real(root)
+        return real(root, *args)
 
     monkeypatch.setattr(unchanged, "read_ledger", counting)
     monkeypatch.setattr(pipeline_module, "read_ledger", counting)
@@ -160,18 +160,20 @@ def test_a_changed_render_reads_the_trees_ledger_once(tmp_path: Path, monkeypatc
 def test_a_large_tree_hashed_by_two_processes_still_finds_one_changed_file(
     estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, which: str
 ) -> None:
-    # From FORK_FROM files a forked child hashes the second half of the ledger's files: a change in
-    # either half takes the full path, and an untouched tree still needs none.
+    # From FORK_FROM files a forked child walks the tree and hashes the second half of its files: a
+    # change in either half takes the full path, and an untouched tree still needs none.
     from generator import unchanged
 
     profile, out = estate
     monkeypatch.setattr(unchanged, "FORK_FROM", 2)
+    started = _counting_probes(monkeypatch)
     assert unchanged.unchanged_tree(profile, out) is not None
     ledger = next(out.glob("*/.gen/manifest.json"))
     files = sorted(json.loads(ledger.read_text())["files"])
     edited = ledger.parents[1] / (files[0] if which == "first" else files[-1])
     edited.write_bytes(edited.read_bytes().replace(b"\n", b"\n ", 1)[:-1] + b"\n")
     assert unchanged.unchanged_tree(profile, out) is None
+    assert len(started) == 2
 
 
 def test_without_a_process_to_spare_the_no_change_path_hashes_alone(
@@ -198,6 +200,76 @@ def test_without_a_process_to_spare_the_no_change_path_hashes_alone(
     edited = ledger.parents[1] / sorted(json.loads(ledger.read_text())["files"])[-1]
     edited.write_bytes(edited.read_bytes() + b"# edited\n")
     assert unchanged.unchanged_tree(profile, out) is None
+
+
+def _counting_probes(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The probes the no-change path starts, from now on."""
+    from generator import unchanged
+
+    started: list[object] = []
+    real = unchanged.Probe.start
+
+    def start(root: str, *args: object) -> object:
+        probe = real(root, *args)  # type: ignore[arg-type]
+        started.append(probe)
+        return probe
+
+    monkeypatch.setattr(unchanged.Probe, "start", staticmethod(start))
+    return started
+
+
+def test_a_hostile_ledger_leads_no_read_through_a_link_before_the_probe_has_walked(
+    estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This process hashes its half only once the child's walk has found exactly the ledger's files:
+    # a ledger naming a file behind a symbolic link (here to /dev, whose zero never ends) is never
+    # read, and the answer is the full path's.
+    import os
+
+    from generator import unchanged
+
+    profile, out = estate
+    monkeypatch.setattr(unchanged, "FORK_FROM", 2)
+    started = _counting_probes(monkeypatch)
+    ledger_file = next(out.glob("*/.gen/manifest.json"))
+    root = ledger_file.parents[1]
+    os.symlink("/dev", root / "devices")
+    body = json.loads(ledger_file.read_text())
+    body["files"] = {"devices/zero": "0" * 64, **body["files"]}
+    ledger_file.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n")
+    hashed: list[str] = []
+    real = unchanged.check
+
+    def recording(base: str, names: list[str], *args: object) -> object:
+        hashed.extend(names)
+        return real(base, names, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(unchanged, "check", recording)
+    assert unchanged.unchanged_tree(profile, out) is None
+    assert len(started) == 1 and started[0] is not None
+    assert hashed == []
+
+
+def test_a_probe_that_dies_leaves_the_answer_to_the_full_path(
+    estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The child saying nothing (killed, out of memory) is no internal error and no "unchanged":
+    # the full path decides; no descriptor is left open and the child is reaped.
+    import os
+
+    from generator import unchanged, unchanged_probe
+
+    profile, out = estate
+    monkeypatch.setattr(unchanged, "FORK_FROM", 2)
+    started = _counting_probes(monkeypatch)
+    monkeypatch.setattr(unchanged_probe, "_probe", lambda root, writer: None)
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    assert unchanged.unchanged_tree(profile, out) is None
+    assert len(started) == 1 and started[0] is not None
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before
+    with pytest.raises(ChildProcessError):  # reaped already
+        os.waitpid(started[0].child, os.WNOHANG)  # type: ignore[attr-defined]
 
 
 def test_the_fingerprint_reads_the_versions_python_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

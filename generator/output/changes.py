@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -29,11 +29,32 @@ class Conflict(StrEnum):
     FOREIGN = "foreign"  # gen never wrote it, and would write there now
 
 
+class Encoded(Mapping[str, bytes]):
+    """path -> a rendered file's bytes, encoded each time they are asked for (comparing, hashing,
+    writing): holding every file's bytes beside its text would double a large render's memory,
+    and encoding a text costs less than a copy of it."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._texts = texts
+
+    def __getitem__(self, path: str) -> bytes:
+        return self._texts[path].encode("utf-8")
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._texts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
 @dataclass(frozen=True)
 class ChangeSet:
     root: Path
     profile: str
-    desired: dict[str, bytes]
+    desired: Mapping[str, bytes]  # Encoded
     previous: Ledger | None
     create: tuple[str, ...] = ()
     update: tuple[str, ...] = ()
@@ -118,7 +139,7 @@ def compute_changes(
 ) -> ChangeSet:
     """`previous`: the tree's ledger, when the caller has read it already."""
     files = list(files)
-    desired = {file.path: file.text.encode("utf-8") for file in files}
+    desired = Encoded({file.path: file.text for file in files})
     proven = {file.path for file in files if file.on_disk}  # read from this tree a moment ago
     if previous == "unread":
         previous = read_ledger(root)
@@ -130,7 +151,7 @@ def compute_changes(
             safe_name(path)
         return ChangeSet(root, profile, desired, previous, tuple(sorted(desired)))
     containment = _Containment(root)
-    for path, data in desired.items():
+    for path in desired:
         if path in proven:  # read from this tree a moment ago; carried over, never written through
             containment.inside(path, opened=True)
             unchanged.append(path)
@@ -139,7 +160,7 @@ def compute_changes(
         current = _read(target)
         if current is None:
             create.append(path)
-        elif current == data:
+        elif current == desired[path]:
             unchanged.append(path)
         elif path not in owned or (current == b"" and not os.path.isfile(target)):
             conflicts[path] = Conflict.FOREIGN

@@ -18,6 +18,7 @@ from itertools import islice
 from pathlib import Path
 
 from ..files import INPUT_LIMIT, MAX_INPUT_FILES, read_regular
+from .ledger import file_bytes
 
 PACKAGE = Path(__file__).resolve().parents[1]  # generator/: code and templates
 # Libraries whose behaviour shapes the output bytes (templates, YAML dumping, validation).
@@ -27,11 +28,20 @@ SHAPING = ("jinja2", "ruamel.yaml", "pyyaml", "ryaml", "cerberus", "jsonschema-r
 
 @cache
 def code_digest() -> str:
-    """gen's package as it is installed: every file under generator/ (caches left out)."""
+    """gen's package as it is installed: every file under generator/ (caches left out), in the
+    order of their paths relative to it. Read with os.walk and raw reads: the no-change path runs
+    this on every render, and pathlib's walk costs several times more."""
     sha = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            sha.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    base = str(PACKAGE)
+    found: list[tuple[str, str]] = []
+    for folder, folders, names in os.walk(base):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        relative = os.path.relpath(folder, base).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found += [(prefix + name, os.path.join(folder, name)) for name in names if not name.endswith(".pyc")]
+    for name, path in sorted(found):
+        if os.path.isfile(path):
+            sha.update(name.encode() + b"\0" + file_bytes(path) + b"\0")
     versions = _installed_versions(SHAPING)
     for name in SHAPING:
         sha.update(f"{name}={versions.get(name, 'absent')}\0".encode())

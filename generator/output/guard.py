@@ -6,7 +6,6 @@ is printed like any other problem, in every `--format`.
 
 from __future__ import annotations
 
-import sysconfig
 from pathlib import Path
 
 from ..problems import Location, Problem, Severity
@@ -35,6 +34,8 @@ def refuse(path: Path | str, message: str, hint: str) -> WriteError:
 
 def _install_dirs() -> set[Path]:
     """Where Python keeps installed packages: never an output folder."""
+    import sysconfig  # only for a full render: the no-change path starts fast
+
     names = ("purelib", "platlib")
     return {Path(sysconfig.get_paths()[name]).resolve() for name in names}
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from pathlib import Path, PurePosixPath
@@ -52,15 +51,14 @@ def is_safe_name(path: str) -> bool:
     )
 
 
-# In names joined by NUL: an empty name or part, `.` or `..`, a leading or trailing `/`.
-_UNSAFE_PART = re.compile(r"(?:^|\0|/)\.{0,2}(?:/|\0|$)")
-
-
 def _first_unsafe(names: list[str]) -> str | None:
-    """The first name is_safe_name refuses, if any: one regular expression over all of them (a
-    ledger lists thousands), then is_safe_name itself to say which."""
-    joined = "\0".join(names)
-    if joined.count("\0") == len(names) - 1 and not _UNSAFE_PART.search(joined) and names:
+    """The first name is_safe_name refuses, if any. A ledger lists thousands, so all are looked at
+    at once first: joined by `/` and wrapped in one, every name is safe when the whole holds no NUL
+    and no empty part, `.` or `..` between two slashes (a name's leading or trailing `/` makes an
+    empty part, as an empty name does); substring searches, far faster than a regular expression
+    over a megabyte. Only otherwise is_safe_name says which."""
+    joined = "/" + "/".join(names) + "/"
+    if "\0" not in joined and "//" not in joined and "/./" not in joined and "/../" not in joined:
         return None
     return next((name for name in names if not is_safe_name(name)), None)
 
@@ -208,10 +206,11 @@ def _parse(data: bytes) -> Ledger:
     return Ledger(profile, source, files, _inputs(body.get("inputs")), keys)
 
 
-def read_ledger(root: Path) -> Ledger | None:
+def read_ledger(root: Path, read: Callable[[bytes], object] | None = None) -> Ledger | None:
     """The ledger of the tree at `root`; None where there is none. Anything at `.gen/manifest.json`
     that gen could not have written (a symbolic link, a FIFO, a device, a file past LEDGER_LIMIT,
-    JSON of another shape) is refused, naming the ledger file."""
+    JSON of another shape) is refused, naming the ledger file. `read` is told the ledger's bytes
+    before they are parsed (the no-change path starts its probe then)."""
     path = root / LEDGER
     try:
         data, status = read_regular_status(path, LEDGER_LIMIT, follow=False)
@@ -221,6 +220,8 @@ def read_ledger(root: Path) -> Ledger | None:
         raise refuse(path, f"is not a gen ledger: it {error.strerror}", _HINT) from None
     except OSError as error:
         raise refuse(path, f"cannot read the ledger: {error.strerror}", "check the permissions of the output folder") from None
+    if read is not None:
+        read(data)
     try:
         ledger = _parse(data)
     except _Malformed as error:

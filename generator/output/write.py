@@ -83,15 +83,16 @@ def _write_file(target: str, data: bytes, made: set[str] | None = None) -> None:
 PARALLEL_FROM = 4000  # files to write: below this, a second process costs more than it saves
 
 
-def _write_files(base: str, files: list[tuple[str, bytes]]) -> None:
-    """Write new files under `base`, on both cores for many (the forked writer inherits the bytes)."""
+def _write_files(base: str, paths: list[str], desired: Mapping[str, bytes]) -> None:
+    """Write new files under `base`, on both cores for many (the forked writer inherits the texts);
+    each file's bytes are made as it is written, and let go."""
 
     def work(start: int, end: int) -> None:
         made: set[str] = set()
-        for path, data in files[start:end]:
-            _write_file(os.path.join(base, path), data, made)
+        for path in paths[start:end]:
+            _write_file(os.path.join(base, path), desired[path], made)
 
-    in_slices(work, len(files), PARALLEL_FROM)
+    in_slices(work, len(paths), PARALLEL_FROM)
 
 
 def _link_or_copy(source: str, target: str, made: set[str]) -> None:
@@ -110,12 +111,13 @@ def _link_or_copy(source: str, target: str, made: set[str]) -> None:
             shutil.copy2(source, target)
 
 
-def _plan_tree(changes: ChangeSet, force: bool) -> tuple[dict[str, bytes], set[str], Ledger, tuple[str, ...]]:
-    """(files to write, files to carry over from the old tree, the new ledger, conflicts kept)."""
+def _plan_tree(changes: ChangeSet, force: bool) -> tuple[list[str], set[str], Ledger, tuple[str, ...]]:
+    """(files to write, sorted; files to carry over from the old tree; the new ledger; conflicts kept)."""
     kept = tuple(sorted(path for path in changes.conflicts if not force))
-    write = {path: changes.desired[path] for path in (*changes.create, *changes.update)}
+    written = [*changes.create, *changes.update]
     if force:
-        write.update({path: changes.desired[path] for path in changes.conflicts if path in changes.desired})
+        written += [path for path in changes.conflicts if path in changes.desired]
+    write = sorted(written)
     carry = {*changes.unchanged, *changes.foreign, *kept}
     files = {path: digest(data) for path, data in changes.desired.items()}
     previous = changes.previous.files if changes.previous else {}
@@ -148,7 +150,7 @@ def apply_changes(
         removed = tuple(sorted({*removed, *(p for p in changes.conflicts if p not in changes.desired)}))
     current_ledger = root / LEDGER
     unchanged_ledger = current_ledger.is_file() and current_ledger.read_bytes() == ledger_data
-    report = WriteReport(root, tuple(sorted(write)), changes.unchanged, removed, kept)
+    report = WriteReport(root, tuple(write), changes.unchanged, removed, kept)
     if not write and not removed and unchanged_ledger:
         return report
     staging = root
@@ -161,7 +163,7 @@ def apply_changes(
             old, new = str(root), str(staging)
             for path in sorted(carry):
                 _link_or_copy(os.path.join(old, path), os.path.join(new, path), made)
-            _write_files(new, list(write.items()))
+            _write_files(new, write, changes.desired)
             _write_file(str(staging / LEDGER), ledger_data)
             os.chmod(staging, 0o755)
             if not root.exists():
@@ -190,12 +192,12 @@ def _shown(filename: object, staging: Path, root: Path) -> str:
     return filename
 
 
-def _replace_in_place(root: Path, staging: Path, write: dict[str, bytes], removed: tuple[str, ...], ledger: bytes) -> None:
+def _replace_in_place(root: Path, staging: Path, write: list[str], removed: tuple[str, ...], ledger: bytes) -> None:
     """Without a directory swap: rename each new file into place, remove the stale ones, then the
     ledger last, so an interrupted run is finished by the next one."""
     replaced = 0
     try:
-        for path in sorted(write):
+        for path in write:
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / path, root / path)
             replaced += 1

@@ -1,0 +1,99 @@
+"""The no-change path's memory of a tree, on this machine: each file's status (device, inode, size,
+modification and change times in nanoseconds) when it was last read and found to hold the bytes
+its ledger lists. A file whose status is still the recorded one has not been written since, so the
+next no-change run asks for its status alone instead of reading and hashing it (Git's index does
+the same). Reading a file costs about three system calls and a hash; its status, one.
+
+Why a recorded status proves the bytes:
+- a record belongs to one ledger (the sha256 of its bytes) and one list of names (the walk's):
+  each entry was hashed and matched that ledger's hash, in a tree that was exactly its files;
+- writing a file sets its change time to the clock's time, and nothing can set it back (setting a
+  modification time sets the change time too). A status is recorded only if the file was last
+  changed RACY_NS before the run began, so a write during or after the run (even one within the
+  clock's granularity of the recorded change) gives a change time the record does not hold.
+The record lies outside the repository (GEN_CACHE_DIR, else $XDG_CACHE_HOME/gen, else
+~/.cache/gen; GEN_CACHE_DIR set empty keeps none), one small file per tree, replaced whole. One that
+cannot be read, is of another ledger or names other files is ignored; one that cannot be written is
+left unwritten: the files are then read and hashed, as on a fresh clone, where there is none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from array import array
+
+RACY_NS = 3_000_000_000  # a status is recorded only for a file last changed this long before the run
+FIELDS = 5  # device, inode, size, modification and change times (ns)
+_MAGIC = b"gen-stat-1\0"
+_HEADER = len(_MAGIC) + 32 + 32
+Status = tuple[int, int, int, int, int]
+UNKNOWN: Status = (0, 0, -1, 0, 0)  # no file has it: the entry is hashed
+
+
+def status_of(result: os.stat_result) -> Status:
+    return (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
+
+
+def recordable(status: Status, started_ns: int) -> Status:
+    """The status to record for a file that matched, given when the run began: UNKNOWN for a file
+    changed too recently to be told apart from a write now."""
+    return status if max(status[3], status[4]) < started_ns - RACY_NS else UNKNOWN
+
+
+def _folder() -> str | None:
+    chosen = os.environ.get("GEN_CACHE_DIR")
+    if chosen is not None:
+        return chosen or None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "gen") if os.path.isabs(base) else None
+
+
+def recording() -> bool:
+    """Whether statuses are recorded at all (GEN_CACHE_DIR set empty: none are)."""
+    return _folder() is not None
+
+
+def _file(root: str) -> str | None:
+    folder = _folder()
+    if folder is None:
+        return None
+    name = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:32]
+    return os.path.join(folder, "trees", name)
+
+
+def load(root: str, ledger: bytes, names: bytes, count: int) -> array | None:
+    """The statuses recorded for the tree at `root` with this ledger digest and names digest, one
+    FIELDS-long run per name in the walk's order; None if there is no such record."""
+    path = _file(root)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_HEADER + 8 * FIELDS * count + 1)
+    except (OSError, ValueError):
+        return None
+    if len(data) != _HEADER + 8 * FIELDS * count or data[:_HEADER] != _MAGIC + ledger + names:
+        return None
+    found = array("q")
+    found.frombytes(data[_HEADER:])
+    return found
+
+
+def save(root: str, ledger: bytes, names: bytes, statuses: list[int]) -> None:
+    """Record the statuses (FIELDS per name, in order), replacing the record whole; nothing if it
+    cannot be written."""
+    path = _file(root)
+    if path is None:
+        return
+    temporary = f"{path}.{os.getpid()}"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temporary, "wb") as handle:
+            handle.write(_MAGIC + ledger + names + array("q", statuses).tobytes())
+        os.replace(temporary, path)
+    except (OSError, OverflowError):
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass

@@ -1,0 +1,234 @@
+"""The no-change path's walk and hashing, and the second core it puts them on.
+
+Whether a tree still holds what its ledger says takes a walk (every entry a regular file in a real
+folder, exactly the ledger's files) and a hash of every file. On a large tree (FORK_FROM files) a
+child is forked as soon as the ledger's bytes are read: while this process parses the ledger and
+fingerprints the inputs, the child walks the tree and hashes the second half of the files it found.
+This process reads nothing of the tree before the child has said what the walk found and that it is
+exactly the ledger's files (so no name of a hostile ledger can lead a read through a symbolic link,
+into a FIFO or a device); then it hashes the first half, and compares the child's hashes of the
+second half with the ledger's. Any doubt (a failed fork, a child that dies, a name that cannot be
+encoded) answers "not unchanged": the full path then decides, as it would without the probe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sys
+from array import array
+from dataclasses import dataclass
+
+from .output.ledger import LEDGER, file_bytes
+from .stat_cache import FIELDS, Status, load, recordable, status_of
+
+FORK_FROM = 2000  # files: from here on, a forked child walks the tree and hashes half of it
+_LEDGER = LEDGER.as_posix()
+_WALKED, _REFUSED = b"W", b"X"
+
+
+def regular_files(root: str) -> list[str] | None:
+    """Every file of the tree but the ledger, sorted; None unless each entry is a regular file in a
+    real folder (no symbolic link, FIFO or device anywhere: reading through one could leave the
+    tree, block or never end) and the ledger is there. A nested tree with its own ledger (`gen
+    plan`'s migration/) is its writer's business. One scandir per folder, whose entry types cost
+    no system call."""
+    names: list[str] = []
+    ledger = False
+    folders = [("", root)]
+    try:
+        while folders:
+            prefix, folder = folders.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    relative = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if not os.path.isfile(os.path.join(entry.path, _LEDGER)):
+                            folders.append((relative + "/", entry.path))
+                    elif not entry.is_file(follow_symlinks=False):
+                        return None
+                    elif relative == _LEDGER:
+                        ledger = True
+                    else:
+                        names.append(relative)
+    except OSError:  # a folder went away as it was read
+        return None
+    return sorted(names) if ledger else None
+
+
+TRUSTED = "="  # in place of a hash: the file's status is still the one recorded (stat_cache.py)
+
+
+@dataclass
+class Checked:
+    """What one process found of its names: each file's hash (or TRUSTED), and the status to record
+    for each (stat_cache.FIELDS numbers per name; none where no record is kept)."""
+
+    hashes: list[str]
+    statuses: list[int]
+
+
+def check(base: str, names: list[str], offset: int, cached: list[Status] | None, started: int | None) -> Checked | None:
+    """Hash each named file under `base` (positions `offset`... of the walk), never through a
+    symbolic link; where `cached` holds a file's status as it stands, trust it instead. `started`:
+    when the run began, if statuses are to be recorded (None: they are not). None if a file cannot
+    be read (or named: a name no file system can hold)."""
+    sha256 = hashlib.sha256
+    join = os.path.join
+    hashes: list[str] = []
+    statuses: list[int] = []
+    try:
+        for index, name in enumerate(names, offset):
+            path = join(base, name)
+            if cached is not None:
+                status = status_of(os.lstat(path))
+                if status == cached[index]:
+                    hashes.append(TRUSTED)
+                    statuses.extend(status)
+                    continue
+            if started is None:
+                hashes.append(sha256(file_bytes(path, follow=False)).hexdigest())
+                continue
+            descriptor = os.open(path, _READ)
+            try:  # the status before the bytes: a write in between gives a status no later run matches
+                status = status_of(os.fstat(descriptor))
+                data = _read_all(descriptor)
+            finally:
+                os.close(descriptor)
+            hashes.append(sha256(data).hexdigest())
+            statuses.extend(recordable(status, started))
+    except (OSError, ValueError):
+        return None
+    return Checked(hashes, statuses)
+
+
+_READ = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW
+
+
+def _read_all(descriptor: int) -> bytes:
+    chunks = [os.read(descriptor, 1 << 20)]
+    while len(chunks[-1]) == 1 << 20 and (chunk := os.read(descriptor, 1 << 20)):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def names_digest(names: list[str]) -> bytes | None:
+    """One digest of a sorted list of names (no name holds a NUL); None for a name that is no file
+    name (a lone surrogate a ledger may spell)."""
+    try:
+        return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).digest()
+    except UnicodeError:
+        return None
+
+
+def can_fork() -> bool:
+    """A second core, `fork`, and no thread (a progress bar's) that a fork would leave half-copied."""
+    threading = sys.modules.get("threading")
+    return (hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+            and (threading is None or threading.active_count() == 1))
+
+
+class Probe:
+    """A forked child walking a tree and hashing the second half of its files. It says, on a pipe,
+    first the walk's outcome (a digest of the names found, or a refusal), then the hashes; `close`
+    kills and reaps it whatever it was doing."""
+
+    def __init__(self, child: int, reader: int) -> None:
+        self.child, self.reader = child, reader
+
+    @classmethod
+    def start(cls, root: str, ledger: bytes, started: int | None) -> Probe | None:
+        """A child walking the tree at `root` (`ledger`: the digest of its ledger's bytes, whose
+        statuses record applies; `started`: as `check` takes it). None where no process can be
+        forked (a pids limit) or no pipe made."""
+        try:
+            reader, writer = os.pipe()
+        except OSError:
+            return None
+        try:
+            child = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            return None
+        if child == 0:
+            try:
+                os.close(reader)
+                _probe(root, writer, ledger, started)
+            finally:
+                os._exit(0)
+        os.close(writer)
+        return cls(child, reader)
+
+    def _read(self, size: int | None) -> bytes:
+        """`size` bytes (fewer if the child left), or all until the child leaves."""
+        chunks: list[bytes] = []
+        total = 0
+        while size is None or total < size:
+            chunk = os.read(self.reader, 1 << 16 if size is None else size - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+
+    def walked(self) -> bytes | None:
+        """The digest of the names the walk found (names_digest); None if it found anything else."""
+        said = self._read(33)
+        return said[1:] if len(said) == 33 and said[:1] == _WALKED else None
+
+    def hashed(self) -> Checked | None:
+        """What the child found of the second half of the files the walk found, in name order."""
+        said = self._read(None)
+        if said[:1] != _WALKED or len(said) < 9:
+            return None
+        size = int.from_bytes(said[1:9], "big")
+        blob, rest = said[9:9 + size], said[9 + size:]
+        statuses = array("q")
+        statuses.frombytes(rest[:len(rest) - len(rest) % 8])
+        return Checked(blob.decode("ascii").split("\n") if blob else [], statuses.tolist())
+
+    def close(self) -> None:
+        try:
+            os.kill(self.child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self.reader)
+        try:
+            os.waitpid(self.child, 0)
+        except ChildProcessError:  # SIGCHLD ignored by whoever runs gen: reaped already
+            pass
+
+
+def cached_statuses(root: str, ledger: bytes, names: bytes, count: int) -> list[Status] | None:
+    """The statuses recorded for this tree, ledger and walk, one tuple per name."""
+    found = load(root, ledger, names, count)
+    if found is None:
+        return None
+    values = iter(found)
+    return list(zip(*[values] * FIELDS))
+
+
+def _probe(root: str, writer: int, ledger: bytes, started: int | None) -> None:
+    """The child: walk, say what was found, check the second half and say what it found."""
+    names = regular_files(root)
+    digest = names_digest(names) if names is not None else None
+    if names is None or digest is None:
+        _say(writer, _REFUSED)
+        return
+    _say(writer, _WALKED + digest)
+    cached = cached_statuses(root, ledger, digest, len(names)) if started is not None else None
+    half = len(names) // 2
+    found = check(root, names[half:], half, cached, started)
+    if found is None:
+        _say(writer, _REFUSED)
+        return
+    blob = "\n".join(found.hashes).encode("ascii")
+    _say(writer, _WALKED + len(blob).to_bytes(8, "big") + blob + array("q", found.statuses).tobytes())
+
+
+def _say(writer: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(writer, view):]

@@ -1,0 +1,158 @@
+"""The no-change path's record of file statuses (generator/stat_cache.py): a file whose status is the
+one recorded is not read again, and no edit, however it hides, passes for unchanged."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PROFILES
+from generator import stat_cache, unchanged, unchanged_probe
+from helpers import render_into, write_profile
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> tuple[Path, Path]:
+    shutil.copytree(PROFILES / "values", tmp_path / "values")
+    profile = write_profile(tmp_path, (PROFILES / "multi-platform.yaml").read_text(), "multi-platform.yaml")
+    render_into(profile, tmp_path / "out")
+    return profile, tmp_path / "out"
+
+
+@pytest.fixture(params=["alone", "with a probe"])
+def how(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways the no-change path checks a tree: in this process alone, or with a forked probe."""
+    if request.param == "with a probe":
+        monkeypatch.setattr(unchanged, "FORK_FROM", 2)
+    return str(request.param)
+
+
+def _read_counts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many files each check (this process's and a probe's) hashed rather than trusted."""
+    counts: list[int] = []
+    real_check, real_hashed = unchanged.check, unchanged_probe.Probe.hashed
+
+    def check(*args: object) -> object:
+        found = real_check(*args)  # type: ignore[arg-type]
+        counts.append(-1 if found is None else sum(h != unchanged.TRUSTED for h in found.hashes))
+        return found
+
+    def hashed(self: unchanged_probe.Probe) -> object:
+        found = real_hashed(self)
+        counts.append(-1 if found is None else sum(h != unchanged.TRUSTED for h in found.hashes))
+        return found
+
+    monkeypatch.setattr(unchanged, "check", check)
+    monkeypatch.setattr(unchanged_probe.Probe, "hashed", hashed)
+    return counts
+
+
+def _files(out: Path) -> tuple[Path, list[str]]:
+    ledger = next(out.glob("*/.gen/manifest.json"))
+    return ledger.parents[1], sorted(json.loads(ledger.read_text())["files"])
+
+
+def test_a_second_no_change_run_reads_no_file(estate: tuple[Path, Path], how: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)  # the files were written a moment ago
+    counts = _read_counts(monkeypatch)
+    _, names = _files(out)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    assert sum(counts) == len(names)  # read and hashed, every one, then recorded
+    counts.clear()
+    assert unchanged.unchanged_tree(profile, out) is not None
+    assert counts and sum(counts) == 0
+
+
+@pytest.mark.parametrize("edit", ["same size, same modification time", "replaced by a copy"])
+def test_no_edit_hides_behind_a_recorded_status(estate: tuple[Path, Path], how: str, edit: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # A write sets the change time, which nothing sets back: an edit of the same length whose
+    # modification time is put back, or a file replaced by another of the same bytes but one, is
+    # read again and found.
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    assert unchanged.unchanged_tree(profile, out) is not None  # recorded
+    root, names = _files(out)
+    for name in (names[0], names[-1]):
+        target = root / name
+        before = target.stat()
+        data = target.read_bytes()
+        changed = data[:-2] + (b"x\n" if data[-2:] != b"x\n" else b"y\n")
+        if edit == "replaced by a copy":
+            spare = root / (name + ".new")
+            spare.write_bytes(changed)
+            os.replace(spare, target)
+        else:
+            target.write_bytes(changed)
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert target.stat().st_size == before.st_size
+        assert unchanged.unchanged_tree(profile, out) is None
+        target.write_bytes(data)
+
+
+def test_a_file_changed_just_before_the_run_is_not_recorded(estate: tuple[Path, Path], how: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # Within RACY_NS of the run's start a file's status cannot be told from a write during the
+    # run: such files are read again next time.
+    profile, out = estate
+    counts = _read_counts(monkeypatch)
+    _, names = _files(out)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    assert unchanged.unchanged_tree(profile, out) is not None
+    assert sum(counts) == 2 * len(names)
+
+
+@pytest.mark.parametrize("record", ["garbage", "truncated", "another tree's"])
+def test_a_record_gen_did_not_write_for_this_tree_is_ignored(estate: tuple[Path, Path], how: str, record: str,
+                                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    folder = Path(os.environ["GEN_CACHE_DIR"]) / "trees"
+    (path,) = folder.iterdir()
+    if record == "garbage":
+        path.write_bytes(b"\x00" * 64)
+    elif record == "truncated":
+        path.write_bytes(path.read_bytes()[:-8])
+    else:  # the same names and ledger in another folder: other inodes
+        twin = tmp_path / "twin"
+        shutil.copytree(out, twin)
+        (other,) = [file for file in folder.iterdir() if file != path] or [None]
+        assert other is None
+        unchanged.unchanged_tree(profile, twin)
+        (other,) = [file for file in folder.iterdir() if file != path]
+        shutil.copy(other, path)
+    counts = _read_counts(monkeypatch)
+    root, names = _files(out)
+    edited = root / names[-1]
+    edited.write_bytes(edited.read_bytes() + b"# edited\n")
+    assert unchanged.unchanged_tree(profile, out) is None
+    edited.write_bytes(edited.read_bytes()[: -len(b"# edited\n")])
+    counts.clear()
+    assert unchanged.unchanged_tree(profile, out) is not None
+    assert sum(counts) == len(names)  # all read again: the record was no use
+
+
+@pytest.mark.parametrize("folder", ["empty", "a file"])
+def test_no_record_is_kept_or_needed_where_none_can_be(estate: tuple[Path, Path], folder: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # GEN_CACHE_DIR set empty keeps no record; one that cannot be made is no error: every run reads.
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    if folder == "empty":
+        monkeypatch.setenv("GEN_CACHE_DIR", "")
+    else:
+        (tmp_path / "blocked").write_text("a file, not a folder\n")
+        monkeypatch.setenv("GEN_CACHE_DIR", str(tmp_path / "blocked"))
+    counts = _read_counts(monkeypatch)
+    _, names = _files(out)
+    for _ in range(2):
+        assert unchanged.unchanged_tree(profile, out) is not None
+    assert sum(counts) == 2 * len(names)
+    assert not any(tmp_path.glob("**/trees"))
