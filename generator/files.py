@@ -65,7 +65,9 @@ def read_regular_status(path: str | Path, limit: int, *, follow: bool = True) ->
             raise too_large
         chunks: list[bytes] = []
         total = 0
-        while chunk := os.read(descriptor, min(_CHUNK, limit + 1 - total)):
+        size = status.st_size + 1  # one read of the whole file, as its size says (it may grow)
+        while chunk := os.read(descriptor, min(max(size, _CHUNK), limit + 1 - total)):
+            size = 0
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:  # it grew while being read

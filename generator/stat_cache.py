@@ -62,7 +62,7 @@ def _file(root: str) -> str | None:
     return os.path.join(folder, "trees", name)
 
 
-def load(root: str, ledger: bytes, names: bytes, count: int) -> array | None:
+def load(root: str, ledger: bytes, names: bytes, count: int) -> array[int] | None:
     """The statuses recorded for the tree at `root` with this ledger digest and names digest, one
     FIELDS-long run per name in the walk's order; None if there is no such record."""
     path = _file(root)

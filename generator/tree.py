@@ -10,7 +10,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError, check_output_root, write_warning
@@ -19,7 +18,12 @@ from .problems import Problem, ProfileError, Severity
 from .report import NOTHING_WRITTEN, PARTIAL_WRITE
 from .unchanged import unchanged_tree, warning_record
 
+# Not `typing.TYPE_CHECKING`: typing costs the no-change path milliseconds to import; mypy reads any
+# TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # rendering and writing are not loaded on the no-change path (settle imports them)
+    from typing import Literal
+
     from .output.changes import ChangeSet
     from .output.render import RenderedFile
 

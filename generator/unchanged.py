@@ -15,14 +15,19 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError
 from .output.ledger import LEDGER, Ledger, read_ledger, source_of
 from .problems import Location, Problem, Severity
-from .stat_cache import FIELDS, recording, save
+from .stat_cache import Status, recording, save
 from .unchanged_probe import FORK_FROM, TRUSTED, Probe, can_fork, cached_statuses, check, names_digest, regular_files
+
+# Not `typing.TYPE_CHECKING`: typing costs the no-change path milliseconds to import; mypy reads any
+# TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)
@@ -136,12 +141,17 @@ def _tree_matches(root: str, files: Mapping[str, str], probe: Probe | None, ledg
         if first is None or not _agree(first.hashes, names[:half], files):
             return False
         parts = [first, probe.hashed()]
-    hashes = [found for part in parts if part is not None for found in part.hashes]
-    if None in parts or not _agree(hashes, names, files):
+    checked = [part for part in parts if part is not None]
+    hashes = [found for part in checked for found in part.hashes]
+    if len(checked) != len(parts) or not _agree(hashes, names, files):
         return False
-    statuses = [number for part in parts if part is not None for number in part.statuses]
-    if started is not None and any(found != TRUSTED for found in hashes) and len(statuses) == FIELDS * len(names):
-        save(root, ledger, digest, statuses)
+    if started is not None and any(found != TRUSTED for found in hashes):  # some were read: record them
+        statuses: list[Status] = []
+        for part in checked:  # a part whose files were all trusted left their statuses to the record
+            count = len(part.hashes)
+            statuses += part.statuses if part.statuses is not None else (cached or [])[len(statuses):len(statuses) + count]
+        if len(statuses) == len(names):
+            save(root, ledger, digest, [number for status in statuses for number in status])
     return True
 
 

@@ -63,30 +63,35 @@ TRUSTED = "="  # in place of a hash: the file's status is still the one recorded
 @dataclass
 class Checked:
     """What one process found of its names: each file's hash (or TRUSTED), and the status to record
-    for each (stat_cache.FIELDS numbers per name; none where no record is kept)."""
+    for each (None where every file was trusted: the record holds them already)."""
 
     hashes: list[str]
-    statuses: list[int]
+    statuses: list[Status] | None
 
 
 def check(base: str, names: list[str], offset: int, cached: list[Status] | None, started: int | None) -> Checked | None:
     """Hash each named file under `base` (positions `offset`... of the walk), never through a
     symbolic link; where `cached` holds a file's status as it stands, trust it instead. `started`:
     when the run began, if statuses are to be recorded (None: they are not). None if a file cannot
-    be read (or named: a name no file system can hold)."""
+    be read (or named: a name no file system can hold). Runs once per file: plain strings, no
+    helper calls on the trusted path."""
     sha256 = hashlib.sha256
-    join = os.path.join
+    lstat = os.lstat
+    prefix = base + "/"
     hashes: list[str] = []
-    statuses: list[int] = []
+    statuses: list[Status] = []
+    read = 0
     try:
         for index, name in enumerate(names, offset):
-            path = join(base, name)
+            path = prefix + name
             if cached is not None:
-                status = status_of(os.lstat(path))
+                found = lstat(path)
+                status = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
                 if status == cached[index]:
                     hashes.append(TRUSTED)
-                    statuses.extend(status)
+                    statuses.append(status)
                     continue
+            read += 1
             if started is None:
                 hashes.append(sha256(file_bytes(path, follow=False)).hexdigest())
                 continue
@@ -97,10 +102,10 @@ def check(base: str, names: list[str], offset: int, cached: list[Status] | None,
             finally:
                 os.close(descriptor)
             hashes.append(sha256(data).hexdigest())
-            statuses.extend(recordable(status, started))
+            statuses.append(recordable(status, started))
     except (OSError, ValueError):
         return None
-    return Checked(hashes, statuses)
+    return Checked(hashes, statuses if read and started is not None else None)
 
 
 _READ = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW
@@ -185,9 +190,12 @@ class Probe:
             return None
         size = int.from_bytes(said[1:9], "big")
         blob, rest = said[9:9 + size], said[9 + size:]
-        statuses = array("q")
-        statuses.frombytes(rest[:len(rest) - len(rest) % 8])
-        return Checked(blob.decode("ascii").split("\n") if blob else [], statuses.tolist())
+        if not rest:
+            return Checked(blob.decode("ascii").split("\n") if blob else [], None)
+        numbers = array("q")
+        numbers.frombytes(rest[:len(rest) - len(rest) % 8])
+        values = iter(numbers.tolist())
+        return Checked(blob.decode("ascii").split("\n") if blob else [], list(zip(*[values] * FIELDS)))
 
     def close(self) -> None:
         try:
@@ -225,7 +233,8 @@ def _probe(root: str, writer: int, ledger: bytes, started: int | None) -> None:
         _say(writer, _REFUSED)
         return
     blob = "\n".join(found.hashes).encode("ascii")
-    _say(writer, _WALKED + len(blob).to_bytes(8, "big") + blob + array("q", found.statuses).tobytes())
+    statuses = array("q", [number for status in found.statuses or () for number in status]).tobytes()
+    _say(writer, _WALKED + len(blob).to_bytes(8, "big") + blob + statuses)
 
 
 def _say(writer: int, data: bytes) -> None:

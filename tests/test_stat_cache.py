@@ -156,3 +156,22 @@ def test_no_record_is_kept_or_needed_where_none_can_be(estate: tuple[Path, Path]
         assert unchanged.unchanged_tree(profile, out) is not None
     assert sum(counts) == 2 * len(names)
     assert not any(tmp_path.glob("**/trees"))
+
+
+def test_a_file_rewritten_with_its_own_bytes_is_read_once_then_trusted_again(
+    estate: tuple[Path, Path], how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One file in each half rewritten as it was: those two are read (and match), the rest trusted;
+    # the record then holds their new statuses, the others' kept, so the run after reads none.
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    root, names = _files(out)
+    for name in (names[0], names[-1]):
+        (root / name).write_bytes((root / name).read_bytes())
+    counts = _read_counts(monkeypatch)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    assert sum(counts) == 2
+    counts.clear()
+    assert unchanged.unchanged_tree(profile, out) is not None
+    assert counts and sum(counts) == 0

@@ -6,13 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
 from pathlib import Path, PurePosixPath
 
 from ..files import LEDGER_LIMIT, Unreadable, read_regular_status
 from .guard import refuse
+
+# Not `typing.TYPE_CHECKING`: typing costs the no-change path milliseconds to import; mypy reads any
+# TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 LEDGER = PurePosixPath(".gen/manifest.json")
 Stamp = tuple[int, int, int, int]  # device, inode, size, mtime: a ledger file rewritten since has another
@@ -92,41 +97,61 @@ class Ledger:
 
     def body(self) -> dict[str, Any]:
         """The ledger as JSON data."""
-        body: dict[str, Any] = {
+        return {key: dict(value) if key in _FLAT else value for key, value in self._fields().items()}
+
+    def _fields(self) -> dict[str, Any]:
+        """body(), the two maps of a path each as they are (not copied)."""
+        fields: dict[str, Any] = {
             "format": FORMAT,
             "generator": "gen",
             "profile": self.profile,
             "source": self.source,
-            "files": dict(self.files),
+            "files": self.files,
         }
         if self.keys:
-            body["keys"] = dict(self.keys)
+            fields["keys"] = self.keys
         if self.inputs is not None:
-            body["inputs"] = {
+            fields["inputs"] = {
                 "fingerprint": self.inputs.fingerprint,
                 "files": list(self.inputs.files),
                 "warnings": [dict(warning) for warning in self.inputs.warnings],
             }
-        return body
+        return fields
 
     def text(self) -> str:
-        """`json.dumps(self.body(), indent=2, sort_keys=True)` and a newline, byte for byte; the two
-        maps of a path each (`files`, `keys`) are written line by line with the C string encoder,
-        since the indenting encoder is pure Python (tests/test_write.py compares the two)."""
-        fields = {
-            key: _flat(value) if key in ("files", "keys") else _nested(value) for key, value in self.body().items()
-        }
-        return "{\n" + ",\n".join(f"  {_string(key)}: {fields[key]}" for key in sorted(fields)) + "\n}\n"
+        """`json.dumps(self.body(), indent=2, sort_keys=True)` and a newline, byte for byte
+        (tests/test_write.py compares the two); all ASCII."""
+        return b"".join(self.chunks()).decode("ascii")
+
+    def chunks(self, entries: int = 4096) -> Iterator[bytes]:
+        """text(), encoded, in pieces of at most `entries` lines of a map: a large tree's ledger runs
+        to tens of megabytes, which are written and compared piece by piece, never held at once.
+        The two maps of a path each (`files`, `keys`) are written line by line with the C string
+        encoder, since the indenting encoder is pure Python."""
+        fields = self._fields()
+        for index, key in enumerate(sorted(fields)):
+            yield ("{\n" if index == 0 else ",\n").encode() + f"  {_string(key)}: ".encode()
+            if key in _FLAT:
+                yield from _flat(fields[key], entries)
+            else:
+                yield _nested(fields[key]).encode("ascii")
+        yield b"\n}\n"
 
 
+_FLAT = ("files", "keys")
 _string = json.encoder.encode_basestring_ascii
 
 
-def _flat(mapping: Mapping[str, str]) -> str:
-    """A map of strings to strings as `json.dumps` indents it one level down."""
+def _flat(mapping: Mapping[str, str], entries: int) -> Iterator[bytes]:
+    """A map of strings to strings as `json.dumps` indents it one level down, in pieces."""
     if not mapping:
-        return "{}"
-    return "{\n" + ",\n".join(f"    {_string(k)}: {_string(v)}" for k, v in sorted(mapping.items())) + "\n  }"
+        yield b"{}"
+        return
+    names = sorted(mapping)
+    for start in range(0, len(names), entries):
+        lines = ",\n".join(f"    {_string(name)}: {_string(mapping[name])}" for name in names[start:start + entries])
+        yield ("{\n" if start == 0 else ",\n").encode() + lines.encode("ascii")
+    yield b"\n  }"
 
 
 def _nested(value: Any) -> str:

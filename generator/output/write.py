@@ -16,7 +16,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,9 +61,9 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def _write_file(target: str, data: bytes, made: set[str] | None = None) -> None:
-    """Write a new file (mode 0644 whatever the umask); `made` remembers directories made already.
-    Paths are plain strings: this runs once per file."""
+def _write_file(target: str, data: bytes | Iterable[bytes], made: set[str] | None = None) -> None:
+    """Write a new file (mode 0644 whatever the umask) of `data`, or of its pieces in turn; `made`
+    remembers directories made already. Paths are plain strings: this runs once per file."""
     parent = os.path.dirname(target)
     if made is None or parent not in made:
         os.makedirs(parent, exist_ok=True)
@@ -73,11 +73,21 @@ def _write_file(target: str, data: bytes, made: set[str] | None = None) -> None:
     try:
         if os.fstat(descriptor).st_mode & 0o777 != FILE_MODE:  # the umask took bits away
             os.fchmod(descriptor, FILE_MODE)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view):]
+        for piece in (data,) if isinstance(data, bytes) else data:
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(descriptor, view):]
     finally:
         os.close(descriptor)
+
+
+def _holds(path: Path, ledger: Ledger) -> bool:
+    """Whether the file at `path` holds exactly the ledger's bytes, read piece by piece."""
+    try:
+        with open(path, "rb") as handle:
+            return all(handle.read(len(piece)) == piece for piece in ledger.chunks()) and not handle.read(1)
+    except OSError:
+        return False
 
 
 PARALLEL_FROM = 4000  # files to write: below this, a second process costs more than it saves
@@ -144,12 +154,11 @@ def apply_changes(
     # A kept conflict is not what the profile renders: no fingerprint, and no cache key for it.
     cache_keys = {path: key for path, key in (keys or {}).items() if path not in kept}
     ledger = Ledger(ledger.profile, source, ledger.files, None if kept else inputs, cache_keys)
-    ledger_data = ledger.text().encode("utf-8")
     removed = tuple(path for path in changes.delete if force or path not in kept)
     if force:
         removed = tuple(sorted({*removed, *(p for p in changes.conflicts if p not in changes.desired)}))
     current_ledger = root / LEDGER
-    unchanged_ledger = current_ledger.is_file() and current_ledger.read_bytes() == ledger_data
+    unchanged_ledger = current_ledger.is_file() and _holds(current_ledger, ledger)
     report = WriteReport(root, tuple(write), changes.unchanged, removed, kept)
     if not write and not removed and unchanged_ledger:
         return report
@@ -164,14 +173,14 @@ def apply_changes(
             for path in sorted(carry):
                 _link_or_copy(os.path.join(old, path), os.path.join(new, path), made)
             _write_files(new, write, changes.desired)
-            _write_file(str(staging / LEDGER), ledger_data)
+            _write_file(str(staging / LEDGER), ledger.chunks())
             os.chmod(staging, 0o755)
             if not root.exists():
                 os.rename(staging, root)
             elif _exchange(staging, root):
                 shutil.rmtree(staging)  # the old tree, now at the staging path
             else:
-                _replace_in_place(root, staging, write, removed, ledger_data)
+                _replace_in_place(root, staging, write, removed)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
@@ -192,7 +201,7 @@ def _shown(filename: object, staging: Path, root: Path) -> str:
     return filename
 
 
-def _replace_in_place(root: Path, staging: Path, write: list[str], removed: tuple[str, ...], ledger: bytes) -> None:
+def _replace_in_place(root: Path, staging: Path, write: list[str], removed: tuple[str, ...]) -> None:
     """Without a directory swap: rename each new file into place, remove the stale ones, then the
     ledger last, so an interrupted run is finished by the next one."""
     replaced = 0
