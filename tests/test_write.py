@@ -207,3 +207,19 @@ def test_the_ledger_text_is_json_dumps_indented_and_sorted(files, keys, source, 
     """The ledger is written by hand for speed; it must be the bytes `json.dumps` would give."""
     ledger = Ledger("p", source, files, inputs, keys)
     assert ledger.text() == json.dumps(ledger.body(), indent=2, sort_keys=True) + "\n"
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o177, 0o000])
+def test_every_written_file_is_0644_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    # The umask is read once per write (from /proc); one that would take bits away is undone per
+    # file, and one that takes none costs no check.
+    import os
+    import stat
+
+    before = os.umask(umask)
+    try:
+        root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
+    finally:
+        os.umask(before)
+    modes = {stat.S_IMODE(path.stat().st_mode) for path in root.rglob("*") if path.is_file()}
+    assert modes == {0o644}
