@@ -113,7 +113,7 @@ def test_a_failed_write_is_a_problem_that_says_what_happened(
     assert runner.invoke(commands.app, ["render", str(PROFILES / "caffeine.yaml"), "--out", str(out)]).exit_code == 0
     changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"), name="caffeine.yaml")
     if swap:
-        def failing(target: Path, data: bytes, made: object = None) -> None:
+        def failing(target: Path, data: bytes, *rest: object) -> None:
             raise PermissionError(13, "Permission denied", str(target))
 
         monkeypatch.setattr(write, "_write_file", failing)

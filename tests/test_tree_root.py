@@ -120,7 +120,7 @@ def test_a_failed_write_names_the_file_in_the_tree_not_in_the_staging_folder(
     render_into(PROFILES / "caffeine.yaml", out)
     changed, _ = variant(tmp_path, ("organization: tetrate", "organization: acme"), name="caffeine.yaml")
 
-    def full(target: str, data: bytes, made: object = None) -> None:
+    def full(target: str, data: bytes, *rest: object) -> None:
         raise OSError(28, "No space left on device", target)
 
     monkeypatch.setattr(write, "_write_file", full)

@@ -88,11 +88,11 @@ def test_a_failed_write_leaves_the_previous_tree_as_it_was(tmp_path: Path, monke
     calls = {"n": 0}
     real_write = write._write_file
 
-    def failing_write(target: Path, data: bytes, made: object = None) -> None:
+    def failing_write(target: Path, data: bytes, *rest: object) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError(28, "No space left on device", str(target))
-        real_write(target, data, made)  # type: ignore[arg-type]
+        real_write(target, data, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(write, "_write_file", failing_write)
     with pytest.raises(WriteError, match="No space left on device"):
