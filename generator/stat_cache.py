@@ -31,14 +31,23 @@ Status = tuple[int, int, int, int, int]
 UNKNOWN: Status = (0, 0, -1, 0, 0)  # no file has it: the entry is hashed
 
 
+TOP = 1 << 63  # a record holds signed 64-bit numbers: a device or inode number from here is wrapped
+
+
 def status_of(result: os.stat_result) -> Status:
-    return (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
+    """A file's status as recorded: device and inode numbers of 2**63 and more (overlayfs, some
+    NFS servers) wrapped below zero, one for one."""
+    dev, ino = result.st_dev, result.st_ino
+    return (dev - 2 * TOP if dev >= TOP else dev, ino - 2 * TOP if ino >= TOP else ino, result.st_size,
+            result.st_mtime_ns, result.st_ctime_ns)
 
 
 def recordable(status: Status, started_ns: int) -> Status:
     """The status to record for a file that matched, given when the run began: UNKNOWN for a file
-    changed too recently to be told apart from a write now."""
-    return status if max(status[3], status[4]) < started_ns - RACY_NS else UNKNOWN
+    changed too recently to be told apart from a write now, or with a time no record can hold."""
+    if max(status[3], status[4]) >= started_ns - RACY_NS or not all(-TOP <= number < TOP for number in status):
+        return UNKNOWN
+    return status
 
 
 def _folder() -> str | None:

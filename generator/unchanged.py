@@ -20,7 +20,7 @@ from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError
 from .output.ledger import LEDGER, Ledger, read_ledger, source_of
 from .problems import Location, Problem, Severity
-from .stat_cache import Status, recording, save
+from .stat_cache import UNKNOWN, Status, recording, save
 from .unchanged_probe import FORK_FROM, TRUSTED, Probe, can_fork, cached_statuses, check, names_digest, regular_files
 
 # Not `typing.TYPE_CHECKING`: typing costs the no-change path milliseconds to import; mypy reads any
@@ -95,7 +95,8 @@ def unchanged_tree(
             if said not in data:
                 return
             seen.append((hashlib.sha256(data).digest(), time.time_ns() if recording() else None))
-            if data.count(b"\n") // 2 >= FORK_FROM and can_fork():  # a line per file and per key
+            # a line per file and per key; never a child walking where a link leads (nor does this process)
+            if data.count(b"\n") // 2 >= FORK_FROM and can_fork() and not os.path.islink(root) and root.is_dir():
                 started = Probe.start(str(root), *seen[0])
                 probes.extend([started] if started is not None else [])
 
@@ -150,7 +151,7 @@ def _tree_matches(root: str, files: Mapping[str, str], probe: Probe | None, ledg
         for part in checked:  # a part whose files were all trusted left their statuses to the record
             count = len(part.hashes)
             statuses += part.statuses if part.statuses is not None else (cached or [])[len(statuses):len(statuses) + count]
-        if len(statuses) == len(names):
+        if len(statuses) == len(names) and any(status != UNKNOWN for status in statuses):  # else nothing to keep
             save(root, ledger, digest, [number for status in statuses for number in status])
     return True
 

@@ -21,7 +21,7 @@ from array import array
 from dataclasses import dataclass
 
 from .output.ledger import LEDGER, file_bytes
-from .stat_cache import FIELDS, Status, load, recordable, status_of
+from .stat_cache import FIELDS, TOP, Status, load, recordable, status_of
 
 FORK_FROM = 2000  # files: from here on, a forked child walks the tree and hashes half of it
 _LEDGER = LEDGER.as_posix()
@@ -87,6 +87,8 @@ def check(base: str, names: list[str], offset: int, cached: list[Status] | None,
             if cached is not None:
                 found = lstat(path)
                 status = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+                if status[0] >= TOP or status[1] >= TOP:
+                    status = status_of(found)
                 if status == cached[index]:
                     hashes.append(TRUSTED)
                     statuses.append(status)
@@ -122,7 +124,7 @@ def names_digest(names: list[str]) -> bytes | None:
     """One digest of a sorted list of names (no name holds a NUL); None for a name that is no file
     name (a lone surrogate a ledger may spell)."""
     try:
-        return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).digest()
+        return hashlib.sha256(os.fsencode("\0".join(names))).digest()  # the bytes the walk's names are
     except UnicodeError:
         return None
 
@@ -141,6 +143,11 @@ class Probe:
 
     def __init__(self, child: int, reader: int) -> None:
         self.child, self.reader = child, reader
+        self.ended = False  # the child closed the pipe: it is leaving
+        try:  # a handle on this very process: with SIGCHLD ignored, its pid may soon name another
+            self.handle: int | None = os.pidfd_open(child)
+        except (AttributeError, OSError):  # no pidfd (before Linux 5.3), or gone already
+            self.handle = None
 
     @classmethod
     def start(cls, root: str, ledger: bytes, started: int | None) -> Probe | None:
@@ -173,6 +180,7 @@ class Probe:
         while size is None or total < size:
             chunk = os.read(self.reader, 1 << 16 if size is None else size - total)
             if not chunk:
+                self.ended = True
                 break
             chunks.append(chunk)
             total += len(chunk)
@@ -199,9 +207,15 @@ class Probe:
 
     def close(self) -> None:
         try:
-            os.kill(self.child, signal.SIGKILL)
+            if self.handle is not None:
+                signal.pidfd_send_signal(self.handle, signal.SIGKILL)
+            elif not self.ended:  # it holds the pipe open: still there
+                os.kill(self.child, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        finally:
+            if self.handle is not None:
+                os.close(self.handle)
         os.close(self.reader)
         try:
             os.waitpid(self.child, 0)

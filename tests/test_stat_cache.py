@@ -175,3 +175,69 @@ def test_a_file_rewritten_with_its_own_bytes_is_read_once_then_trusted_again(
     counts.clear()
     assert unchanged.unchanged_tree(profile, out) is not None
     assert counts and sum(counts) == 0
+
+
+def test_nothing_is_recorded_when_every_file_changed_just_before_the_run(estate: tuple[Path, Path], how: str) -> None:
+    # A tree written a moment ago (a render, then its check) has no status to keep: no record is
+    # written at all, rather than one that spares nothing.
+    profile, out = estate
+    assert unchanged.unchanged_tree(profile, out) is not None
+    assert not any((Path(os.environ["GEN_CACHE_DIR"]) / "trees").glob("*"))
+
+
+def test_device_and_inode_numbers_past_two_to_the_63_are_recorded_one_for_one(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # overlayfs and some NFS servers give inode numbers of 2**63 and more; a record holds signed
+    # 64-bit numbers: such numbers are wrapped below zero (distinct numbers stay distinct), and a
+    # time no record can hold is not recorded at all.
+    def result(dev: int, ino: int, ns: int) -> os.stat_result:
+        return os.stat_result((0o100644, ino, dev, 1, 0, 0, 10, 0, 0, 0, 0.0, 0.0, 0.0, ns, ns, ns))
+
+    statuses = [stat_cache.status_of(result(dev, ino, 10**18)) for dev, ino in
+                ((2**64 - 1, 2**63), (2**63, 2**64 - 1), (5, 2**63 - 1), (5, 2**63))]
+    assert len(set(statuses)) == 4
+    assert all(-(2**63) <= number < 2**63 for status in statuses for number in status)
+    assert stat_cache.recordable(stat_cache.status_of(result(1, 2, 2**64)), 2**65) == stat_cache.UNKNOWN
+    monkeypatch.setenv("GEN_CACHE_DIR", str(tmp_path / "cache"))
+    flat = [number for status in statuses for number in status]
+    stat_cache.save(str(tmp_path), b"l" * 32, b"n" * 32, flat)
+    found = stat_cache.load(str(tmp_path), b"l" * 32, b"n" * 32, len(statuses))
+    assert found is not None and found.tolist() == flat
+
+
+def test_a_tree_behind_a_link_is_walked_by_no_probe(estate: tuple[Path, Path], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # out/<profile> that is a link proves nothing (the full path refuses it): no child is forked to
+    # walk, or read, where it leads.
+    profile, out = estate
+    monkeypatch.setattr(unchanged, "FORK_FROM", 2)
+    root, _ = _files(out)
+    elsewhere = tmp_path / "elsewhere"
+    root.rename(elsewhere)
+    root.symlink_to(elsewhere, target_is_directory=True)
+    started: list[str] = []
+    monkeypatch.setattr(unchanged.Probe, "start", staticmethod(lambda root, *args: started.append(root)))
+    assert unchanged.unchanged_tree(profile, out) is None
+    assert started == []
+
+
+def test_with_sigchld_ignored_the_probe_is_stopped_through_its_pidfd(estate: tuple[Path, Path],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whoever runs gen may ignore SIGCHLD: its children are then reaped as they leave, and a pid may
+    # soon name another process. The probe is signalled through a pidfd, never by pid, and the
+    # answer is right either way.
+    import signal
+
+    profile, out = estate
+    monkeypatch.setattr(unchanged, "FORK_FROM", 2)
+    killed: list[int] = []
+    monkeypatch.setattr(unchanged_probe.os, "kill", lambda pid, sig: killed.append(pid))
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert unchanged.unchanged_tree(profile, out) is not None
+        root, names = _files(out)
+        (root / names[0]).write_bytes((root / names[0]).read_bytes() + b"# edited\n")
+        assert unchanged.unchanged_tree(profile, out) is None  # stopped early: the first half differs
+    finally:
+        signal.signal(signal.SIGCHLD, before)
+    assert killed == []

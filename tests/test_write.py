@@ -211,8 +211,7 @@ def test_the_ledger_text_is_json_dumps_indented_and_sorted(files, keys, source, 
 
 @pytest.mark.parametrize("umask", [0o022, 0o077, 0o177, 0o000])
 def test_every_written_file_is_0644_whatever_the_umask(tmp_path: Path, umask: int) -> None:
-    # The umask is read once per write (from /proc); one that would take bits away is undone per
-    # file, and one that takes none costs no check.
+    # Each file's mode is checked as it is written, and made 0644 where the umask took bits away.
     import os
     import stat
 
@@ -221,5 +220,24 @@ def test_every_written_file_is_0644_whatever_the_umask(tmp_path: Path, umask: in
         root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
     finally:
         os.umask(before)
+    modes = {stat.S_IMODE(path.stat().st_mode) for path in root.rglob("*") if path.is_file()}
+    assert modes == {0o644}
+
+
+def test_a_file_created_with_another_mode_than_asked_is_made_0644(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A folder's default ACL overrides the umask (u::rwx,g::---,o::--- creates files 0600 whatever
+    # the umask): so no umask reading can spare the per-file check. Here every file is created as
+    # such an ACL would create it.
+    import os
+    import stat
+
+    real_open = os.open
+
+    def as_an_acl_would(path: object, flags: int, mode: int = 0o777, *args: object, **kwargs: object) -> int:
+        return real_open(path, flags, 0o600 if flags & os.O_CREAT else mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(write.os, "open", as_an_acl_would)
+        root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
     modes = {stat.S_IMODE(path.stat().st_mode) for path in root.rglob("*") if path.is_file()}
     assert modes == {0o644}

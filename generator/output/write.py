@@ -61,23 +61,10 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def _umask_spares_mode() -> bool:
-    """Whether the process's umask leaves FILE_MODE whole, as /proc says (never by setting the umask:
-    that would race with other threads); False where it cannot tell, and each file is checked."""
-    try:
-        with open("/proc/self/status", "rb") as status:
-            for line in status:
-                if line.startswith(b"Umask:"):
-                    return int(line.split()[1], 8) & FILE_MODE == 0
-    except (OSError, ValueError, IndexError):
-        pass
-    return False
-
-
-def _write_file(target: str, data: bytes | Iterable[bytes], made: set[str] | None = None, check: bool = True) -> None:
-    """Write a new file (mode 0644 whatever the umask) of `data`, or of its pieces in turn; `made`
-    remembers directories made already; `check`: whether the umask may take bits away (each file's
-    mode is then checked). Paths are plain strings: this runs once per file."""
+def _write_file(target: str, data: bytes | Iterable[bytes], made: set[str] | None = None) -> None:
+    """Write a new file (mode 0644 whatever the umask, or a folder's default ACL, which overrides
+    the umask: so each file's mode is checked) of `data`, or of its pieces in turn; `made`
+    remembers directories made already. Paths are plain strings: this runs once per file."""
     parent = os.path.dirname(target)
     if made is None or parent not in made:
         os.makedirs(parent, exist_ok=True)
@@ -85,7 +72,7 @@ def _write_file(target: str, data: bytes | Iterable[bytes], made: set[str] | Non
             made.add(parent)
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
-        if check and os.fstat(descriptor).st_mode & 0o777 != FILE_MODE:  # the umask took bits away
+        if os.fstat(descriptor).st_mode & 0o777 != FILE_MODE:  # the umask or an ACL made it another
             os.fchmod(descriptor, FILE_MODE)
         for piece in (data,) if isinstance(data, bytes) else data:
             view = memoryview(piece)
@@ -111,12 +98,10 @@ def _write_files(base: str, paths: list[str], desired: Mapping[str, bytes]) -> N
     """Write new files under `base`, on both cores for many (the forked writer inherits the texts);
     each file's bytes are made as it is written, and let go."""
 
-    check = not _umask_spares_mode()
-
     def work(start: int, end: int) -> None:
         made: set[str] = set()
         for path in paths[start:end]:
-            _write_file(os.path.join(base, path), desired[path], made, check)
+            _write_file(os.path.join(base, path), desired[path], made)
 
     in_slices(work, len(paths), PARALLEL_FROM)
 
