@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -35,6 +36,15 @@ def render_into(profile: Path, out: Path, phase: str | None = None) -> Path:
     outcome = render_tree(profile, out, phase=phase)
     assert outcome.status is Status.OK and outcome.root is not None, outcome.problems
     return outcome.root
+
+
+def rendered_estate(tmp_path: Path) -> tuple[Path, Path]:
+    """multi-platform (it names a base values file, and warns) copied beside its values and rendered
+    into tmp_path/out: (the profile, the output folder)."""
+    shutil.copytree(PROFILES / "values", tmp_path / "values")
+    profile = write_profile(tmp_path, (PROFILES / "multi-platform.yaml").read_text(), "multi-platform.yaml")
+    render_into(profile, tmp_path / "out")
+    return profile, tmp_path / "out"
 
 
 def plan_into(profile: Path, out: Path) -> Path:

@@ -10,17 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROFILES
 from generator import stat_cache, unchanged, unchanged_probe
-from helpers import render_into, write_profile
+from helpers import rendered_estate
 
 
 @pytest.fixture
 def estate(tmp_path: Path) -> tuple[Path, Path]:
-    shutil.copytree(PROFILES / "values", tmp_path / "values")
-    profile = write_profile(tmp_path, (PROFILES / "multi-platform.yaml").read_text(), "multi-platform.yaml")
-    render_into(profile, tmp_path / "out")
-    return profile, tmp_path / "out"
+    return rendered_estate(tmp_path)
 
 
 @pytest.fixture(params=["alone", "with a probe"])

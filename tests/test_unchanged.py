@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from conftest import PROFILES
 from generator import commands
 from generator import pipeline as pipeline_module
-from helpers import render_into, tree, write_profile
+from helpers import render_into, rendered_estate, tree, write_profile
 
 runner = CliRunner()
 
@@ -24,11 +24,7 @@ def _no_render(*_: object) -> None:
 
 @pytest.fixture
 def estate(tmp_path: Path) -> tuple[Path, Path]:
-    """multi-platform (it names a base values file, and warns) copied beside its values."""
-    shutil.copytree(PROFILES / "values", tmp_path / "values")
-    profile = write_profile(tmp_path, (PROFILES / "multi-platform.yaml").read_text(), "multi-platform.yaml")
-    render_into(profile, tmp_path / "out")
-    return profile, tmp_path / "out"
+    return rendered_estate(tmp_path)
 
 
 def test_an_unchanged_estate_renders_nothing_and_writes_nothing(
