@@ -16,7 +16,7 @@ from ..kit.active import active_kit, active_templates
 from ..kit.rules import rule_problems
 from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
-from .cache import RenderCache, output_key
+from .cache import OutputKeys, RenderCache
 from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
 from .shapes import Keyed, Shapes, ShapeKeys
 from .templating import parse_back
@@ -43,7 +43,8 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, u
     more than one."""
     outputs = plan.outputs[start:end]
     shaped = all_shaped[start:end]
-    keys = [output_key(plan.profile, output, keyed) for output, keyed in zip(outputs, shaped)]
+    cache_key = OutputKeys(plan.profile)
+    keys = [cache_key(output, keyed) for output, keyed in zip(outputs, shaped)]
     templates = active_templates()
     validator = active_validator()
     kit = active_kit()

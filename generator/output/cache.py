@@ -26,12 +26,27 @@ def output_key(profile: str, output: Output, keyed: Keyed | None = None) -> str 
     """The cache key of an output; None for one that is always rendered. `keyed`: its shape's key
     and values (output/shapes.py), which describe the context as a digest of its `repr` and the
     values, computed once per distinct set of values."""
-    if output.context.merge_base() is not None or output.context.format != "yaml":
-        return None  # merged into a file; or the estate's README and scripts, which describe it all
-    kit = active_kit()  # a kit's templates are code too
-    context = f"{keyed[0]}\0{keyed[1]!r}" if keyed is not None else repr(output.context)
-    text = f"{code_digest()}\0{kit.digest if kit is not None else ''}\0{profile}\0{output.path}\0{output.template}\0{context}\0{output.identity!r}"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return OutputKeys(profile)(output, keyed)
+
+
+class OutputKeys:
+    """output_key for the outputs of one render: what every key starts with (gen's code, the kit's,
+    the profile's name) is hashed once, and each output's key goes on from a copy of that state:
+    the same bytes hashed, the same key."""
+
+    def __init__(self, profile: str) -> None:
+        kit = active_kit()  # a kit's templates are code too
+        head = f"{code_digest()}\0{kit.digest if kit is not None else ''}\0{profile}\0"
+        self._head = hashlib.sha256(head.encode("utf-8", "surrogatepass"))
+
+    def __call__(self, output: Output, keyed: Keyed | None = None) -> str | None:
+        context = output.context
+        if context.format != "yaml" or context.merge_base() is not None:
+            return None  # merged into a file; or the estate's README and scripts, which describe it all
+        described = f"{keyed[0]}\0{keyed[1]!r}" if keyed is not None else repr(context)
+        sha = self._head.copy()
+        sha.update(f"{output.path}\0{output.template}\0{described}\0{output.identity!r}".encode("utf-8", "surrogatepass"))
+        return sha.hexdigest()[:32]
 
 
 @dataclass(frozen=True)
