@@ -204,3 +204,39 @@ def test_namespaces_with_the_same_parameters_share_their_containers_and_describe
     for container in (*first, *changed, Container("it's", "x", env=(EnvVar("K", 'q"\n'),))):
         twin = plain(**{item.name: getattr(container, item.name) for item in dataclasses.fields(Container)})
         assert repr(container) == repr(twin)
+
+
+def _context_classes() -> list[type]:
+    """Every template context class gen defines (imported with the planners)."""
+    import generator.plan  # noqa: F401  (every planner, and so every context class)
+    from generator.plan.outputs import TemplateContext
+
+    found: list[type] = []
+    pending: list[type] = [TemplateContext]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending += cls.__subclasses__()
+    return found
+
+
+def test_placing_an_object_in_a_namespace_builds_what_replace_builds() -> None:
+    # in_namespace copies an object's fields rather than calling replace(): that is the same only
+    # while no context class runs code in __init__, hides a field from it, or has no __dict__.
+    from dataclasses import fields, replace
+
+    from generator.plan.apps import in_namespace
+    from generator.plan.catalog import catalog
+
+    classes = _context_classes()
+    assert len(classes) > 20
+    for cls in classes:
+        assert not hasattr(cls, "__post_init__"), cls
+        assert "__slots__" not in cls.__dict__, cls
+        assert all(field.init for field in fields(cls)), cls
+    objects = [obj for entry in catalog().values() for obj in entry.objects]
+    assert objects
+    for obj in objects:
+        placed = in_namespace(obj, "team-a")
+        assert type(placed) is type(obj) and placed == replace(obj, namespace="team-a")
+        assert placed.namespace == "team-a" and obj.namespace != "team-a"

@@ -78,7 +78,19 @@ def _placed(
     kit: Kit | None, parameters: AppParameters, namespace: str, pod_labels: tuple[tuple[str, str], ...]
 ) -> tuple[AppObjectContext, ...]:
     unplaced = _unplaced(kit, replace(parameters, path=()), pod_labels)
-    return tuple(replace(obj, namespace=namespace) for obj in unplaced)
+    return tuple(in_namespace(obj, namespace) for obj in unplaced)
+
+
+def in_namespace(obj: AppObjectContext, namespace: str) -> AppObjectContext:
+    """`replace(obj, namespace=namespace)` at a fifth of the cost (an estate places an object per
+    app per namespace): a context is a frozen dataclass whose __init__ only stores its fields (no
+    __post_init__, no init=False field, no slots: tests/test_app_parameters.py checks every context
+    class), so a copy of its fields with the namespace set is what replace() builds."""
+    placed = object.__new__(type(obj))
+    fields = placed.__dict__
+    fields.update(obj.__dict__)
+    fields["namespace"] = namespace
+    return placed
 
 
 @lru_cache(maxsize=1024)

@@ -4,6 +4,7 @@ and why. Lines are prose for people; the template prints each through the `comme
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 from ..mesh import NamespaceMesh, WaypointOwner
 from ..profile.model import Dataplane
@@ -14,6 +15,7 @@ from .model import API_VERSION, AuthorizationPolicy
 WIDTH = 96
 
 
+@lru_cache(maxsize=4096)  # a cluster's notes are the same for each of its namespaces
 def lines(*sentences: str) -> tuple[str, ...]:
     text = " ".join(sentence for sentence in sentences if sentence)
     return tuple(textwrap.wrap(text, WIDTH, break_on_hyphens=False, break_long_words=False))
