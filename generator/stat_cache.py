@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
+from stat import S_ISREG
 
 RACY_NS = 3_000_000_000  # a status is recorded only for a file last changed this long before the run
 FIELDS = 5  # device, inode, size, modification and change times (ns)
@@ -77,11 +78,19 @@ def load(root: str, ledger: bytes, names: bytes, count: int) -> array[int] | Non
     path = _file(root)
     if path is None:
         return None
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(_HEADER + 8 * FIELDS * count + 1)
+    try:  # a regular file only, never through a link (a FIFO there would block)
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW)
     except (OSError, ValueError):
         return None
+    try:
+        if not S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(_HEADER + 8 * FIELDS * count + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
     if len(data) != _HEADER + 8 * FIELDS * count or data[:_HEADER] != _MAGIC + ledger + names:
         return None
     found = array("q")
@@ -97,9 +106,11 @@ def save(root: str, ledger: bytes, names: bytes, statuses: list[int]) -> None:
         return
     temporary = f"{path}.{os.getpid()}"
     try:
+        data = _MAGIC + ledger + names + array("q", statuses).tobytes()
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temporary, "wb") as handle:
-            handle.write(_MAGIC + ledger + names + array("q", statuses).tobytes())
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
         os.replace(temporary, path)
     except (OSError, OverflowError):
         try:

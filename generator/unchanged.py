@@ -111,6 +111,7 @@ def unchanged_tree(
                 continue
             if os.path.islink(root) or inputs_fingerprint(profile, ledger.inputs.files, phase) != ledger.inputs.fingerprint:
                 return None
+            # `seen` empty: a ledger of this profile not in gen's own spelling; the full path rewrites it
             if not seen or not _tree_matches(str(root), ledger.files, probes[0] if probes else None, *seen[0]):
                 return None
             return UnchangedTree(root, ledger, profile)

@@ -1,14 +1,16 @@
 """The no-change path's walk and hashing, and the second core it puts them on.
 
 Whether a tree still holds what its ledger says takes a walk (every entry a regular file in a real
-folder, exactly the ledger's files) and a hash of every file. On a large tree (FORK_FROM files) a
-child is forked as soon as the ledger's bytes are read: while this process parses the ledger and
-fingerprints the inputs, the child walks the tree and hashes the second half of the files it found.
-This process reads nothing of the tree before the child has said what the walk found and that it is
-exactly the ledger's files (so no name of a hostile ledger can lead a read through a symbolic link,
-into a FIFO or a device); then it hashes the first half, and compares the child's hashes of the
-second half with the ledger's. Any doubt (a failed fork, a child that dies, a name that cannot be
-encoded) answers "not unchanged": the full path then decides, as it would without the probe.
+folder, exactly the ledger's files) and a check of every file: its hash, or, where its status is
+still the one recorded when it last matched (stat_cache.py), that status. On a large tree
+(FORK_FROM files) a child is forked as soon as the ledger's bytes are read: while this process
+parses the ledger and fingerprints the inputs, the child walks the tree and checks the second half
+of the files it found. This process reads nothing of the tree before the child has said what the
+walk found and that it is exactly the ledger's files (so no name of a hostile ledger can lead a
+read through a symbolic link, into a FIFO or a device); then it checks the first half, and compares
+the child's findings for the second half with the ledger's. Any doubt (a failed fork, a child that
+dies, a name that cannot be encoded) answers "not unchanged": the full path then decides, as it
+would without the probe.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import signal
 import sys
 from array import array
+from stat import S_ISREG
 from dataclasses import dataclass
 
 from .output.ledger import LEDGER, file_bytes
@@ -99,7 +102,10 @@ def check(base: str, names: list[str], offset: int, cached: list[Status] | None,
                 continue
             descriptor = os.open(path, _READ)
             try:  # the status before the bytes: a write in between gives a status no later run matches
-                status = status_of(os.fstat(descriptor))
+                opened = os.fstat(descriptor)
+                if not S_ISREG(opened.st_mode):  # swapped for a FIFO or device since the walk
+                    return None
+                status = status_of(opened)
                 data = _read_all(descriptor)
             finally:
                 os.close(descriptor)

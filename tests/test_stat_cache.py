@@ -237,3 +237,24 @@ def test_with_sigchld_ignored_the_probe_is_stopped_through_its_pidfd(estate: tup
     finally:
         signal.signal(signal.SIGCHLD, before)
     assert killed == []
+
+
+@pytest.mark.parametrize("planted", ["a FIFO", "a link to the ledger"])
+def test_a_record_that_is_no_regular_file_is_neither_waited_for_nor_followed(
+    estate: tuple[Path, Path], planted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    (path,) = (Path(os.environ["GEN_CACHE_DIR"]) / "trees").iterdir()
+    path.unlink()
+    if planted == "a FIFO":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(next(out.glob("*/.gen/manifest.json")))
+    counts = _read_counts(monkeypatch)
+    _, names = _files(out)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    assert sum(counts) == len(names)  # nothing trusted
+    assert path.is_file() and not path.is_symlink()  # the new record replaced what stood there
+    assert unchanged.unchanged_tree(profile, out) is not None  # the ledger was not written through
