@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
-from stat import S_ISREG
+
+from .files import read_regular
 
 RACY_NS = 3_000_000_000  # a status is recorded only for a file last changed this long before the run
 FIELDS = 5  # device, inode, size, modification and change times (ns)
@@ -78,19 +79,10 @@ def load(root: str, ledger: bytes, names: bytes, count: int) -> array[int] | Non
     path = _file(root)
     if path is None:
         return None
-    try:  # a regular file only, never through a link (a FIFO there would block)
-        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW)
+    try:  # a regular file only, never through a link (a FIFO there would block), of a bounded size
+        data = read_regular(path, _HEADER + 8 * FIELDS * count, follow=False)
     except (OSError, ValueError):
         return None
-    try:
-        if not S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(_HEADER + 8 * FIELDS * count + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
     if len(data) != _HEADER + 8 * FIELDS * count or data[:_HEADER] != _MAGIC + ledger + names:
         return None
     found = array("q")

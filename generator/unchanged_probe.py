@@ -20,13 +20,14 @@ import os
 import signal
 import sys
 from array import array
-from stat import S_ISREG
 from dataclasses import dataclass
+from stat import S_ISREG
 
-from .output.ledger import LEDGER, file_bytes
+from .output.ledger import LEDGER, READ_FLAGS, file_bytes, read_descriptor
 from .stat_cache import FIELDS, TOP, Status, load, recordable, status_of
 
 FORK_FROM = 2000  # files: from here on, a forked child walks the tree and hashes half of it
+_READ = READ_FLAGS | os.O_NOFOLLOW
 _LEDGER = LEDGER.as_posix()
 _WALKED, _REFUSED = b"W", b"X"
 
@@ -105,25 +106,14 @@ def check(base: str, names: list[str], offset: int, cached: list[Status] | None,
                 opened = os.fstat(descriptor)
                 if not S_ISREG(opened.st_mode):  # swapped for a FIFO or device since the walk
                     return None
-                status = status_of(opened)
-                data = _read_all(descriptor)
+                data = read_descriptor(descriptor)
             finally:
                 os.close(descriptor)
             hashes.append(sha256(data).hexdigest())
-            statuses.append(recordable(status, started))
+            statuses.append(recordable(status_of(opened), started))
     except (OSError, ValueError):
         return None
     return Checked(hashes, statuses if read and started is not None else None)
-
-
-_READ = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW
-
-
-def _read_all(descriptor: int) -> bytes:
-    chunks = [os.read(descriptor, 1 << 20)]
-    while len(chunks[-1]) == 1 << 20 and (chunk := os.read(descriptor, 1 << 20)):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def names_digest(names: list[str]) -> bytes | None:

@@ -35,18 +35,26 @@ def file_bytes(path: str, follow: bool = True) -> bytes:
     """A file's bytes in two system calls when it is small (most are): on a tree of thousands of
     files, `open()` and its buffered reader cost more than the reading. Opening never blocks (a
     FIFO reads as empty); `follow=False` refuses a symbolic link (ELOOP). Raises OSError."""
-    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
-    descriptor = os.open(path, flags)
+    descriptor = os.open(path, READ_FLAGS if follow else READ_FLAGS | os.O_NOFOLLOW)
     try:
-        data = os.read(descriptor, _CHUNK)
-        if len(data) < _CHUNK:  # a short read of a regular file is its end
-            return data
-        chunks = [data]
-        while chunk := os.read(descriptor, _CHUNK):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return read_descriptor(descriptor)
     finally:
         os.close(descriptor)
+
+
+READ_FLAGS = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK
+
+
+def read_descriptor(descriptor: int) -> bytes:
+    """What is left to read of an open regular file: one call when it is small (a short read of a
+    regular file is its end)."""
+    data = os.read(descriptor, _CHUNK)
+    if len(data) < _CHUNK:
+        return data
+    chunks = [data]
+    while chunk := os.read(descriptor, _CHUNK):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def is_safe_name(path: str) -> bool:
