@@ -220,6 +220,7 @@ class ShapeKeys:
     def __init__(self) -> None:
         self._described: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
         self._safe: dict[str, bool] = {}
+        self._keys: dict[str, str] = {}
 
     def __call__(self, output: Output) -> Keyed | None:
         """The shape an output fills (its template, and its context with slots for the values) and
@@ -255,7 +256,8 @@ class ShapeKeys:
         if found is None:
             digest = hashlib.sha256(repr(others).encode("utf-8", "surrogatepass")).hexdigest()[:32]
             found = self._described[identities] = (others, digest)
-        return f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{','.join(slots)}\0{found[1]}", tuple(values)
+        key = f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{','.join(slots)}\0{found[1]}"
+        return self._keys.setdefault(key, key), tuple(values)  # one string per shape, held by all its outputs
 
 
 def key_of(output: Output) -> Keyed | None:
