@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from generator import commands
 from generator import pipeline as pipeline_module
+from generator.output.batch import render_all
 from generator.output.render import RenderedFile
 from generator.pipeline import render_profile
 from generator.problems import Problem, ProfileError
@@ -44,6 +45,22 @@ def test_the_gate_stops_every_planted_secret_at_its_source_line(tmp_path: Path, 
         output = problem.message.split(" ", 1)[0].rstrip(",")
         assert output.startswith("caffeine/clusters/app-blk-east-0/namespaces/caffeine/") and output.rsplit(":", 1)[1].isdigit()
         assert "more output lines" in problem.message  # the same annotation is on every object of the app
+
+
+def test_the_gate_finds_a_secret_in_files_derived_from_their_shape(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A derived file's text is held as its shape and values (output/derived.py) and the gate reads a
+    shape's lines once: it must still find each secret on every line of every file that holds it."""
+    without_profile_check(monkeypatch)
+    path, _ = with_annotations(tmp_path, PLANTED)
+    _, planned, _ = pipeline_module.check_profile(path)
+    assert planned is not None
+    shaped = render_all(planned, shapes=True)
+    alone = render_all(planned, shapes=False)
+    assert shaped.derived > 0 and any(file.derived is not None for file in shaped.files)
+    hits = scan(shaped.files)
+    derived_paths = {file.path for file in shaped.files if file.derived is not None}
+    assert hits == scan(alone.files) and {hit.path for hit in hits} & derived_paths
 
 
 def test_the_gate_reads_values_files_whole(tmp_path: Path) -> None:

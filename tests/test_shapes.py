@@ -24,6 +24,7 @@ from generator.output.templating import make_environment
 from generator.pipeline import check_profile
 from generator.plan import ObjectIdentity, Output
 from generator.plan.outputs import ObjectContext
+from generator.secrets.gate import scan
 from helpers import plan_into, render_into, tree
 
 EXAMPLES = sorted(PROFILES.glob("*.yaml"))
@@ -116,6 +117,15 @@ def test_generated_estates_render_the_same_bytes_both_ways(estate: dict[str, Any
     assert alone.derived == 0
     assert [(file.path, file.text) for file in shaped.files] == [(file.path, file.text) for file in alone.files]
     assert shaped.problems == alone.problems
+    # A derived file keeps its shape's form and values; its lines are the form's lines without a
+    # value and its own lines with one (what the secret gate reads), and no others.
+    for file in shaped.files:
+        derived = file.derived
+        if derived is not None:
+            fixed, _ = derived.form.lines()
+            lines = set(file.text.split("\n"))
+            assert set(derived.marked_lines()) <= lines and lines == {*derived.marked_lines(), *fixed}
+    assert scan(shaped.files) == scan(alone.files)
     # What was derived had only safe values to put in.
     for output in plan.outputs:
         keyed = key_of(output)
@@ -224,5 +234,5 @@ def test_a_template_that_only_prints_its_slots_is_derived_exactly() -> None:
         derived = shapes.derive(output, key_of(output))
         assert derived is not None
         rendered = render_output(templates, output, "p")
-        assert derived == (rendered.text, rendered.document)
+        assert (str(derived[0]), derived[1]) == (rendered.text, rendered.document)
     assert shapes.derived == 4 and len(shapes.known) == 2  # name == namespace once: its own shape

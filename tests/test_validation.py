@@ -9,7 +9,6 @@ import os
 import shutil
 import stat
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -62,7 +61,7 @@ def _mutated(files: list[RenderedFile], name: str, old: str, new: str) -> list[R
         if file.path == name:
             assert old in file.text, f"{old!r} not in {name}"
             text = file.text.replace(old, new, 1)
-            file = replace(file, text=text, document=yaml.load(text, Loader=Yaml11Loader))
+            file = RenderedFile(file.path, text, yaml.load(text, Loader=Yaml11Loader))
         out.append(file)
     return out
 

@@ -76,7 +76,7 @@ def migration_files(profile: Profile, profile_file: str, policies: LoadedPolicie
         steps = steps_of(profile, position.phase, policies) if position.phase else ()
         folder = position.folder(profile, steps)
         found = step_files(profile, position, policies)
-        files += [RenderedFile(f"{folder}/{file.path}", file.text, file.document) for file in found]
+        files += [file.moved(f"{folder}/{file.path}") for file in found]
         if position.step in (None, steps[0] if steps else None):
             context = phase_document(profile, position.phase, profile_file, policies)
             text = environment.get_template(context.template).render(context.variables())

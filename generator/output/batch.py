@@ -17,6 +17,7 @@ from ..kit.rules import rule_problems
 from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
 from .cache import OutputKeys, RenderCache
+from .derived import Derived
 from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
 from .shapes import Keyed, Shapes, ShapeKeys
 from .templating import parse_back
@@ -27,10 +28,10 @@ from .templating import parse_back
 # and 2.5 s (the plan is mostly derived from its shapes; rendering each output costs 5 to 7 times more).
 PARALLEL_FROM = 30_000
 
-# A slice of the plan rendered: (path, text, read back?) per output in plan order, the schema
+# A slice of the plan rendered: (path, text or derived text, read back?) per output in plan order, the schema
 # findings on what was rendered, every output's cache key, how many files were derived from their
 # shape. Plain tuples: they pickle fastest.
-_Slice = tuple[list[tuple[str, str, bool]], list[Problem], list[str | None], int]
+_Slice = tuple[list[tuple[str, str | Derived, bool]], list[Problem], list[str | None], int]
 # Whether outputs of one shape are derived from it (output/shapes.py); the tests turn it off to
 # compare both ways.
 USE_SHAPES = True
@@ -49,7 +50,7 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, u
     validator = active_validator()
     kit = active_kit()
     shapes = Shapes(templates, plan.profile) if use_shapes else None
-    files: list[tuple[str, str, bool]] = []
+    files: list[tuple[str, str | Derived, bool]] = []
     problems: list[Problem] = []
     for output, key, keyed in zip(outputs, keys, shaped):
         found = cache.reuse(output.path, key) if cache is not None else None
@@ -63,8 +64,9 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, u
                 files.append((output.path, "", False))
                 continue
             problems += output_problems(output, rendered, validator)
-            problems += rule_problems(kit, output, rendered.path, rendered.text, rendered.document)
-            files.append((rendered.path, rendered.text, False))
+            if kit is not None and kit.rules:  # the text joined only where a rule may need it
+                problems += rule_problems(kit, output, rendered.path, rendered.text, rendered.document)
+            files.append((rendered.path, rendered.derived or rendered.text, False))
         else:
             if kit is not None and kit.rules and output.identity is not None:  # files read back, too
                 problems += rule_problems(kit, output, found.path, found.text, parse_back(found.path, output.template,

@@ -30,24 +30,24 @@ class Conflict(StrEnum):
 
 
 class Encoded(Mapping[str, bytes]):
-    """path -> a rendered file's bytes, encoded each time they are asked for (comparing, hashing,
-    writing): holding every file's bytes beside its text would double a large render's memory,
-    and encoding a text costs less than a copy of it."""
+    """path -> a rendered file's bytes, made each time they are asked for (comparing, hashing,
+    writing): holding every file's bytes, or every derived file's text (output/derived.py), would
+    grow a large render's memory by a copy per file, and making them costs less than a copy."""
 
-    def __init__(self, texts: dict[str, str]) -> None:
-        self._texts = texts
+    def __init__(self, files: dict[str, RenderedFile]) -> None:
+        self._files = files
 
     def __getitem__(self, path: str) -> bytes:
-        return self._texts[path].encode("utf-8")
+        return self._files[path].text.encode("utf-8")
 
     def __contains__(self, path: object) -> bool:
-        return path in self._texts
+        return path in self._files
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._texts)
+        return iter(self._files)
 
     def __len__(self) -> int:
-        return len(self._texts)
+        return len(self._files)
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def compute_changes(
 ) -> ChangeSet:
     """`previous`: the tree's ledger, when the caller has read it already."""
     files = list(files)
-    desired = Encoded({file.path: file.text for file in files})
+    desired = Encoded({file.path: file for file in files})
     proven = {file.path for file in files if file.on_disk}  # read from this tree a moment ago
     if previous == "unread":
         previous = read_ledger(root)

@@ -12,12 +12,12 @@ A profile value therefore cannot add a key, a document or a type change to the o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 
 from ..plan import ObjectIdentity, Output, Plan
+from .derived import Derived
 from .merge import UnprovenMerge, merged_values
 from ..kit.active import active_templates
 from ..problems import Location, Problem
@@ -27,14 +27,44 @@ from .templating import RenderError, make_environment, parse_back, quote
 __all__ = ["KitRenderFailure", "RenderError", "RenderedFile", "make_environment", "quote", "render", "render_output"]
 
 
-@dataclass(frozen=True)
 class RenderedFile:
-    path: str
-    text: str
-    # The text parsed back (for the output validator), not part of what the file is.
-    document: Any = field(default=None, compare=False, repr=False)
-    # Read back from the tree, whose file was just proven to hold exactly these bytes (output/cache.py).
-    on_disk: bool = field(default=False, compare=False)
+    """A file of the tree: its path and text. A file derived from its shape holds its text as the
+    shape and its values (output/derived.py), joined each time `text` is read."""
+
+    __slots__ = ("path", "_text", "document", "on_disk")
+
+    def __init__(self, path: str, text: str | Derived, document: Any = None, on_disk: bool = False) -> None:
+        self.path = path
+        self._text = text
+        self.document = document  # the text parsed back (for the output validator), not part of the file
+        # Read back from the tree, whose file was just proven to hold exactly these bytes (output/cache.py).
+        self.on_disk = on_disk
+
+    @property
+    def text(self) -> str:
+        text = self._text
+        return text if type(text) is str else str(text)
+
+    @property
+    def derived(self) -> Derived | None:
+        """The shape and values the text is made of, for a derived file."""
+        text = self._text
+        return text if type(text) is Derived else None
+
+    def moved(self, path: str) -> RenderedFile:
+        """The same file at another path (its text still held as it is)."""
+        return RenderedFile(path, self._text, self.document, self.on_disk)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RenderedFile):
+            return NotImplemented
+        return (self.path, self.text) == (other.path, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.text))
+
+    def __repr__(self) -> str:
+        return f"RenderedFile(path={self.path!r}, text={self.text!r})"
 
 
 def _identity_of(document: Any, expected: ObjectIdentity) -> ObjectIdentity:
@@ -119,7 +149,7 @@ def _proven(output: Output, text: str) -> RenderedFile:
     return RenderedFile(output.path, text, document)
 
 
-def proven_instance(output: Output, text: str, document: Any) -> RenderedFile:
+def proven_instance(output: Output, text: Derived, document: Any) -> RenderedFile:
     """A file derived from its shape (output/shapes.py), whose document is what parsing `text` back
     gives: it must be the object the plan declared, as a rendered one must."""
     if output.identity is not None:

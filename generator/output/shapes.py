@@ -53,6 +53,7 @@ from jinja2 import nodes
 from ..plan import Output
 from ..plan.outputs import ObjectContext, TemplateContext, field_names
 from ..yaml_text import quote_text
+from .derived import Derived, Form, Shape, Tree
 from .slots import MARK, Slot, SlotTouched
 from .templating import parse_back
 
@@ -132,33 +133,7 @@ def _refused_in(environment: jinja2.Environment, name: str, seen: frozenset[str]
 
 # ---- shapes ----------------------------------------------------------------------------------------
 
-Tree = dict[Any, Any]  # document step -> slot number, or a deeper Tree
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's scanner where PyYAML has it
-
-
-@dataclass(frozen=True)
-class Shape:
-    parts: list[str]  # the text, cut at the marks
-    marks: tuple[tuple[int, int], ...]  # (index in parts, slot number) of each mark
-    document: Any  # parsed back with the probes
-    slots: Tree  # where the probes stand in it
-
-    def text(self, values: tuple[str, ...]) -> str:
-        parts = self.parts.copy()
-        for index, number in self.marks:
-            parts[index] = values[number]
-        return "".join(parts)
-
-    def instance(self, values: tuple[str, ...]) -> tuple[str, Any]:
-        document = _filled(self.document, self.slots, values) if self.slots else self.document
-        return self.text(values), document
-
-
-def _filled(node: Any, tree: Tree, values: tuple[str, ...]) -> Any:
-    copy = node.copy()
-    for step, inner in tree.items():
-        copy[step] = values[inner] if type(inner) is int else _filled(node[step], inner, values)
-    return copy
 
 
 def _probes(node: Any, at: tuple[Any, ...], found: list[tuple[tuple[Any, ...], str]]) -> bool:
@@ -293,8 +268,8 @@ def _built(template: jinja2.Template, output: Output, profile: str, count: int) 
         return None
     marks = tuple((index, numbers[parts[index]]) for index in range(1, len(parts), 2))
     probes = tuple(_PROBE.format(number) for number in range(count))
-    shape = Shape(parts, marks, None, {})
-    probed = shape.text(probes)
+    form = Form(parts, marks)
+    probed = form.text(probes)
     if marks and not _whole_plain_scalars(probed, probes, len(marks)):
         return None
     document = parse_back(output.path, output.template, probed)
@@ -307,7 +282,7 @@ def _built(template: jinja2.Template, output: Output, profile: str, count: int) 
         for step in path[:-1]:
             node = node.setdefault(step, {})
         node[path[-1]] = probes.index(value)
-    return Shape(shape.parts, marks, document, tree)
+    return Shape(form, document, tree)
 
 
 def _whole_plain_scalars(text: str, probes: tuple[str, ...], marks: int) -> bool:
@@ -337,9 +312,9 @@ class Shapes:
         self.known: dict[str, Shape | None] = {}
         self.derived = 0  # outputs derived from a shape, for tests and the benchmark
 
-    def derive(self, output: Output, keyed: Keyed | None) -> tuple[str, Any] | None:
-        """`output`'s text and parsed document, derived from its shape (`keyed`: key_of(output));
-        None: render it."""
+    def derive(self, output: Output, keyed: Keyed | None) -> tuple[Derived, Any] | None:
+        """`output`'s text (as its shape and values: output/derived.py) and parsed document,
+        derived from its shape (`keyed`: key_of(output)); None: render it."""
         if keyed is None:
             return None
         key, values = keyed

@@ -106,8 +106,16 @@ def scan(files: Sequence[RenderedFile], whole: Collection[str] = (), allowed: Co
     """Every secret in `files`, by file and line. `whole`: paths of files to parse and judge string
     by string besides (helm values); `allowed`: strings the profile keeps with `notSecret`."""
     distinct: set[str] = set()
+    shapes: set[int] = set()
     for file in files:
-        distinct.update(file.text.split("\n"))
+        derived = file.derived
+        if derived is None:
+            distinct.update(file.text.split("\n"))
+            continue
+        if id(derived.form) not in shapes:  # its lines without a value: once per shape (output/derived.py)
+            shapes.add(id(derived.form))
+            distinct.update(derived.form.lines()[0])
+        distinct.update(derived.marked_lines())
     suspects: dict[str, Finding] = {}
     for line in lines_that_could_be_secret(list(distinct), also="\\n"):
         finding = detect(_scalar_of(line))
