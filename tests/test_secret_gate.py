@@ -15,6 +15,7 @@ from generator.output.batch import render_all
 from generator.output.render import RenderedFile
 from generator.pipeline import render_profile
 from generator.problems import Problem, ProfileError
+from generator.secrets import gate as gate_module
 from generator.secrets.gate import scan
 from secret_corpus import CORPUS, block, line_of
 from test_errors import only
@@ -61,6 +62,10 @@ def test_the_gate_finds_a_secret_in_files_derived_from_their_shape(tmp_path: Pat
     hits = scan(shaped.files)
     derived_paths = {file.path for file in shaped.files if file.derived is not None}
     assert hits == scan(alone.files) and {hit.path for hit in hits} & derived_paths
+    # Judged a few files at a time (a shape's lines only in the chunk that first meets it), the
+    # same hits: every line of every file.
+    monkeypatch.setattr(gate_module, "CHUNK", 3)
+    assert len(shaped.files) > 3 * 3 and scan(shaped.files) == hits == scan(alone.files)
 
 
 def test_the_gate_reads_values_files_whole(tmp_path: Path) -> None:

@@ -3,8 +3,9 @@ filter uses (detect.py). A hit is an error at the line of the input it came from
 values or policy file), naming the output file and line; nothing is written.
 
 Rendered trees repeat most of their lines (templates, catalog apps), so the gate judges each
-distinct line once: a cheap pre-filter picks the few lines that could hold a secret, and only those
-meet the detectors. The lines inside a PEM block pass (a certificate is public; a key is reported at
+distinct line of a chunk of files once (the lines of a shape that hold no value once in all:
+output/derived.py), and holds one chunk's lines at a time: a cheap pre-filter picks the few lines
+that could hold a secret, and only those meet the detectors. The lines inside a PEM block pass (a certificate is public; a key is reported at
 its BEGIN line). Helm values files (live values,
 merged) are also parsed and every string in them judged whole, so that a secret spread over the
 lines of a block scalar cannot pass line by line.
@@ -102,36 +103,42 @@ def _judge_whole(file: RenderedFile, allowed: Collection[str]) -> list[Hit]:
     return hits
 
 
+# Files judged together: the distinct lines of one chunk are held at a time, not a whole estate's.
+CHUNK = 2000
+
+
 def scan(files: Sequence[RenderedFile], whole: Collection[str] = (), allowed: Collection[str] = ()) -> list[Hit]:
     """Every secret in `files`, by file and line. `whole`: paths of files to parse and judge string
     by string besides (helm values); `allowed`: strings the profile keeps with `notSecret`."""
-    distinct: set[str] = set()
-    shapes: set[int] = set()
-    for file in files:
-        derived = file.derived
-        if derived is None:
-            distinct.update(file.text.split("\n"))
-            continue
-        if id(derived.form) not in shapes:  # its lines without a value: once per shape (output/derived.py)
-            shapes.add(id(derived.form))
-            distinct.update(derived.form.lines()[0])
-        distinct.update(derived.marked_lines())
-    suspects: dict[str, Finding] = {}
-    for line in lines_that_could_be_secret(list(distinct), also="\\n"):
-        finding = detect(_scalar_of(line))
-        if finding is not None and not _allowed(finding, allowed):
-            suspects[line] = finding
+    suspects: dict[str, Finding] = {}  # every line judged so far that holds a secret
+    forms: set[int] = set()
     hits: dict[tuple[str, int], Hit] = {}
-    for file in files:
-        if file.path in whole:
-            hits.update(((hit.path, hit.line), hit) for hit in _judge_whole(file, allowed))
-        if not suspects:
-            continue
-        lines = file.text.split("\n")
-        for index, line in enumerate(lines):
-            finding = suspects.get(line)
-            if finding is not None and not _in_pem_body(lines, index):
-                hits.setdefault((file.path, index + 1), Hit(file.path, index + 1, finding))
+    for start in range(0, len(files), CHUNK):
+        chunk = files[start:start + CHUNK]
+        distinct: set[str] = set()
+        for file in chunk:
+            derived = file.derived
+            if derived is None:
+                distinct.update(file.text.split("\n"))
+                continue
+            if id(derived.form) not in forms:  # its lines without a value: once per shape (output/derived.py)
+                forms.add(id(derived.form))
+                distinct.update(derived.form.lines()[0])
+            distinct.update(derived.marked_lines())
+        for line in lines_that_could_be_secret(list(distinct), also="\\n"):
+            finding = detect(_scalar_of(line))
+            if finding is not None and not _allowed(finding, allowed):
+                suspects[line] = finding
+        for file in chunk:  # each of its lines is judged by now
+            if file.path in whole:
+                hits.update(((hit.path, hit.line), hit) for hit in _judge_whole(file, allowed))
+            if not suspects:
+                continue
+            lines = file.text.split("\n")
+            for index, line in enumerate(lines):
+                finding = suspects.get(line)
+                if finding is not None and not _in_pem_body(lines, index):
+                    hits.setdefault((file.path, index + 1), Hit(file.path, index + 1, finding))
     return [hits[key] for key in sorted(hits)]
 
 
