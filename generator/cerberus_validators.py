@@ -16,11 +16,55 @@ not use (`dependencies`, `readonly`, coercion: tests/test_cerberus_validators.py
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import cerberus
-from cerberus.schema import DefinitionSchema, UnvalidatedSchema
+
+def _import_cerberus() -> Any:
+    """cerberus, imported without importlib.metadata. At import, cerberus asks importlib.metadata
+    for its own version (`cerberus.__version__`, which nothing in gen reads), and importing
+    importlib.metadata (email, zipfile, csv, socket...) costs a render about 45 ms. So while
+    cerberus is imported, `importlib.metadata` is a stand-in that answers that one question from
+    the installed `.dist-info` folder, as the fingerprint reads it (output/fingerprint.py). The
+    real module is untouched, and imported as usual by whoever asks for it later."""
+    if "cerberus" in sys.modules or "importlib.metadata" in sys.modules:
+        import cerberus
+
+        return cerberus
+    from .output.fingerprint import installed_versions
+
+    class PackageNotFoundError(ModuleNotFoundError):
+        pass
+
+    def version(name: str) -> str:
+        found = installed_versions((name,)).get(name)
+        if found is None:
+            raise PackageNotFoundError(name)
+        return found
+
+    stand_in = types.ModuleType("importlib.metadata", "a stand-in while cerberus is imported")
+    stand_in.__dict__.update(PackageNotFoundError=PackageNotFoundError, version=version)
+    sys.modules["importlib.metadata"] = stand_in
+    try:
+        import cerberus
+    finally:
+        if sys.modules.get("importlib.metadata") is stand_in:
+            del sys.modules["importlib.metadata"]
+    return cerberus
+
+
+# gen's modules import cerberus and its errors from here, never on their own: the first import of
+# cerberus must be this one.
+if TYPE_CHECKING:
+    import cerberus as cerberus
+else:
+    cerberus = _import_cerberus()
+from cerberus import errors as cerberus_errors  # noqa: E402
+from cerberus.schema import DefinitionSchema, UnvalidatedSchema  # noqa: E402
+
+__all__ = ["AppendingErrors", "appending", "cerberus", "cerberus_errors", "leaf_errors", "validator_for"]
 
 V = TypeVar("V", bound=cerberus.Validator)
 

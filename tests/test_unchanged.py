@@ -276,11 +276,11 @@ def test_the_fingerprint_reads_the_versions_python_imports(tmp_path: Path, monke
     import sys
     from importlib.metadata import version
 
-    from generator.output.fingerprint import SHAPING, _installed_versions
+    from generator.output.fingerprint import SHAPING, installed_versions
 
-    assert _installed_versions(SHAPING) == {name: version(name) for name in SHAPING}
+    assert installed_versions(SHAPING) == {name: version(name) for name in SHAPING}
     egg = tmp_path / "PyYAML-7.0-py3.11.egg-info"
     egg.mkdir()
     (egg / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: PyYAML\nVersion: 7.0\n")
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
-    assert _installed_versions(("pyyaml", "jinja2")) == {"pyyaml": "7.0", "jinja2": version("jinja2")}
+    assert installed_versions(("pyyaml", "jinja2")) == {"pyyaml": "7.0", "jinja2": version("jinja2")}

@@ -42,7 +42,7 @@ def code_digest() -> str:
     for name, path in sorted(found):
         if os.path.isfile(path):
             sha.update(name.encode() + b"\0" + file_bytes(path) + b"\0")
-    versions = _installed_versions(SHAPING)
+    versions = installed_versions(SHAPING)
     for name in SHAPING:
         sha.update(f"{name}={versions.get(name, 'absent')}\0".encode())
     return sha.hexdigest()
@@ -52,7 +52,7 @@ def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()  # PEP 503
 
 
-def _installed_versions(names: tuple[str, ...]) -> dict[str, str]:
+def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
     """The version of each distribution installed, where Python would import it from: the first
     folder along sys.path that holds its metadata, read from a `<name>-<version>.dist-info` folder
     name as pip installs one (reading folder names spares the no-change path importlib.metadata,

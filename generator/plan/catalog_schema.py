@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import cerberus
-from cerberus import errors as cerberus_errors
 
-from ..cerberus_validators import leaf_errors
+from ..cerberus_validators import cerberus, cerberus_errors, leaf_errors
 from ..kubernetes import ENV_NAME, INT32_MAX, INT64_MAX, LABEL_VALUE, QUALIFIED_NAME, QUANTITY
 from ..problems import format_path
 from .app_contexts import KINDS

@@ -13,10 +13,8 @@ import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import cerberus
-from cerberus import errors as cerberus_errors
 
-from ..cerberus_validators import leaf_errors
+from ..cerberus_validators import cerberus, cerberus_errors, leaf_errors
 from ..kubernetes import LABEL_VALUE, QUALIFIED_NAME
 from ..problems import type_name
 from .model import API_VERSIONS, ATTACHMENT_KEYS, GATEWAY_GROUP, KIND, MAX_TARGET_REFS, SERVICE_ENTRY_GROUP, Action

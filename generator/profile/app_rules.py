@@ -11,8 +11,8 @@ import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cerberus import errors as cerberus_errors
 
+from ..cerberus_validators import cerberus_errors
 from ..kubernetes import INT64_MAX, quantity_fault
 from ..plan.catalog import app_names, catalog
 from ..plan.namespaces import DATAPLANE_MODE_LABEL

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cerberus import errors as cerberus_errors
 
+from ..cerberus_validators import cerberus_errors
 from ..problems import Problem, ProfilePath
 from .model_waypoints import WaypointTraffic
 from .schema_types import _enum, _name

@@ -12,10 +12,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import cerberus
-from cerberus import errors as cerberus_errors
 
-from ..cerberus_validators import leaf_errors
+from ..cerberus_validators import cerberus, cerberus_errors, leaf_errors
 from ..problems import Problem, ProfilePath, type_name
 from .app_rules import AppRules, app_problem
 from .schema import PROFILE_SCHEMA, WORKSPACE_REF
