@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROFILES
+from generator.kit.active import active_templates
 from generator.output import batch
 from generator.output.render import render_output
 from generator.output.sandbox import TemplateSet
-from generator.output.shapes import Shapes, key_of, safe_scalar
+from generator.output.shapes import ShapeKeys, Shapes, key_of, safe_scalar
 from generator.output.templating import make_environment
 from generator.pipeline import check_profile
 from generator.plan import ObjectIdentity, Output
@@ -56,8 +57,14 @@ def test_every_example_renders_the_same_bytes_both_ways(profile: Path, tmp_path:
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     files, derived = _both_ways(lambda out: render_into(profile, out), tmp_path, monkeypatch)
     assert files
-    # Every example has objects of one shape in several places (a Namespace per namespace, at least).
-    assert derived > 0
+    # Where objects of one shape stand in several places, they were derived; a shape only one
+    # output fills is rendered as that output.
+    _, plan, _ = check_profile(profile)
+    assert plan is not None
+    key_of = ShapeKeys()
+    repeated = batch._repeated([key_of(output) for output in plan.outputs])
+    templates = active_templates()  # the profile's kit serves some (sandboxed: never derived)
+    assert (derived > 0) == any(not templates.get(key.split("\0")[0])[1] for key in repeated)
 
 
 @pytest.mark.parametrize("profile", [path for path in EXAMPLES if "\nmigration:" in path.read_text("utf-8")],
@@ -236,3 +243,26 @@ def test_a_template_that_only_prints_its_slots_is_derived_exactly() -> None:
         rendered = render_output(templates, output, "p")
         assert (str(derived[0]), derived[1]) == (rendered.text, rendered.document)
     assert shapes.derived == 4 and len(shapes.known) == 2  # name == namespace once: its own shape
+
+
+def test_a_shape_only_one_output_fills_is_rendered_as_that_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building a shape costs more than rendering its output: only shapes that repeat are built,
+    each once."""
+    _, plan, _ = check_profile(PROFILES / "caffeine.yaml")
+    assert plan is not None
+    built: list[str] = []
+    real = Shapes._build
+
+    def building(self: Shapes, output: Output, count: int) -> Any:
+        keyed = key_of(output)
+        assert keyed is not None
+        built.append(keyed[0])
+        return real(self, output, count)
+
+    monkeypatch.setattr(Shapes, "_build", building)
+    rendered = batch.render_all(plan)
+    keys = [key_of(output) for output in plan.outputs]
+    repeated = batch._repeated(keys)
+    singles = {keyed[0] for keyed in keys if keyed is not None} - repeated
+    assert built and singles and set(built) == repeated and len(built) == len(repeated)
+    assert rendered.derived == sum(1 for keyed in keys if keyed is not None and keyed[0] in repeated)

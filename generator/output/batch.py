@@ -37,11 +37,11 @@ _Slice = tuple[list[tuple[str, str | Derived, bool]], list[Problem], list[str | 
 USE_SHAPES = True
 
 
-def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, use_shapes: bool,
+def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, repeated: set[str] | None,
                   all_shaped: list[Keyed | None]) -> _Slice:
-    """Outputs [start, end) of the plan (`all_shaped`: every output's key_of). Each file is
-    validated as soon as it is rendered and its parsed document let go, so that a slice never holds
-    more than one."""
+    """Outputs [start, end) of the plan (`all_shaped`: every output's key_of; `repeated`: the shapes
+    that more than one output fills, None: derive none). Each file is validated as soon as it is
+    rendered and its parsed document let go, so that a slice never holds more than one."""
     outputs = plan.outputs[start:end]
     shaped = all_shaped[start:end]
     cache_key = OutputKeys(plan.profile)
@@ -49,13 +49,15 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, u
     templates = active_templates()
     validator = active_validator()
     kit = active_kit()
-    shapes = Shapes(templates, plan.profile) if use_shapes else None
+    repeated = repeated or set()
+    shapes = Shapes(templates, plan.profile) if repeated else None
     files: list[tuple[str, str | Derived, bool]] = []
     problems: list[Problem] = []
     for output, key, keyed in zip(outputs, keys, shaped):
         found = cache.reuse(output.path, key) if cache is not None else None
         if found is None:
-            derived = shapes.derive(output, keyed) if shapes is not None else None
+            # A shape only one output fills is rendered as that output: building it costs more.
+            derived = shapes.derive(output, keyed) if shapes is not None and keyed is not None and keyed[0] in repeated else None
             try:
                 rendered = render_output(templates, output, plan.profile) if derived is None else proven_instance(
                     output, *derived)
@@ -78,12 +80,22 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, u
 RENDER, DERIVE = 10, 2  # what rendering an output costs, and deriving one from its shape, about
 
 
-def _weights(plan: Plan, shaped: list[Keyed | None], use_shapes: bool) -> list[int]:
+def _repeated(shaped: list[Keyed | None]) -> set[str]:
+    """The shapes more than one output fills."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for keyed in shaped:
+        if keyed is not None:
+            (repeated if keyed[0] in seen else seen).add(keyed[0])
+    return repeated
+
+
+def _weights(plan: Plan, shaped: list[Keyed | None], repeated: set[str] | None) -> list[int]:
     """What each output costs to render, or to derive where an earlier output has its shape."""
     seen: set[str] = set()
     weights = []
     for output, keyed in zip(plan.outputs, shaped):
-        if use_shapes and keyed is not None and keyed[0] in seen:
+        if repeated is not None and keyed is not None and keyed[0] in seen:
             weights.append(DERIVE)
         else:
             if keyed is not None:
@@ -109,10 +121,11 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
     use = USE_SHAPES if shapes is None else shapes
     key_of = ShapeKeys()
     shaped = [key_of(output) for output in plan.outputs]
-    weights = _weights(plan, shaped, use)
+    repeated = _repeated(shaped) if use else None
+    weights = _weights(plan, shaped, repeated)
     # Deriving costs a fifth of rendering: an estate of few shapes renders in this process alone.
     parallel_from = 0 if sum(weights) >= PARALLEL_FROM * RENDER else len(plan.outputs) + 1
-    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end, use, shaped), len(plan.outputs),
+    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end, repeated, shaped), len(plan.outputs),
                        parallel_from, weights)
     files = [RenderedFile(path, text, on_disk=on_disk) for part, _, _, _ in slices for path, text, on_disk in part]
     keys = {output.path: key for output, key in zip(plan.outputs, (key for _, _, part, _ in slices for key in part))
