@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from conftest import GOLDEN, PROFILES
 from generator import parallel
 from generator.output import batch
 from generator.pipeline import check_profile
+from generator.problems import Problem
 from generator.validation import trace
 from generator.validation.embedded import shared_validator
 
@@ -70,3 +72,44 @@ def test_gen_validate_in_slices_finds_each_problem_once_in_file_order(tmp_path: 
     sliced = trace.files_problems(files, shared_validator())
     assert sliced == whole
     assert sorted({problem.location.file for problem in sliced if problem.location}) == sorted(map(str, broken))
+
+
+@pytest.mark.parametrize("profile", ["caffeine", "waypoints", "platform-kit"])
+def test_outputs_rendered_aside_in_a_worker_give_the_plan_rendered_in_one(
+        profile: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documents of the whole estate (README, verify scripts) render in a forked worker while
+    this process renders the rest: the same files, keys and problems, in plan order. Here every
+    output rendered on its own goes aside, so that both parts hold outputs from all over the plan,
+    and every output has a finding, so that their order shows."""
+    _, plan, _ = check_profile(PROFILES / f"{profile}.yaml")
+    assert plan is not None
+    monkeypatch.setattr(batch, "output_problems",
+                        lambda output, rendered, validator: [Problem(f"finding on {output.path}", "test")])
+    whole = batch.render_all(plan)
+    cut: list[list[list[int]]] = []
+    real = batch.in_parts
+
+    def recording(work: Any, parts: Any) -> Any:
+        cut.append([list(part) for part in parts])
+        return real(work, parts)
+
+    monkeypatch.setattr(batch, "in_parts", recording)
+    monkeypatch.setattr(batch, "WHOLE_ESTATE", batch.RENDER)
+    monkeypatch.setattr(batch, "ASIDE_FROM", 0)
+    aside = batch.render_all(plan)
+    assert len(cut) == 1 and len(cut[0]) == 2 and all(cut[0])
+    assert sorted(cut[0][0] + cut[0][1]) == list(range(len(plan.outputs)))
+    assert min(cut[0][1]) < max(cut[0][0])  # interleaved, not two ranges
+    assert [(f.path, f.text) for f in aside.files] == [(f.path, f.text) for f in whole.files]
+    assert aside.keys == whole.keys and aside.derived == whole.derived
+    assert aside.problems == whole.problems and len(whole.problems) > len(cut[0][1])
+
+
+def test_an_estate_s_documents_are_rendered_aside_only_where_they_cost_enough(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    weights = [batch.RENDER] * 50 + [batch.WHOLE_ESTATE] * 3
+    assert batch._aside(weights) == [range(53)]  # 300 renders' worth: not worth a worker
+    heavy = [batch.RENDER] * 50 + [batch.ASIDE_FROM // 2] * 2 + [batch.RENDER]
+    assert batch._aside(heavy) == [[*range(50), 52], [50, 51]]
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 1)
+    assert batch._aside(heavy) == [range(53)]

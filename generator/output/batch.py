@@ -7,10 +7,12 @@ problems and keys come back. The result is the same either way: outputs keep the
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..parallel import in_slices
-from ..plan import Plan
+from ..parallel import in_parts, slices_of
+from ..plan import Output, Plan
 from ..problems import Problem
 from ..kit.active import active_kit, active_templates
 from ..kit.rules import rule_problems
@@ -28,22 +30,25 @@ from .templating import parse_back
 # and 2.5 s (the plan is mostly derived from its shapes; rendering each output costs 5 to 7 times more).
 PARALLEL_FROM = 30_000
 
-# A slice of the plan rendered: (path, text or derived text, read back?) per output in plan order, the schema
-# findings on what was rendered, every output's cache key, how many files were derived from their
-# shape. Plain tuples: they pickle fastest.
-_Slice = tuple[list[tuple[str, str | Derived, bool]], list[Problem], list[str | None], int]
+# A part of the plan rendered: (path, text or derived text, read back?) per output in the part's
+# order, the findings on what was rendered (each with its output's index in the plan), every
+# output's cache key, how many files were derived from their shape. Plain tuples: they pickle fastest.
+_Part = tuple[list[tuple[str, str | Derived, bool]], list[tuple[int, Problem]], list[str | None], int]
 # Whether outputs of one shape are derived from it (output/shapes.py); the tests turn it off to
 # compare both ways.
 USE_SHAPES = True
 
 
-def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, repeated: set[str] | None,
-                  all_shaped: list[Keyed | None]) -> _Slice:
-    """Outputs [start, end) of the plan (`all_shaped`: every output's key_of; `repeated`: the shapes
-    that more than one output fills, None: derive none). Each file is validated as soon as it is
-    rendered and its parsed document let go, so that a slice never holds more than one."""
-    outputs = plan.outputs[start:end]
-    shaped = all_shaped[start:end]
+def _render_part(plan: Plan, cache: RenderCache | None, part: Sequence[int], repeated: set[str] | None,
+                 all_shaped: list[Keyed | None]) -> _Part:
+    """The plan's outputs at the indices `part` (`all_shaped`: every output's key_of; `repeated`:
+    the shapes that more than one output fills, None: derive none). Each file is validated as soon
+    as it is rendered and its parsed document let go, so that a part never holds more than one."""
+    outputs: Sequence[Output]
+    if isinstance(part, range) and part.step == 1:
+        outputs, shaped = plan.outputs[part.start:part.stop], all_shaped[part.start:part.stop]
+    else:
+        outputs, shaped = [plan.outputs[index] for index in part], [all_shaped[index] for index in part]
     cache_key = OutputKeys(plan.profile)
     keys = [cache_key(output, keyed) for output, keyed in zip(outputs, shaped)]
     templates = active_templates()
@@ -52,27 +57,29 @@ def _render_slice(plan: Plan, cache: RenderCache | None, start: int, end: int, r
     repeated = repeated or set()
     shapes = Shapes(templates, plan.profile) if repeated else None
     files: list[tuple[str, str | Derived, bool]] = []
-    problems: list[Problem] = []
-    for output, key, keyed in zip(outputs, keys, shaped):
+    problems: list[tuple[int, Problem]] = []
+    for index, output, key, keyed in zip(part, outputs, keys, shaped):
         found = cache.reuse(output.path, key) if cache is not None else None
         if found is None:
             # A shape only one output fills is rendered as that output: building it costs more.
-            derived = shapes.derive(output, keyed) if shapes is not None and keyed is not None and keyed[0] in repeated else None
+            derived = (shapes.derive(output, keyed)
+                       if shapes is not None and keyed is not None and keyed[0] in repeated else None)
             try:
                 rendered = render_output(templates, output, plan.profile) if derived is None else proven_instance(
                     output, *derived)
             except KitRenderFailure as failure:
-                problems.append(failure.problem)
+                problems.append((index, failure.problem))
                 files.append((output.path, "", False))
                 continue
-            problems += output_problems(output, rendered, validator)
+            found_here = output_problems(output, rendered, validator)
             if kit is not None and kit.rules:  # the text joined only where a rule may need it
-                problems += rule_problems(kit, output, rendered.path, rendered.text, rendered.document)
+                found_here += rule_problems(kit, output, rendered.path, rendered.text, rendered.document)
+            problems += ((index, problem) for problem in found_here)
             files.append((rendered.path, rendered.derived or rendered.text, False))
         else:
             if kit is not None and kit.rules and output.identity is not None:  # files read back, too
-                problems += rule_problems(kit, output, found.path, found.text, parse_back(found.path, output.template,
-                                                                                          found.text))
+                problems += ((index, problem) for problem in rule_problems(
+                    kit, output, found.path, found.text, parse_back(found.path, output.template, found.text)))
             files.append((found.path, found.text, True))
     return files, problems, keys, shapes.derived if shapes is not None else 0
 
@@ -124,11 +131,33 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
     repeated = _repeated(shaped) if use else None
     weights = _weights(plan, shaped, repeated)
     # Deriving costs a fifth of rendering: an estate of few shapes renders in this process alone.
-    parallel_from = 0 if sum(weights) >= PARALLEL_FROM * RENDER else len(plan.outputs) + 1
-    slices = in_slices(lambda start, end: _render_slice(plan, cache, start, end, repeated, shaped), len(plan.outputs),
-                       parallel_from, weights)
-    files = [RenderedFile(path, text, on_disk=on_disk) for part, _, _, _ in slices for path, text, on_disk in part]
-    keys = {output.path: key for output, key in zip(plan.outputs, (key for _, _, part, _ in slices for key in part))
-            if key is not None}
-    problems = [problem for _, found, _, _ in slices for problem in found]
-    return Rendered(files, problems, keys, sum(derived for _, _, _, derived in slices))
+    parts: list[Sequence[int]] = list(slices_of(len(plan.outputs), 0, weights)) \
+        if sum(weights) >= PARALLEL_FROM * RENDER else _aside(weights)
+    done = in_parts(lambda part: _render_part(plan, cache, part, repeated, shaped), parts)
+    count = len(plan.outputs)
+    made: list[tuple[str, str | Derived, bool]] = [("", "", False)] * count
+    all_keys: list[str | None] = [None] * count
+    for part, (files, _, keys, _) in zip(parts, done):
+        for index, file, key in zip(part, files, keys):
+            made[index], all_keys[index] = file, key
+    problems = sorted((found for _, part_problems, _, _ in done for found in part_problems), key=lambda found: found[0])
+    return Rendered([RenderedFile(path, text, on_disk=on_disk) for path, text, on_disk in made],
+                    [problem for _, problem in problems],
+                    {output.path: key for output, key in zip(plan.outputs, all_keys) if key is not None},
+                    sum(derived for _, _, _, derived in done))
+
+
+# An output that costs this many renders on its own describes the whole estate (its README, a
+# cluster's verify script: graph/deferred.py); where such documents cost ASIDE_FROM renders in all,
+# a forked worker renders them while this process renders the rest.
+WHOLE_ESTATE, ASIDE_FROM = 100 * RENDER, 1000 * RENDER
+
+
+def _aside(weights: list[int]) -> list[Sequence[int]]:
+    """The plan in one part, or two: the documents of the whole estate apart, where they cost enough
+    (and there is a second core) to be worth a worker; every output in one part or the other."""
+    aside = [index for index, weight in enumerate(weights) if weight >= WHOLE_ESTATE]
+    if sum(weights[index] for index in aside) < ASIDE_FROM or (os.cpu_count() or 1) < 2:
+        return [range(len(weights))]
+    rest = [index for index, weight in enumerate(weights) if weight < WHOLE_ESTATE]
+    return [rest, aside]

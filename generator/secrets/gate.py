@@ -5,8 +5,8 @@ values or policy file), naming the output file and line; nothing is written.
 Rendered trees repeat most of their lines (templates, catalog apps), so the gate judges each
 distinct line of a chunk of files once (the lines of a shape that hold no value once in all:
 output/derived.py), and holds one chunk's lines at a time: a cheap pre-filter picks the few lines
-that could hold a secret, and only those meet the detectors. The lines inside a PEM block pass (a certificate is public; a key is reported at
-its BEGIN line). Helm values files (live values,
+that could hold a secret, and only those meet the detectors. The lines inside a PEM block pass (a
+certificate is public; a key is reported at its BEGIN line). Helm values files (live values,
 merged) are also parsed and every string in them judged whole, so that a secret spread over the
 lines of a block scalar cannot pass line by line.
 """
