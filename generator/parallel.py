@@ -10,20 +10,13 @@ pickled on the way in, and only each slice's result comes back. Small jobs, and 
 from __future__ import annotations
 
 import os
+import signal
 from bisect import bisect_left
 from itertools import accumulate
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
-
-# The work a forked worker does: set just before the workers fork, read only by them.
-_forked: list[Callable[[Any], Any]] = []
-
-
-def _forked_part(part: Sequence[int]) -> Any:
-    return _forked[0](part)
-
 
 def workers_for(count: int, parallel_from: int) -> int:
     if count < parallel_from or not hasattr(os, "fork"):
@@ -69,17 +62,90 @@ Part = TypeVar("Part", bound=Sequence[int])
 
 def in_parts(work: Callable[[Part], Result], parts: list[Part]) -> list[Result]:
     """[work(part) for part in parts], in order: this process does the first, a forked worker each
-    other (where the system can fork; else this process does them all, in turn)."""
+    other. A part whose worker cannot be forked, or dies before it answers (killed for memory, say),
+    is done in this process after its own; an exception a worker's `work` raises is raised here."""
     if len(parts) == 1 or not hasattr(os, "fork"):
         return [work(part) for part in parts]
-    import multiprocessing  # only where work is shared: the no-change path never needs it
-    from concurrent.futures import ProcessPoolExecutor
-
-    _forked[:] = [work]
+    workers = [_Worker.start(work, part) for part in parts[1:]]
     try:
-        with ProcessPoolExecutor(len(parts) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            pending = [pool.submit(_forked_part, part) for part in parts[1:]]
-            own = work(parts[0])
-            return [own, *(future.result() for future in pending)]
+        own = work(parts[0])
+        return [own, *(worker.result() if worker is not None else work(part)
+                       for worker, part in zip(workers, parts[1:]))]
     finally:
-        _forked.clear()
+        for worker in workers:
+            if worker is not None:
+                worker.close()
+
+
+class _Worker:
+    """A forked process doing one part; it pickles what `work` gave (or raised) onto a pipe and leaves
+    with os._exit, running no exit handler and flushing no buffer of this process's."""
+
+    def __init__(self, pid: int, reader: int, work: Callable[[Any], Any], part: Sequence[int]) -> None:
+        self.pid, self.reader, self.work, self.part = pid, reader, work, part
+        self.reaped = False
+
+    @classmethod
+    def start(cls, work: Callable[[Any], Any], part: Sequence[int]) -> _Worker | None:
+        try:
+            reader, writer = os.pipe()
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:  # a pids limit: this process does the part
+            os.close(reader)
+            os.close(writer)
+            return None
+        if pid == 0:  # the worker
+            try:
+                os.close(reader)
+                _answer(writer, work, part)
+            finally:
+                os._exit(0)
+        os.close(writer)
+        return cls(pid, reader, work, part)
+
+    def result(self) -> Any:
+        chunks = []
+        while chunk := os.read(self.reader, 1 << 20):
+            chunks.append(chunk)
+        self.close(leaving=True)
+        if not chunks:  # it died before it answered
+            return self.work(self.part)
+        import pickle
+
+        done, value = pickle.loads(b"".join(chunks))
+        if not done:
+            raise value
+        return value
+
+    def close(self, leaving: bool = False) -> None:
+        """Reap the worker (`leaving`: it closed its end of the pipe, and is leaving); one that still
+        runs (this process gave up on it) is killed first."""
+        if self.reaped:
+            return
+        self.reaped = True
+        os.close(self.reader)
+        try:
+            if not leaving and os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:  # SIGCHLD ignored by whoever runs gen: it reaps itself (and, left
+            pass  # running, it leaves when it writes to the closed pipe)
+
+
+def _answer(writer: int, work: Callable[[Any], Any], part: Sequence[int]) -> None:
+    import pickle
+
+    try:
+        answer: tuple[bool, Any] = (True, work(part))
+    except BaseException as error:  # raised in the caller, as the caller's own part would raise it
+        answer = (False, error)
+    try:
+        data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # an answer that does not pickle
+        data = pickle.dumps((False, RuntimeError(f"a forked worker's answer does not pickle: {error!r}")))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(writer, view):]

@@ -3,7 +3,10 @@ same problems, same cache keys."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,46 @@ def test_an_error_in_the_last_slice_reaches_the_caller() -> None:
 
     with pytest.raises(ValueError, match="in the last slice"):
         parallel.in_slices(work, 100, parallel_from=1)
+
+
+def _no_child_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_a_part_whose_worker_dies_is_done_in_this_process() -> None:
+    """A worker killed before it answers (the kernel's OOM killer, say): its part is not lost."""
+    parent = os.getpid()
+
+    def work(part: range) -> list[int]:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return [item * 2 for item in part]
+
+    assert parallel.in_parts(work, [range(0, 3), range(3, 6), range(6, 9)]) == [[0, 2, 4], [6, 8, 10], [12, 14, 16]]
+    assert _no_child_left()
+
+
+def test_a_worker_s_answer_that_does_not_pickle_is_an_error_here() -> None:
+    with pytest.raises(RuntimeError, match="does not pickle"):
+        parallel.in_parts(lambda part: (lambda: part), [range(1), range(1, 2)])
+    assert _no_child_left()
+
+
+def test_workers_are_reaped_when_this_process_s_own_part_raises() -> None:
+    def work(part: range) -> int:
+        if part.start == 0:
+            raise KeyError("own part")
+        time.sleep(30)  # a worker still busy: killed, not waited for
+        return 1
+
+    started = time.monotonic()
+    with pytest.raises(KeyError, match="own part"):
+        parallel.in_parts(work, [range(0, 1), range(1, 2)])
+    assert time.monotonic() - started < 10 and _no_child_left()
 
 
 @pytest.mark.parametrize("profile", ["caffeine", "waypoints", "demo-apps"])
