@@ -25,21 +25,23 @@ from typing import TYPE_CHECKING, Any, TypeVar
 def _import_cerberus() -> Any:
     """cerberus, imported without importlib.metadata. At import, cerberus asks importlib.metadata
     for its own version (`cerberus.__version__`, which nothing in gen reads), and importing
-    importlib.metadata (email, zipfile, csv, socket...) costs a render about 45 ms. So while
+    importlib.metadata (email, zipfile, csv, socket...) costs a render about 20 ms. So while
     cerberus is imported, `importlib.metadata` is a stand-in that answers that one question from
-    the installed `.dist-info` folder, as the fingerprint reads it (output/fingerprint.py). The
-    real module is untouched, and imported as usual by whoever asks for it later."""
+    the name of the installed `.dist-info` folder alone (output/fingerprint.py), and says "not
+    found" otherwise (an egg-info, a zip: `__version__` is then "unknown"). cerberus.platform keeps
+    the stand-in as its `importlib_metadata`, which cerberus reads nowhere else; the real module is
+    untouched, and imported as usual by whoever asks for it later."""
     if "cerberus" in sys.modules or "importlib.metadata" in sys.modules:
         import cerberus
 
         return cerberus
-    from .output.fingerprint import installed_versions
+    from .output.fingerprint import dist_info_versions
 
     class PackageNotFoundError(ModuleNotFoundError):
         pass
 
     def version(name: str) -> str:
-        found = installed_versions((name,)).get(name)
+        found = dist_info_versions((name,)).get(name)
         if found is None:
             raise PackageNotFoundError(name)
         return found

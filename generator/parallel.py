@@ -11,15 +11,31 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from bisect import bisect_left
 from itertools import accumulate
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
 
-Result = TypeVar("Result")
+# Not `typing.TYPE_CHECKING`: the no-change path asks can_fork, and typing costs it milliseconds to
+# import; mypy reads any TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any, TypeVar
+
+    Result = TypeVar("Result")
+    Part = TypeVar("Part", bound=Sequence[int])
+
+
+def can_fork() -> bool:
+    """A second core, `fork`, and no other thread (a progress bar's): a fork copies only the thread
+    that calls it, and a lock another thread held stays held in the child for good."""
+    threading = sys.modules.get("threading")
+    return (hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+            and (threading is None or threading.active_count() == 1))
+
 
 def workers_for(count: int, parallel_from: int) -> int:
-    if count < parallel_from or not hasattr(os, "fork"):
+    if count < parallel_from or not can_fork():
         return 1
     return min(os.cpu_count() or 1, 8)
 
@@ -57,14 +73,12 @@ def in_slices(work: Callable[[int, int], Result], count: int, parallel_from: int
     return in_parts(lambda part: work(part.start, part.stop), slices_of(count, parallel_from, weights))
 
 
-Part = TypeVar("Part", bound=Sequence[int])
-
-
 def in_parts(work: Callable[[Part], Result], parts: list[Part]) -> list[Result]:
     """[work(part) for part in parts], in order: this process does the first, a forked worker each
-    other. A part whose worker cannot be forked, or dies before it answers (killed for memory, say),
-    is done in this process after its own; an exception a worker's `work` raises is raised here."""
-    if len(parts) == 1 or not hasattr(os, "fork"):
+    other. Where this process may not fork (can_fork), a part whose worker cannot be forked, or dies
+    before it answers (killed for memory, say), this process does the part after its own; an
+    exception a worker's `work` raises is raised here."""
+    if len(parts) == 1 or not can_fork():
         return [work(part) for part in parts]
     workers = [_Worker.start(work, part) for part in parts[1:]]
     try:

@@ -21,7 +21,8 @@ from .output.guard import WriteError
 from .output.ledger import LEDGER, Ledger, read_ledger, source_of
 from .problems import Location, Problem, Severity
 from .stat_cache import UNKNOWN, Status, recording, save
-from .unchanged_probe import FORK_FROM, TRUSTED, Probe, can_fork, cached_statuses, check, names_digest, regular_files
+from .parallel import can_fork
+from .unchanged_probe import FORK_FROM, TRUSTED, Probe, cached_statuses, check, names_digest, regular_files
 
 # Not `typing.TYPE_CHECKING`: typing costs the no-change path milliseconds to import; mypy reads any
 # TYPE_CHECKING as true.

@@ -18,12 +18,12 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import sys
 from array import array
 from dataclasses import dataclass
 from stat import S_ISREG
 
 from .output.ledger import LEDGER, READ_FLAGS, file_bytes, read_descriptor
+from .parallel import can_fork
 from .stat_cache import FIELDS, TOP, Status, load, recordable, status_of
 
 FORK_FROM = 2000  # files: from here on, a forked child walks the tree and hashes half of it
@@ -123,13 +123,6 @@ def names_digest(names: list[str]) -> bytes | None:
         return hashlib.sha256(os.fsencode("\0".join(names))).digest()  # the bytes the walk's names are
     except UnicodeError:
         return None
-
-
-def can_fork() -> bool:
-    """A second core, `fork`, and no thread (a progress bar's) that a fork would leave half-copied."""
-    threading = sys.modules.get("threading")
-    return (hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
-            and (threading is None or threading.active_count() == 1))
 
 
 class Probe:

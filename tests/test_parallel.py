@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,9 @@ def _no_child_left() -> bool:
     return False
 
 
-def test_a_part_whose_worker_dies_is_done_in_this_process() -> None:
+def test_a_part_whose_worker_dies_is_done_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker killed before it answers (the kernel's OOM killer, say): its part is not lost."""
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)  # one core, or a thread of pytest's
     parent = os.getpid()
 
     def work(part: range) -> list[int]:
@@ -72,13 +74,15 @@ def test_a_part_whose_worker_dies_is_done_in_this_process() -> None:
     assert _no_child_left()
 
 
-def test_a_worker_s_answer_that_does_not_pickle_is_an_error_here() -> None:
+def test_a_worker_s_answer_that_does_not_pickle_is_an_error_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
     with pytest.raises(RuntimeError, match="does not pickle"):
         parallel.in_parts(lambda part: (lambda: part), [range(1), range(1, 2)])
     assert _no_child_left()
 
 
-def test_workers_are_reaped_when_this_process_s_own_part_raises() -> None:
+def test_workers_are_reaped_when_this_process_s_own_part_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
     def work(part: range) -> int:
         if part.start == 0:
             raise KeyError("own part")
@@ -137,6 +141,8 @@ def test_outputs_rendered_aside_in_a_worker_give_the_plan_rendered_in_one(
         return real(work, parts)
 
     monkeypatch.setattr(batch, "in_parts", recording)
+    monkeypatch.setattr(batch, "can_fork", lambda: True)
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
     monkeypatch.setattr(batch, "WHOLE_ESTATE", batch.RENDER)
     monkeypatch.setattr(batch, "ASIDE_FROM", 0)
     aside = batch.render_all(plan)
@@ -150,9 +156,28 @@ def test_outputs_rendered_aside_in_a_worker_give_the_plan_rendered_in_one(
 
 def test_an_estate_s_documents_are_rendered_aside_only_where_they_cost_enough(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "can_fork", lambda: True)
     weights = [batch.RENDER] * 50 + [batch.WHOLE_ESTATE] * 3
     assert batch._aside(weights) == [range(53)]  # 300 renders' worth: not worth a worker
     heavy = [batch.RENDER] * 50 + [batch.ASIDE_FROM // 2] * 2 + [batch.RENDER]
     assert batch._aside(heavy) == [[*range(50), 52], [50, 51]]
-    monkeypatch.setattr(batch.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(batch, "can_fork", lambda: False)  # one core, or another thread
     assert batch._aside(heavy) == [range(53)]
+
+
+def test_no_worker_is_forked_while_another_thread_runs() -> None:
+    """A fork copies only the thread that calls it: a lock another thread (a progress bar's) holds
+    would stay held in the worker. So with a second thread alive, this process does every part."""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not parallel.can_fork()
+        heavy = [batch.RENDER] * 50 + [batch.ASIDE_FROM // 2] * 2 + [batch.RENDER]
+        assert batch._aside(heavy) == [range(53)]
+        assert parallel.in_parts(lambda part: os.getpid(), [range(1), range(1, 2)]) == [os.getpid()] * 2
+        assert parallel.slices_of(1000, 10) == [range(1000)]
+    finally:
+        release.set()
+        other.join()
+    assert parallel.can_fork() == ((os.cpu_count() or 1) >= 2)

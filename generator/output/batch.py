@@ -7,11 +7,10 @@ problems and keys come back. The result is the same either way: outputs keep the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..parallel import in_parts, slices_of
+from ..parallel import can_fork, in_parts, slices_of
 from ..plan import Output, Plan
 from ..problems import Problem
 from ..kit.active import active_kit, active_templates
@@ -157,7 +156,7 @@ def _aside(weights: list[int]) -> list[Sequence[int]]:
     """The plan in one part, or two: the documents of the whole estate apart, where they cost enough
     (and there is a second core) to be worth a worker; every output in one part or the other."""
     aside = [index for index, weight in enumerate(weights) if weight >= WHOLE_ESTATE]
-    if sum(weights[index] for index in aside) < ASIDE_FROM or (os.cpu_count() or 1) < 2:
+    if sum(weights[index] for index in aside) < ASIDE_FROM or not can_fork():
         return [range(len(weights))]
     rest = [index for index, weight in enumerate(weights) if weight < WHOLE_ESTATE]
     return [rest, aside]

@@ -59,6 +59,22 @@ def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
     which costs more to import than gen's check costs to run). Where the first metadata found is
     of another kind (an `.egg-info`), or sys.path holds an entry that is no folder (a zip), the
     distribution is asked of importlib.metadata, which reads them all."""
+    found = dist_info_versions(names)
+    missing = [name for name in names if name not in found]
+    if missing:
+        from importlib.metadata import PackageNotFoundError, version
+
+        for name in missing:
+            try:
+                found[name] = version(name)
+            except PackageNotFoundError:
+                pass
+    return found
+
+
+def dist_info_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The versions `installed_versions` reads from dist-info folder names alone: a distribution
+    whose first metadata along sys.path is of another kind, or lies past a zip, is not in it."""
     wanted = {_normal(name): name for name in names}
     found: dict[str, str] = {}
     asked: set[str] = set()  # first found as something else than a dist-info folder
@@ -84,15 +100,6 @@ def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
                 found[wanted_name] = number
             else:
                 asked.add(wanted_name)
-    missing = [name for name in names if name not in found]
-    if missing:
-        from importlib.metadata import PackageNotFoundError, version
-
-        for name in missing:
-            try:
-                found[name] = version(name)
-            except PackageNotFoundError:
-                pass
     return found
 
 

@@ -52,8 +52,8 @@ class RenderedFile:
         return text if type(text) is Derived else None
 
     def moved(self, path: str) -> RenderedFile:
-        """The same file at another path (its text still held as it is)."""
-        return RenderedFile(path, self._text, self.document, self.on_disk)
+        """The same text at another path (still held as it is), not read from the tree there."""
+        return RenderedFile(path, self._text, self.document)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RenderedFile):
