@@ -76,12 +76,19 @@ def in_slices(work: Callable[[int, int], Result], count: int, parallel_from: int
 def in_parts(work: Callable[[Part], Result], parts: list[Part]) -> list[Result]:
     """[work(part) for part in parts], in order: this process does the first, a forked worker each
     other. Where this process may not fork (can_fork), a part whose worker cannot be forked, or dies
-    before it answers (killed for memory, say), this process does the part after its own; an
-    exception a worker's `work` raises is raised here."""
+    before it has answered in full (killed for memory, say), this process does the part after its
+    own; an exception a worker's `work` raises is raised here."""
     if len(parts) == 1 or not can_fork():
         return [work(part) for part in parts]
-    workers = [_Worker.start(work, part) for part in parts[1:]]
+    _flush()  # else a worker could print again what this process has yet to print
+    workers: list[_Worker | None] = []
     try:
+        for part in parts[1:]:
+            held = _hold_interrupts()  # a Ctrl-C between the fork and this list would lose the worker
+            try:
+                workers.append(_Worker.start(work, part, held))
+            finally:
+                _release(held)
         own = work(parts[0])
         return [own, *(worker.result() if worker is not None else work(part)
                        for worker, part in zip(workers, parts[1:]))]
@@ -91,32 +98,57 @@ def in_parts(work: Callable[[Part], Result], parts: list[Part]) -> list[Result]:
                 worker.close()
 
 
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):  # none, closed, or gone
+            pass
+
+
+def _hold_interrupts() -> object:
+    """Block SIGINT for a moment (it waits, and comes once released); what to release."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _release(held: object) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # type: ignore[arg-type]  # what SIG_BLOCK gave
+
+
 class _Worker:
-    """A forked process doing one part; it pickles what `work` gave (or raised) onto a pipe and leaves
-    with os._exit, running no exit handler and flushing no buffer of this process's."""
+    """A forked process doing one part; it pickles what `work` gave (or raised) onto a pipe, behind
+    its length, and leaves with os._exit, running no exit handler of this process's."""
 
     def __init__(self, pid: int, reader: int, work: Callable[[Any], Any], part: Sequence[int]) -> None:
         self.pid, self.reader, self.work, self.part = pid, reader, work, part
         self.reaped = False
 
     @classmethod
-    def start(cls, work: Callable[[Any], Any], part: Sequence[int]) -> _Worker | None:
+    def start(cls, work: Callable[[Any], Any], part: Sequence[int], held: object = None) -> _Worker | None:
+        """A worker doing `part`; None where no pipe or process can be made (a pids limit). `held`:
+        the signal mask to restore in the worker."""
         try:
             reader, writer = os.pipe()
         except OSError:
             return None
         try:
             pid = os.fork()
-        except OSError:  # a pids limit: this process does the part
+        except OSError:
             os.close(reader)
             os.close(writer)
             return None
         if pid == 0:  # the worker
+            code = 1
             try:
+                _release(held)
                 os.close(reader)
                 _answer(writer, work, part)
+                code = 0
             finally:
-                os._exit(0)
+                os._exit(code)
         os.close(writer)
         return cls(pid, reader, work, part)
 
@@ -125,11 +157,12 @@ class _Worker:
         while chunk := os.read(self.reader, 1 << 20):
             chunks.append(chunk)
         self.close(leaving=True)
-        if not chunks:  # it died before it answered
+        data = b"".join(chunks)
+        if len(data) < 8 or int.from_bytes(data[:8], "big") != len(data) - 8:  # it died before the end
             return self.work(self.part)
         import pickle
 
-        done, value = pickle.loads(b"".join(chunks))
+        done, value = pickle.loads(memoryview(data)[8:])
         if not done:
             raise value
         return value
@@ -150,16 +183,22 @@ class _Worker:
 
 
 def _answer(writer: int, work: Callable[[Any], Any], part: Sequence[int]) -> None:
+    """The worker: do the part, and write its answer, (True, value) or (False, exception)."""
     import pickle
 
     try:
         answer: tuple[bool, Any] = (True, work(part))
     except BaseException as error:  # raised in the caller, as the caller's own part would raise it
         answer = (False, error)
+    _flush()  # what `work` printed, before this process leaves without flushing
     try:
         data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
-    except Exception as error:  # an answer that does not pickle
-        data = pickle.dumps((False, RuntimeError(f"a forked worker's answer does not pickle: {error!r}")))
-    view = memoryview(data)
-    while view:
-        view = view[os.write(writer, view):]
+        if not answer[0]:
+            pickle.loads(data)  # an exception may pickle and not unpickle (its __init__ takes arguments)
+    except Exception as error:
+        what = f" (it raised {answer[1]!r:.500})" if not answer[0] else ""
+        data = pickle.dumps((False, RuntimeError(f"a forked worker's answer does not pickle: {error!r}{what}")))
+    for piece in (len(data).to_bytes(8, "big"), data):
+        view = memoryview(piece)
+        while view:
+            view = view[os.write(writer, view):]

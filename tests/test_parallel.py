@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -93,6 +95,76 @@ def test_workers_are_reaped_when_this_process_s_own_part_raises(monkeypatch: pyt
     with pytest.raises(KeyError, match="own part"):
         parallel.in_parts(work, [range(0, 1), range(1, 2)])
     assert time.monotonic() - started < 10 and _no_child_left()
+
+
+def test_a_part_whose_worker_answers_only_in_part_is_done_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed while it writes its answer (a render's is far more than a pipe holds): what came is
+    not read as an answer, and the part is done here."""
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+
+    def cut_short(writer: int, work: Any, part: Any) -> None:
+        os.write(writer, (1000).to_bytes(8, "big") + b"\x80\x05 partial")
+
+    monkeypatch.setattr(parallel, "_answer", cut_short)
+    assert parallel.in_parts(lambda part: (os.getpid(), list(part)), [range(2), range(2, 4)]) == [
+        (os.getpid(), [0, 1]), (os.getpid(), [2, 3])]
+    assert _no_child_left()
+
+
+class _Located(Exception):
+    def __init__(self, message: str, line: int) -> None:  # pickles, and does not unpickle
+        super().__init__(message)
+        self.line = line
+
+
+def test_an_exception_that_does_not_unpickle_still_says_what_the_worker_raised(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+
+    def work(part: range) -> int:
+        if part.start:
+            raise _Located("bad template", 12)
+        return 0
+
+    with pytest.raises(RuntimeError, match="does not pickle.*bad template"):
+        parallel.in_parts(work, [range(0, 1), range(1, 2)])
+    assert _no_child_left()
+
+
+def test_an_interrupt_while_a_worker_is_forked_waits_until_it_is_recorded() -> None:
+    """SIGINT (Ctrl-C) is held from the fork until the worker is on the list that is cleaned up."""
+    got: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: got.append(number))
+    try:
+        held = parallel._hold_interrupts()
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+        time.sleep(0.01)
+        assert signal.SIGINT in signal.sigpending() and not got  # it waits
+        parallel._release(held)
+        time.sleep(0.01)
+        assert got == [signal.SIGINT] and signal.SIGINT not in signal.sigpending()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+_PRINTS = """
+import os, sys
+from generator import parallel
+parallel.can_fork = lambda: True
+print("HEADER")
+parallel.in_parts(lambda part: print("worker", part.start) if part.start else None, [range(0, 1), range(1, 2)])
+print("END")
+"""
+
+
+def test_a_worker_prints_once_and_repeats_nothing_this_process_had_yet_to_print(tmp_path: Path) -> None:
+    """Forked with text still in this process's buffer (stdout to a file is block-buffered), a worker
+    would print it again when it flushed, and what it printed itself would be lost at os._exit."""
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    environment["PYTHONPATH"] = str(Path(parallel.__file__).parent.parent)
+    with open(tmp_path / "out.txt", "w") as out:
+        subprocess.run([sys.executable, "-c", _PRINTS], stdout=out, env=environment, check=True)
+    assert (tmp_path / "out.txt").read_text() == "HEADER\nworker 1\nEND\n"
 
 
 @pytest.mark.parametrize("profile", ["caffeine", "waypoints", "demo-apps"])
