@@ -130,27 +130,8 @@ class _Worker:
     def start(cls, work: Callable[[Any], Any], part: Sequence[int], held: object = None) -> _Worker | None:
         """A worker doing `part`; None where no pipe or process can be made (a pids limit). `held`:
         the signal mask to restore in the worker."""
-        try:
-            reader, writer = os.pipe()
-        except OSError:
-            return None
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(reader)
-            os.close(writer)
-            return None
-        if pid == 0:  # the worker
-            code = 1
-            try:
-                _release(held)
-                os.close(reader)
-                _answer(writer, work, part)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(writer)
-        return cls(pid, reader, work, part)
+        made = fork_piped(lambda writer: _answer(writer, work, part), held)
+        return cls(*made, work, part) if made is not None else None
 
     def result(self) -> Any:
         chunks = []
@@ -180,6 +161,33 @@ class _Worker:
             os.waitpid(self.pid, 0)
         except ChildProcessError:  # SIGCHLD ignored by whoever runs gen: it reaps itself (and, left
             pass  # running, it leaves when it writes to the closed pipe)
+
+
+def fork_piped(child: Callable[[int], object], held: object = None) -> tuple[int, int] | None:
+    """(pid, reading end) of a forked process that runs `child(writing end)` and leaves with
+    os._exit (1 if `child` raised), running no exit handler of this process's; None where no pipe or
+    process can be made. `held`: the signal mask to restore in it (_hold_interrupts)."""
+    try:
+        reader, writer = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:
+        code = 1
+        try:
+            _release(held)
+            os.close(reader)
+            child(writer)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    return pid, reader
 
 
 def _answer(writer: int, work: Callable[[Any], Any], part: Sequence[int]) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from stat import S_ISREG
 
 from .output.ledger import LEDGER, READ_FLAGS, file_bytes, read_descriptor
-from .parallel import can_fork
+from .parallel import can_fork, fork_piped
 from .stat_cache import FIELDS, TOP, Status, load, recordable, status_of
 
 FORK_FROM = 2000  # files: from here on, a forked child walks the tree and hashes half of it
@@ -143,24 +143,8 @@ class Probe:
         """A child walking the tree at `root` (`ledger`: the digest of its ledger's bytes, whose
         statuses record applies; `started`: as `check` takes it). None where no process can be
         forked (a pids limit) or no pipe made."""
-        try:
-            reader, writer = os.pipe()
-        except OSError:
-            return None
-        try:
-            child = os.fork()
-        except OSError:
-            os.close(reader)
-            os.close(writer)
-            return None
-        if child == 0:
-            try:
-                os.close(reader)
-                _probe(root, writer, ledger, started)
-            finally:
-                os._exit(0)
-        os.close(writer)
-        return cls(child, reader)
+        made = fork_piped(lambda writer: _probe(root, writer, ledger, started))
+        return cls(*made) if made is not None else None
 
     def _read(self, size: int | None) -> bytes:
         """`size` bytes (fewer if the child left), or all until the child leaves."""
