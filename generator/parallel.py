@@ -75,9 +75,9 @@ def in_slices(work: Callable[[int, int], Result], count: int, parallel_from: int
 
 def in_parts(work: Callable[[Part], Result], parts: list[Part]) -> list[Result]:
     """[work(part) for part in parts], in order: this process does the first, a forked worker each
-    other. Where this process may not fork (can_fork), a part whose worker cannot be forked, or dies
-    before it has answered in full (killed for memory, say), this process does the part after its
-    own; an exception a worker's `work` raises is raised here."""
+    other. Where this process may not fork (can_fork), it does every part itself; a part whose
+    worker cannot be forked, or dies before it has answered in full (killed for memory, say), it
+    does after its own. An exception a worker's `work` raises is raised here."""
     if len(parts) == 1 or not can_fork():
         return [work(part) for part in parts]
     _flush()  # else a worker could print again what this process has yet to print

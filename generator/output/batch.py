@@ -38,11 +38,12 @@ _Part = tuple[list[tuple[str, str | Derived, bool]], list[tuple[int, Problem]], 
 USE_SHAPES = True
 
 
-def _render_part(plan: Plan, cache: RenderCache | None, part: Sequence[int], repeated: set[str] | None,
+def _render_part(plan: Plan, cache: RenderCache | None, part: Sequence[int], repeated: set[str],
                  all_shaped: list[Keyed | None]) -> _Part:
     """The plan's outputs at the indices `part` (`all_shaped`: every output's key_of; `repeated`:
-    the shapes that more than one output fills, None: derive none). Each file is validated as soon
-    as it is rendered and its parsed document let go, so that a part never holds more than one."""
+    the shapes to derive outputs from, those that more than one output fills). Each file is
+    validated as soon as it is rendered and its parsed document let go, so that a part never holds
+    more than one."""
     outputs: Sequence[Output]
     if isinstance(part, range) and part.step == 1:
         outputs, shaped = plan.outputs[part.start:part.stop], all_shaped[part.start:part.stop]
@@ -53,7 +54,6 @@ def _render_part(plan: Plan, cache: RenderCache | None, part: Sequence[int], rep
     templates = active_templates()
     validator = active_validator()
     kit = active_kit()
-    repeated = repeated or set()
     shapes = Shapes(templates, plan.profile) if repeated else None
     files: list[tuple[str, str | Derived, bool]] = []
     problems: list[tuple[int, Problem]] = []
@@ -96,12 +96,12 @@ def _repeated(shaped: list[Keyed | None]) -> set[str]:
     return repeated
 
 
-def _weights(plan: Plan, shaped: list[Keyed | None], repeated: set[str] | None) -> list[int]:
+def _weights(plan: Plan, shaped: list[Keyed | None], repeated: set[str]) -> list[int]:
     """What each output costs to render, or to derive where an earlier output has its shape."""
     seen: set[str] = set()
     weights = []
     for output, keyed in zip(plan.outputs, shaped):
-        if repeated is not None and keyed is not None and keyed[0] in seen:
+        if keyed is not None and keyed[0] in seen and keyed[0] in repeated:
             weights.append(DERIVE)
         else:
             if keyed is not None:
@@ -127,11 +127,11 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
     use = USE_SHAPES if shapes is None else shapes
     key_of = ShapeKeys()
     shaped = [key_of(output) for output in plan.outputs]
-    repeated = _repeated(shaped) if use else None
+    repeated = _repeated(shaped) if use else set()
     weights = _weights(plan, shaped, repeated)
     # Deriving costs a fifth of rendering: an estate of few shapes renders in this process alone.
-    parts: list[Sequence[int]] = list(slices_of(len(plan.outputs), 0, weights)) \
-        if sum(weights) >= PARALLEL_FROM * RENDER else _aside(weights)
+    big = sum(weights) >= PARALLEL_FROM * RENDER
+    parts: list[Sequence[int]] = [*slices_of(len(plan.outputs), 0, weights)] if big else _aside(weights)
     done = in_parts(lambda part: _render_part(plan, cache, part, repeated, shaped), parts)
     count = len(plan.outputs)
     made: list[tuple[str, str | Derived, bool]] = [("", "", False)] * count
