@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from stat import S_ISREG
 
 from .output.ledger import LEDGER, READ_FLAGS, file_bytes, read_descriptor
-from .parallel import can_fork, fork_piped
+from .parallel import fork_piped
 from .stat_cache import FIELDS, TOP, Status, load, recordable, status_of
 
 FORK_FROM = 2000  # files: from here on, a forked child walks the tree and hashes half of it
