@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TypeVar, cast
 from enum import StrEnum
 
 from .plan.app_contexts import DeploymentContext, ServiceContext
@@ -144,6 +145,16 @@ def tsb_waypoint_settings(cluster: Cluster, namespace: Namespace) -> tuple[bool,
     return enable, disabled
 
 
+_Frozen = TypeVar("_Frozen", frozenset[str], "Waypoint")
+# One instance of each equal frozen value the meshes hold (the namespaces of an estate mostly hold
+# the same name sets, trust domains and waypoints), for as long as the meshes are kept.
+_SHARED: dict[object, object] = {}
+
+
+def _shared(value: _Frozen) -> _Frozen:
+    return cast(_Frozen, _SHARED.setdefault(value, value))
+
+
 def _declared_waypoint(cluster: Cluster, namespace: Namespace, services: frozenset[str],
                        workloads: frozenset[str]) -> Waypoint | None:
     # A namespace its migration phase prepares has its explicit waypoint before it moves (Istio's
@@ -192,8 +203,8 @@ def _with_app_labels(waypoint: Waypoint | None, namespace: Namespace, services: 
         else:
             users_services -= own_services
             users_workloads -= own_workloads
-    return Waypoint(waypoint.name, waypoint.traffic, waypoint.owner, frozenset(users_services),
-                    frozenset(users_workloads), waypoint.label_namespace, waypoint.path)
+    return Waypoint(waypoint.name, waypoint.traffic, waypoint.owner, _shared(frozenset(users_services)),
+                    _shared(frozenset(users_workloads)), waypoint.label_namespace, waypoint.path)
 
 
 def namespace_mesh(cluster: Cluster, namespace: Namespace,
@@ -208,11 +219,12 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace,
             elif isinstance(obj, DeploymentContext):
                 workloads.append(MeshWorkload(obj.name, obj.pod_labels, obj.service_account, app))
     waypoint = _declared_waypoint(
-        cluster, namespace, frozenset(s.name for s in services), frozenset(w.name for w in workloads)
+        cluster, namespace, _shared(frozenset(s.name for s in services)), _shared(frozenset(w.name for w in workloads))
     )
     waypoint = _with_app_labels(waypoint, namespace, tuple(services), tuple(workloads))
-    return NamespaceMesh(cluster, namespace, tuple(services), tuple(workloads), waypoint,
-                         trust_domains | {cluster.trust_domain})
+    return NamespaceMesh(cluster, namespace, tuple(services), tuple(workloads),
+                         None if waypoint is None else _shared(waypoint),
+                         _shared(trust_domains | {cluster.trust_domain}))
 
 
 def settled_mesh(mesh: NamespaceMesh) -> NamespaceMesh:
@@ -240,3 +252,8 @@ def meshes(profile: Profile) -> tuple[NamespaceMesh, ...]:
     )
     _last[:] = [(profile, found)]
     return found
+
+
+def forget_meshes() -> None:
+    _last.clear()
+    _SHARED.clear()

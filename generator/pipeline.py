@@ -6,13 +6,15 @@ load -> validate -> resolve -> check -> plan -> render, all in memory. Writing i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from .checks import CHECKS, Check, run_checks
+from .mesh import forget_meshes
+from .plan.apps import forget_placements
 from .kit.active import activate
 from .kit.checks import kit_problems
 from .kit.load import load_kit
@@ -24,8 +26,8 @@ from .migration.simulate import rollout_problems
 from .migration.steps import Position, resolve_position, state_of
 from .profile.load import LoadedProfile, load_profile
 from .graph.readme import Estate
-from .plan import Plan, output_collisions, plan
-from .problems import Problem, ProfileError, has_errors
+from .plan import Output, Plan, output_collisions, plan
+from .problems import Problem, ProfileError, ProfilePath, has_errors
 from .profile.model import Profile
 from .output.render import RenderedFile
 from .profile.resolve import resolve
@@ -43,7 +45,7 @@ from .secrets.profile import profile_secrets
 @dataclass(frozen=True)
 class RenderResult:
     profile: str
-    plan: Plan
+    sources: tuple[str, ...]  # the files the profile names (Plan.sources), for the inputs' fingerprint
     files: tuple[RenderedFile, ...]
     warnings: tuple[Problem, ...]
     keys: Mapping[str, str] = field(default_factory=dict)  # path -> render cache key
@@ -140,7 +142,19 @@ def render_profile(
     if leaks:
         raise ProfileError([*problems, *leaks])
     previous: Ledger | None | Literal["unread"] = cache.ledger if cache is not None else "unread"
-    return RenderResult(planned.profile, planned, tuple(rendered.files), tuple(problems), rendered.keys, previous)
+    forget_estate()
+    return RenderResult(planned.profile, planned.sources, tuple(rendered.files), tuple(problems), rendered.keys,
+                        previous)
+
+
+def forget_estate() -> None:
+    """Let go of what the stages kept of the last profile (its meshes, its apps placed in each
+    namespace, its secrets) so that each could ask once: once its files are rendered and gated,
+    nothing asks again, and a large estate's writing needs the room. The plan, too, is let go:
+    a render's result keeps only its files."""
+    forget_meshes()
+    forget_placements()
+    _secrets_of.clear()
 
 
 def secret_gate(
@@ -154,10 +168,33 @@ def secret_gate(
     sources = [(path, loaded.file), *((file, str(file)) for file in named)]
     allowed = {*loaded_secrets(loaded)[1], *(kept for base in bases for kept in base.kept)}
     problems = gate_problems(
-        files, root, sources, {output.path: output.source for output in outputs},
+        files, root, sources, _MadeBy(outputs),
         whole={output.path for output in outputs if output.context.merge_base() is not None}, allowed=allowed,
     )
     return _locate(problems, loaded)
+
+
+class _MadeBy(Mapping[str, ProfilePath]):
+    """path -> the profile entry that made the output, looked up only where the gate finds a secret
+    (a dict of every output's would be the render's largest passing allocation)."""
+
+    def __init__(self, outputs: Sequence[Output]) -> None:
+        self._outputs = outputs
+        self._made_by: dict[str, ProfilePath] | None = None
+
+    def _index(self) -> dict[str, ProfilePath]:
+        if self._made_by is None:
+            self._made_by = {output.path: output.source for output in self._outputs}
+        return self._made_by
+
+    def __getitem__(self, path: str) -> ProfilePath:
+        return self._index()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
 
 
 # The profile's own secrets, for the profile last asked about: checking it and gating its output both

@@ -136,9 +136,9 @@ def render_tree(
             return Outcome(Status.INVALID, [*warnings, *error.problems])
 
         def inputs() -> Inputs | None:
-            fingerprint = inputs_fingerprint(profile, result.plan.sources, phase)
+            fingerprint = inputs_fingerprint(profile, result.sources, phase)
             records = tuple(warning_record(w, profile) for w in warnings if w.severity is Severity.WARNING)
-            return None if fingerprint is None else Inputs(fingerprint, result.plan.sources, records)
+            return None if fingerprint is None else Inputs(fingerprint, result.sources, records)
 
         return settle(
             root, result.profile, list(result.files), source_of(profile), mode, force, warnings,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from ..parallel import can_fork, in_parts, slices_of
 from ..plan import Output, Plan
@@ -18,7 +19,6 @@ from ..kit.rules import rule_problems
 from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
 from .cache import OutputKeys, RenderCache
-from .derived import Derived
 from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
 from .shapes import Keyed, Shapes, ShapeKeys
 from .templating import parse_back
@@ -29,10 +29,10 @@ from .templating import parse_back
 # and 2.5 s (the plan is mostly derived from its shapes; rendering each output costs 5 to 7 times more).
 PARALLEL_FROM = 30_000
 
-# A part of the plan rendered: (path, text or derived text, read back?) per output in the part's
-# order, the findings on what was rendered (each with its output's index in the plan), every
-# output's cache key, how many files were derived from their shape. Plain tuples: they pickle fastest.
-_Part = tuple[list[tuple[str, str | Derived, bool]], list[tuple[int, Problem]], list[str | None], int]
+# A part of the plan rendered: its files in the part's order (their parsed documents let go), the
+# findings on what was rendered (each with its output's index in the plan), every output's cache
+# key, how many files were derived from their shape.
+_Part = tuple[list[RenderedFile], list[tuple[int, Problem]], list[str | None], int]
 # Whether outputs of one shape are derived from it (output/shapes.py); the tests turn it off to
 # compare both ways.
 USE_SHAPES = True
@@ -55,7 +55,7 @@ def _render_part(plan: Plan, cache: RenderCache | None, part: Sequence[int], rep
     validator = active_validator()
     kit = active_kit()
     shapes = Shapes(templates, plan.profile) if repeated else None
-    files: list[tuple[str, str | Derived, bool]] = []
+    files: list[RenderedFile] = []
     problems: list[tuple[int, Problem]] = []
     for index, output, key, keyed in zip(part, outputs, keys, shaped):
         found = cache.reuse(output.path, key) if cache is not None else None
@@ -68,18 +68,19 @@ def _render_part(plan: Plan, cache: RenderCache | None, part: Sequence[int], rep
                     output, *derived)
             except KitRenderFailure as failure:
                 problems.append((index, failure.problem))
-                files.append((output.path, "", False))
+                files.append(RenderedFile(output.path, ""))
                 continue
             found_here = output_problems(output, rendered, validator)
             if kit is not None and kit.rules:  # the text joined only where a rule may need it
                 found_here += rule_problems(kit, output, rendered.path, rendered.text, rendered.document)
             problems += ((index, problem) for problem in found_here)
-            files.append((rendered.path, rendered.derived or rendered.text, False))
+            rendered.document = None  # validated: only the text is kept
+            files.append(rendered)
         else:
             if kit is not None and kit.rules and output.identity is not None:  # files read back, too
                 problems += ((index, problem) for problem in rule_problems(
                     kit, output, found.path, found.text, parse_back(found.path, output.template, found.text)))
-            files.append((found.path, found.text, True))
+            files.append(found)
     return files, problems, keys, shapes.derived if shapes is not None else 0
 
 
@@ -133,16 +134,18 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
     big = sum(weights) >= PARALLEL_FROM * RENDER
     parts: list[Sequence[int]] = [*slices_of(len(plan.outputs), 0, weights)] if big else _aside(weights)
     done = in_parts(lambda part: _render_part(plan, cache, part, repeated, shaped), parts)
+    del shaped  # the shapes' keys are let go before the files are gathered
     count = len(plan.outputs)
-    made: list[tuple[str, str | Derived, bool]] = [("", "", False)] * count
-    all_keys: list[str | None] = [None] * count
-    for part, (files, _, keys, _) in zip(parts, done):
-        for index, file, key in zip(part, files, keys):
-            made[index], all_keys[index] = file, key
+    made: list[RenderedFile | None] = [None] * count
+    keys: dict[str, str] = {}
+    for part, (files, _, part_keys, _) in zip(parts, done):
+        for index, file in zip(part, files):
+            made[index] = file
+        keys.update((plan.outputs[index].path, key) for index, key in zip(part, part_keys) if key is not None)
+        files.clear()
     problems = sorted((found for _, part_problems, _, _ in done for found in part_problems), key=lambda found: found[0])
-    return Rendered([RenderedFile(path, text, on_disk=on_disk) for path, text, on_disk in made],
-                    [problem for _, problem in problems],
-                    {output.path: key for output, key in zip(plan.outputs, all_keys) if key is not None},
+    return Rendered(cast(list[RenderedFile], made), [problem for _, problem in problems],
+                    {path: keys[path] for path in sorted(keys)} if len(parts) > 1 else keys,
                     sum(derived for _, _, _, derived in done))
 
 

@@ -51,6 +51,10 @@ class RenderedFile:
         text = self._text
         return text if type(text) is Derived else None
 
+    def __reduce__(self) -> tuple[type[RenderedFile], tuple[str, str | Derived, None, bool]]:
+        """Pickled as its path, text and flag (a worker's files come back so): not its document."""
+        return RenderedFile, (self.path, self._text, None, self.on_disk)
+
     def moved(self, path: str) -> RenderedFile:
         """The same text at another path (still held as it is), not read from the tree there."""
         return RenderedFile(path, self._text, self.document)

@@ -153,7 +153,7 @@ def apply_changes(
     if source is None and changes.previous is not None:
         source = changes.previous.source
     # A kept conflict is not what the profile renders: no fingerprint, and no cache key for it.
-    cache_keys = {path: key for path, key in (keys or {}).items() if path not in kept}
+    cache_keys = {path: key for path, key in (keys or {}).items() if path not in kept} if kept else keys or {}
     ledger = Ledger(ledger.profile, source, ledger.files, None if kept else inputs, cache_keys)
     removed = tuple(path for path in changes.delete if force or path not in kept)
     if force:

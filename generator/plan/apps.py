@@ -93,6 +93,12 @@ def in_namespace(obj: AppObjectContext, namespace: str) -> AppObjectContext:
     return placed
 
 
+def forget_placements() -> None:
+    """Let go of every app placed in a namespace (a large estate's plan holds them only while it is
+    needed: pipeline.forget_estate)."""
+    _placed.cache_clear()
+
+
 @lru_cache(maxsize=1024)
 def _unplaced(
     kit: Kit | None, parameters: AppParameters, pod_labels: tuple[tuple[str, str], ...]

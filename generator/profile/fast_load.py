@@ -30,7 +30,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import ScalarNode as RuamelScalar
 
 from ..problems import ProfilePath
-from .load import CONSTRUCTION_ERRORS, MAX_DEPTH, MAX_NODES, LoadedProfile, Position, SourceMap, _plain_scalar
+from .load import CONSTRUCTION_ERRORS, MAX_DEPTH, MAX_NODES, LoadedProfile, Position, Positions, SourceMap, _plain_scalar
 
 # Text with any of these is left to ruamel without looking further.
 _SLOW_TEXT = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
@@ -68,8 +68,12 @@ def _position(mark: Any) -> Position:
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
+    """`positions`: record where each path is written, and each scalar's spelling (the source map);
+    without, only the data is read (the same events, the same checks)."""
+
+    def __init__(self, text: str, positions: bool = True) -> None:
         self.text = text
+        self.positions = positions
         self.keys: dict[ProfilePath, Position] = {}
         self.values: dict[ProfilePath, Position] = {}
         self.spellings: dict[Position, str] = {}
@@ -106,7 +110,7 @@ class _Reader:
         if start.line != end.line or not event.implicit[0 if event.style in _PLAIN_STYLES else 1]:
             raise _Slow  # a scalar over several lines, or with a tag
         spelling = self.text[start.index : end.index]
-        if spelling:
+        if spelling and self.positions:
             self.spellings[_position(start)] = spelling
         if event.style in _PLAIN_STYLES:
             return _plain(event.value)
@@ -125,10 +129,13 @@ class _Reader:
             key = self.scalar(event)
             if not isinstance(key, str) or key in plain:
                 raise _Slow  # ruamel reports these, with positions
+            value_event = next(self.events)
+            if not self.positions:
+                plain[key] = self.node(value_event, path, depth + 1)[0]
+                continue
             child = (*path, key)
             key_position = _position(event.start_mark)
             self.keys[child] = key_position
-            value_event = next(self.events)
             value, nested = self.node(value_event, child, depth + 1)
             # As ruamel's map: a scalar value where it is written, an empty or nested one at its key.
             spelled = value is not None and not nested
@@ -141,6 +148,9 @@ class _Reader:
             event = next(self.events)
             if type(event) is yaml.SequenceEndEvent:
                 return items
+            if not self.positions:
+                items.append(self.node(event, path, depth + 1)[0])
+                continue
             child = (*path, len(items))
             self.values[child] = _position(event.start_mark)
             items.append(self.node(event, child, depth + 1)[0])
@@ -150,9 +160,16 @@ def fast_load(text: str, name: str) -> LoadedProfile | None:
     """The profile as `load_profile` reads it, or None where only ruamel may say what it means."""
     if _SLOW_TEXT.search(text):
         return None
-    reader = _Reader(text)
     try:
-        data = reader.document()
+        data = _Reader(text, positions=False).document()
     except (_Slow, yaml.YAMLError, RecursionError, StopIteration):
         return None
-    return LoadedProfile(name, text, data, SourceMap(name, reader.keys, reader.values, reader.spellings))
+    return LoadedProfile(name, text, data, SourceMap(name, deferred=lambda: _positions(text)))
+
+
+def _positions(text: str) -> Positions:
+    """The source map of a text the fast reader has read once already: the second reading walks the
+    same events, so it reads the same, and this time notes where each path is written."""
+    reader = _Reader(text)
+    reader.document()
+    return reader.keys, reader.values, reader.spellings
