@@ -41,7 +41,7 @@ class WaypointOwner(StrEnum):
     TSB = "tsb"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a namespace holds several of each: no instance dictionary
 class MeshWorkload:
     name: str  # the Deployment
     pod_labels: Mapping[str, str]
@@ -54,7 +54,7 @@ class MeshWorkload:
         return self.pod_labels.get(DATAPLANE_MODE_LABEL) == "ambient"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeshService:
     name: str
     selector: Mapping[str, str]
@@ -145,7 +145,7 @@ def tsb_waypoint_settings(cluster: Cluster, namespace: Namespace) -> tuple[bool,
     return enable, disabled
 
 
-_Frozen = TypeVar("_Frozen", frozenset[str], "Waypoint")
+_Frozen = TypeVar("_Frozen", frozenset[str], tuple[int, ...], "Waypoint")
 # One instance of each equal frozen value the meshes hold (the namespaces of an estate mostly hold
 # the same name sets, trust domains and waypoints), for as long as the meshes are kept.
 _SHARED: dict[object, object] = {}
@@ -214,7 +214,7 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace,
     for app in namespace.app_parameters:
         for obj in app_objects(app, namespace.name, pod_labels(namespace.dataplane, app.ambient)):
             if isinstance(obj, ServiceContext):
-                ports = tuple(port.targetPort or port.port for port in obj.ports)
+                ports = _shared(tuple(port.targetPort or port.port for port in obj.ports))
                 services.append(MeshService(obj.name, obj.selector, app, ports))
             elif isinstance(obj, DeploymentContext):
                 workloads.append(MeshWorkload(obj.name, obj.pod_labels, obj.service_account, app))

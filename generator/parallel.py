@@ -134,16 +134,13 @@ class _Worker:
         return cls(*made, work, part) if made is not None else None
 
     def result(self) -> Any:
-        chunks = []
-        while chunk := os.read(self.reader, 1 << 20):
-            chunks.append(chunk)
+        data = _read_framed(self.reader)
         self.close(leaving=True)
-        data = b"".join(chunks)
-        if len(data) < 8 or int.from_bytes(data[:8], "big") != len(data) - 8:  # it died before the end
+        if data is None:  # it died before the end
             return self.work(self.part)
         import pickle
 
-        done, value = pickle.loads(memoryview(data)[8:])
+        done, value = pickle.loads(data)
         if not done:
             raise value
         return value
@@ -161,6 +158,21 @@ class _Worker:
             os.waitpid(self.pid, 0)
         except ChildProcessError:  # SIGCHLD ignored by whoever runs gen: it reaps itself (and, left
             pass  # running, it leaves when it writes to the closed pipe)
+
+
+def _read_framed(reader: int) -> bytearray | None:
+    """The answer behind its 8-byte length, read into one buffer of that length (a large answer is
+    never held twice); None if the pipe ends early, or holds more."""
+    head = bytearray()
+    while len(head) < 8 and (chunk := os.read(reader, 8 - len(head))):
+        head += chunk
+    if len(head) < 8:
+        return None
+    data = bytearray(int.from_bytes(head, "big"))
+    view, got = memoryview(data), 0
+    while got < len(data) and (count := os.readv(reader, [view[got:]])):
+        got += count
+    return data if got == len(data) and not os.read(reader, 1) else None
 
 
 def fork_piped(child: Callable[[int], object], held: object = None) -> tuple[int, int] | None:

@@ -90,9 +90,11 @@ def double_quoted(text: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(lambda match: _escape(match.group()), text) + '"'
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def quote_text(value: str) -> YamlScalar:
-    """The scalar token for a string; the same strings recur across an estate, so it is cached."""
+    """The scalar token for a string; the same strings recur across an estate, so it is cached (for
+    as many as its common ones need: a namespace's own names recur within its few files, and are let
+    go, so that the cache does not grow with the estate)."""
     return YamlScalar(value if prints_plain(value) else double_quoted(value))
 
 

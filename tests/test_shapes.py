@@ -20,7 +20,7 @@ from generator.kit.active import active_templates
 from generator.output import batch
 from generator.output.render import render_output
 from generator.output.sandbox import TemplateSet
-from generator.output.shapes import ShapeKeys, Shapes, key_of, safe_scalar
+from generator.output.shapes import Shapes, key_of, safe_scalar
 from generator.output.templating import make_environment
 from generator.pipeline import check_profile
 from generator.plan import ObjectIdentity, Output
@@ -61,8 +61,7 @@ def test_every_example_renders_the_same_bytes_both_ways(profile: Path, tmp_path:
     # output fills is rendered as that output.
     _, plan, _ = check_profile(profile)
     assert plan is not None
-    key_of = ShapeKeys()
-    repeated = batch._repeated([key_of(output) for output in plan.outputs])
+    repeated = batch._repeated(batch.Shaped(plan).shapes)
     templates = active_templates()  # the profile's kit serves some (sandboxed: never derived)
     assert (derived > 0) == any(not templates.get(key.split("\0")[0])[1] for key in repeated)
 
@@ -262,7 +261,7 @@ def test_a_shape_only_one_output_fills_is_rendered_as_that_output(monkeypatch: p
     monkeypatch.setattr(Shapes, "_build", building)
     rendered = batch.render_all(plan)
     keys = [key_of(output) for output in plan.outputs]
-    repeated = batch._repeated(keys)
+    repeated = batch._repeated([keyed[0] if keyed is not None else None for keyed in keys])
     singles = {keyed[0] for keyed in keys if keyed is not None} - repeated
     assert built and singles and set(built) == repeated and len(built) == len(repeated)
     assert rendered.derived == sum(1 for keyed in keys if keyed is not None and keyed[0] in repeated)

@@ -38,17 +38,32 @@ _Part = tuple[list[RenderedFile], list[tuple[int, Problem]], list[str | None], i
 USE_SHAPES = True
 
 
+class Shaped:
+    """Every output's key_of, as two lists (a pair per output would cost a tuple each): the shape
+    it fills (None: rendered on its own) and its slots' values."""
+
+    def __init__(self, plan: Plan) -> None:
+        key_of = ShapeKeys()
+        self.shapes: list[str | None] = []
+        self.values: list[tuple[str, ...]] = []
+        for output in plan.outputs:
+            keyed = key_of(output)
+            self.shapes.append(None if keyed is None else keyed[0])
+            self.values.append(() if keyed is None else keyed[1])
+
+    def __getitem__(self, index: int) -> Keyed | None:
+        shape = self.shapes[index]
+        return None if shape is None else (shape, self.values[index])
+
+
 def _render_part(plan: Plan, cache: RenderCache | None, part: Sequence[int], repeated: set[str],
-                 all_shaped: list[Keyed | None]) -> _Part:
+                 all_shaped: Shaped) -> _Part:
     """The plan's outputs at the indices `part` (`all_shaped`: every output's key_of; `repeated`:
     the shapes to derive outputs from, those that more than one output fills). Each file is
     validated as soon as it is rendered and its parsed document let go, so that a part never holds
     more than one."""
-    outputs: Sequence[Output]
-    if isinstance(part, range) and part.step == 1:
-        outputs, shaped = plan.outputs[part.start:part.stop], all_shaped[part.start:part.stop]
-    else:
-        outputs, shaped = [plan.outputs[index] for index in part], [all_shaped[index] for index in part]
+    outputs: Sequence[Output] = [plan.outputs[index] for index in part]
+    shaped = [all_shaped[index] for index in part]
     cache_key = OutputKeys(plan.profile)
     keys = [cache_key(output, keyed) for output, keyed in zip(outputs, shaped)]
     templates = active_templates()
@@ -87,26 +102,26 @@ def _render_part(plan: Plan, cache: RenderCache | None, part: Sequence[int], rep
 RENDER, DERIVE = 10, 2  # what rendering an output costs, and deriving one from its shape, about
 
 
-def _repeated(shaped: list[Keyed | None]) -> set[str]:
+def _repeated(shapes: Sequence[str | None]) -> set[str]:
     """The shapes more than one output fills."""
     seen: set[str] = set()
     repeated: set[str] = set()
-    for keyed in shaped:
-        if keyed is not None:
-            (repeated if keyed[0] in seen else seen).add(keyed[0])
+    for shape in shapes:
+        if shape is not None:
+            (repeated if shape in seen else seen).add(shape)
     return repeated
 
 
-def _weights(plan: Plan, shaped: list[Keyed | None], repeated: set[str]) -> list[int]:
+def _weights(plan: Plan, shapes: list[str | None], repeated: set[str]) -> list[int]:
     """What each output costs to render, or to derive where an earlier output has its shape."""
     seen: set[str] = set()
     weights = []
-    for output, keyed in zip(plan.outputs, shaped):
-        if keyed is not None and keyed[0] in seen and keyed[0] in repeated:
+    for output, shape in zip(plan.outputs, shapes):
+        if shape is not None and shape in seen and shape in repeated:
             weights.append(DERIVE)
         else:
-            if keyed is not None:
-                seen.add(keyed[0])
+            if shape is not None:
+                seen.add(shape)
             weights.append(RENDER * output.context.cost())
     return weights
 
@@ -126,10 +141,9 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
     derive outputs of one shape from it (output/shapes.py); False renders each (the tests compare);
     None: as USE_SHAPES says."""
     use = USE_SHAPES if shapes is None else shapes
-    key_of = ShapeKeys()
-    shaped = [key_of(output) for output in plan.outputs]
-    repeated = _repeated(shaped) if use else set()
-    weights = _weights(plan, shaped, repeated)
+    shaped = Shaped(plan)
+    repeated = _repeated(shaped.shapes) if use else set()
+    weights = _weights(plan, shaped.shapes, repeated)
     # Deriving costs a fifth of rendering: an estate of few shapes renders in this process alone.
     big = sum(weights) >= PARALLEL_FROM * RENDER
     parts: list[Sequence[int]] = [*slices_of(len(plan.outputs), 0, weights)] if big else _aside(weights)

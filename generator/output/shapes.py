@@ -221,8 +221,10 @@ class ShapeKeys:
             if value not in values:
                 values.append(value)
             slots.append(str(values.index(value)))
-        if not fields.slots:  # a context that slots nothing is described as it describes itself
-            return f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{context!r}", ()
+        if not fields.slots:  # a context that slots nothing is described as it describes itself (hashed:
+            # a kustomization's description lists its folder's files, and each is kept until rendered)
+            described = hashlib.sha256(repr(context).encode("utf-8", "surrogatepass")).hexdigest()
+            return f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{described}", ()
         others = fields.others(context)
         if fields.single:
             others = (others,)

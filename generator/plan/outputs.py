@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from posixpath import dirname
 from posixpath import join as join_path
+from sys import intern
 from typing import Any, ClassVar
 
 from ..problems import Problem, ProfilePath, format_path
@@ -114,12 +115,13 @@ def object_output(
     source: ProfilePath,
     owner: str,
 ) -> Output:
-    """One Kubernetes object, written as `<directory>/<kind>-<name>.yaml`."""
+    """One Kubernetes object, written as `<directory>/<kind>-<name>.yaml`. Its description names
+    no namespace: the namespaces that run an app alike share one (interned) string for each."""
     return Output(
         join_path(directory, object_file_name(kind, context.name)),
         context,
         source,
-        f"{kind} '{context.name}' of {owner}",
+        intern(f"{kind} '{context.name}' of {owner}"),
         ObjectIdentity(api_version, kind, context.name, context.namespace),
     )
 
@@ -130,7 +132,7 @@ def kustomizations(outputs: Iterable[Output]) -> Iterator[Output]:
     for output in outputs:
         if output.identity is not None and not output.identity.items:
             directory = dirname(output.path)
-            by_directory[directory].append(output.path[len(directory) + 1 :])
+            by_directory[directory].append(intern(output.path[len(directory) + 1 :]))  # shared by every folder
     for directory, files in by_directory.items():
         yield Output(
             join_path(directory, KUSTOMIZATION),
