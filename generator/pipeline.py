@@ -26,13 +26,13 @@ from .migration.simulate import rollout_problems
 from .migration.steps import Position, resolve_position, state_of
 from .profile.load import LoadedProfile, load_profile
 from .graph.readme import Estate
-from .plan import Output, Plan, output_collisions, plan
+from .plan import Plan, output_collisions, plan
 from .problems import Problem, ProfileError, ProfilePath, has_errors
 from .profile.model import Profile
 from .output.render import RenderedFile
 from .profile.resolve import resolve
-from .profile.values import load_values
-from .output.batch import render_all
+from .profile.values import LoadedValues, load_values
+from .output.batch import render_outputs
 from .output.cache import RenderCache
 from .output.guard import WriteError
 from .output.layering import layering_problems
@@ -130,61 +130,85 @@ def render_profile(
     loaded, planned, problems = check_profile(path, display_name, phase)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
-    root = out / planned.profile if out is not None else None
+    name = planned.profile
+    root = out / name if out is not None else None
     cache = _cache(root, ledgers or {}) if root is not None and (claim is None or claim(root)) else None
-    rendered = render_all(planned, cache)
+    # The plan is handed over: each output is let go once rendered, so that a large plan shrinks as
+    # its files grow. What the gate needs of it is taken first.
+    gate, outputs = GatePlan.of(planned), list(planned.outputs)
+    del planned
+    rendered = render_outputs(name, outputs, cache, let_go=forget_placed)
+    del outputs
     if rendered.problems:
         problems = [*problems, *_locate(rendered.problems, loaded)]
         if has_errors(problems):
             raise ProfileError(problems)
-    shown = str(root) if root is not None else planned.profile
-    leaks = secret_gate(path, loaded, rendered.files, shown, planned)
+    leaks = secret_gate(path, loaded, rendered.files, str(root) if root is not None else name, gate)
     if leaks:
         raise ProfileError([*problems, *leaks])
     previous: Ledger | None | Literal["unread"] = cache.ledger if cache is not None else "unread"
     forget_estate()
-    return RenderResult(planned.profile, planned.sources, tuple(rendered.files), tuple(problems), rendered.keys,
-                        previous)
+    return RenderResult(name, gate.sources, tuple(rendered.files), tuple(problems), rendered.keys, previous)
+
+
+def forget_placed() -> None:
+    """Let go of the meshes and of the apps placed in each namespace: once the plan is made, only
+    the estate's README and verify scripts ask for them (rendered in a worker, where one is used)."""
+    forget_meshes()
+    forget_placements()
 
 
 def forget_estate() -> None:
     """Let go of what the stages kept of the last profile (its meshes, its apps placed in each
     namespace, its secrets) so that each could ask once: once its files are rendered and gated,
-    nothing asks again, and a large estate's writing needs the room. The plan, too, is let go:
-    a render's result keeps only its files."""
-    forget_meshes()
-    forget_placements()
+    nothing asks again, and a large estate's writing needs the room."""
+    forget_placed()
     _secrets_of.clear()
 
 
+@dataclass(frozen=True)
+class GatePlan:
+    """What the secret gate needs of a plan: the live values merged into files (their paths, judged
+    whole), the files the profile names, and the profile entry that made each output (in plan
+    order, as the files come)."""
+
+    bases: tuple[LoadedValues, ...] = ()
+    whole: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = ()
+    made_by: tuple[ProfilePath, ...] = ()
+
+    @classmethod
+    def of(cls, plan: Plan) -> GatePlan:
+        merged = [(output.path, base) for output in plan.outputs if (base := output.context.merge_base()) is not None]
+        return cls(tuple(base for _, base in merged), frozenset(path for path, _ in merged), plan.sources,
+                   tuple(output.source for output in plan.outputs))
+
+
 def secret_gate(
-    path: Path, loaded: LoadedProfile, files: Sequence[RenderedFile], root: str, planned: Plan | None = None
+    path: Path, loaded: LoadedProfile, files: Sequence[RenderedFile], root: str, planned: GatePlan | Plan | None = None
 ) -> list[Problem]:
     """The last gate before anything is written (secrets/gate.py): an error, located at its input
-    line, for each secret the rendered `files` would put into Git."""
-    outputs = planned.outputs if planned is not None else ()
-    bases = [base for base in (output.context.merge_base() for output in outputs) if base is not None]
-    named = dict.fromkeys([*(Path(base.ref.file) for base in bases), *_policy_files(path.parent, planned)])
+    line, for each secret the rendered `files` (in plan order) would put into Git."""
+    gate = planned if isinstance(planned, GatePlan) else GatePlan.of(planned) if planned is not None else GatePlan()
+    named = dict.fromkeys([*(Path(base.ref.file) for base in gate.bases), *_policy_files(path.parent, gate.sources)])
     sources = [(path, loaded.file), *((file, str(file)) for file in named)]
-    allowed = {*loaded_secrets(loaded)[1], *(kept for base in bases for kept in base.kept)}
-    problems = gate_problems(
-        files, root, sources, _MadeBy(outputs),
-        whole={output.path for output in outputs if output.context.merge_base() is not None}, allowed=allowed,
-    )
+    allowed = {*loaded_secrets(loaded)[1], *(kept for base in gate.bases for kept in base.kept)}
+    problems = gate_problems(files, root, sources, _MadeBy(files, gate.made_by), whole=gate.whole, allowed=allowed)
     return _locate(problems, loaded)
 
 
 class _MadeBy(Mapping[str, ProfilePath]):
-    """path -> the profile entry that made the output, looked up only where the gate finds a secret
-    (a dict of every output's would be the render's largest passing allocation)."""
+    """path -> the profile entry that made the file, looked up only where the gate finds a secret
+    (a dict of every file's would be the gate's largest passing allocation)."""
 
-    def __init__(self, outputs: Sequence[Output]) -> None:
-        self._outputs = outputs
+    def __init__(self, files: Sequence[RenderedFile], made_by: Sequence[ProfilePath]) -> None:
+        self._files = files
+        self._sources = made_by
         self._made_by: dict[str, ProfilePath] | None = None
 
     def _index(self) -> dict[str, ProfilePath]:
         if self._made_by is None:
-            self._made_by = {output.path: output.source for output in self._outputs}
+            self._made_by = {file.path: source for file, source in zip(self._files, self._sources)}
         return self._made_by
 
     def __getitem__(self, path: str) -> ProfilePath:
@@ -211,9 +235,9 @@ def loaded_secrets(loaded: LoadedProfile) -> tuple[list[Problem], tuple[str, ...
     return found
 
 
-def _policy_files(directory: Path, planned: Plan | None) -> list[Path]:
+def _policy_files(directory: Path, sources: Sequence[str]) -> list[Path]:
     """The policy files the profile names, where a secret in a rendered policy would come from."""
-    named = [directory / source for source in (planned.sources if planned is not None else ())]
+    named = [directory / source for source in sources]
     return sorted(file for source in named for file in ([source] if source.is_file() else source.rglob("*.y*ml"))
                   if file.is_file())
 

@@ -35,15 +35,15 @@ def _both_ways(render: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     """The tree `render(out)` writes with shapes and without, which must be the same bytes, and how
     many files the shapes derived."""
     derived: list[int] = []
-    real = batch.render_all
+    real = batch.render_outputs
 
     def counting(*args: Any, **kwargs: Any) -> batch.Rendered:
         rendered = real(*args, **kwargs)
         derived.append(rendered.derived)
         return rendered
 
-    monkeypatch.setattr(batch, "render_all", counting)
-    monkeypatch.setattr("generator.pipeline.render_all", counting)
+    monkeypatch.setattr(batch, "render_outputs", counting)
+    monkeypatch.setattr("generator.pipeline.render_outputs", counting)
     shaped = tree(render(tmp_path / "shaped"))
     monkeypatch.setattr(batch, "USE_SHAPES", False)
     alone = tree(render(tmp_path / "alone"))
@@ -61,7 +61,7 @@ def test_every_example_renders_the_same_bytes_both_ways(profile: Path, tmp_path:
     # output fills is rendered as that output.
     _, plan, _ = check_profile(profile)
     assert plan is not None
-    repeated = batch._repeated(batch.Shaped(plan).shapes)
+    repeated = batch._repeated(batch.Shaped(plan.outputs).shapes)
     templates = active_templates()  # the profile's kit serves some (sandboxed: never derived)
     assert (derived > 0) == any(not templates.get(key.split("\0")[0])[1] for key in repeated)
 

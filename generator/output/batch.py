@@ -7,11 +7,12 @@ problems and keys come back. The result is the same either way: outputs keep the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from ..parallel import can_fork, in_parts, slices_of
+from ..graph.deferred import Deferred
 from ..plan import Output, Plan
 from ..problems import Problem
 from ..kit.active import active_kit, active_templates
@@ -42,11 +43,11 @@ class Shaped:
     """Every output's key_of, as two lists (a pair per output would cost a tuple each): the shape
     it fills (None: rendered on its own) and its slots' values."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, outputs: Sequence[Output]) -> None:
         key_of = ShapeKeys()
         self.shapes: list[str | None] = []
         self.values: list[tuple[str, ...]] = []
-        for output in plan.outputs:
+        for output in outputs:
             keyed = key_of(output)
             self.shapes.append(None if keyed is None else keyed[0])
             self.values.append(() if keyed is None else keyed[1])
@@ -56,30 +57,31 @@ class Shaped:
         return None if shape is None else (shape, self.values[index])
 
 
-def _render_part(plan: Plan, cache: RenderCache | None, part: Sequence[int], repeated: set[str],
-                 all_shaped: Shaped) -> _Part:
-    """The plan's outputs at the indices `part` (`all_shaped`: every output's key_of; `repeated`:
-    the shapes to derive outputs from, those that more than one output fills). Each file is
-    validated as soon as it is rendered and its parsed document let go, so that a part never holds
-    more than one."""
-    outputs: Sequence[Output] = [plan.outputs[index] for index in part]
-    shaped = [all_shaped[index] for index in part]
-    cache_key = OutputKeys(plan.profile)
-    keys = [cache_key(output, keyed) for output, keyed in zip(outputs, shaped)]
+def _render_part(profile: str, outputs: Sequence[Output], cache: RenderCache | None, part: Sequence[int],
+                 repeated: set[str], all_shaped: Shaped, consume: bool = False) -> _Part:
+    """The outputs at the indices `part` (`all_shaped`: every output's key_of; `repeated`: the
+    shapes to derive outputs from, those that more than one output fills). Each file is validated
+    as soon as it is rendered and its parsed document let go, so that a part never holds more than
+    one. `consume`: `outputs` is a list handed over, and each output is let go once rendered."""
+    cache_key = OutputKeys(profile)
+    keys = [cache_key(outputs[index], all_shaped[index]) for index in part]
     templates = active_templates()
     validator = active_validator()
     kit = active_kit()
-    shapes = Shapes(templates, plan.profile) if repeated else None
+    shapes = Shapes(templates, profile) if repeated else None
     files: list[RenderedFile] = []
     problems: list[tuple[int, Problem]] = []
-    for index, output, key, keyed in zip(part, outputs, keys, shaped):
+    for index, key in zip(part, keys):
+        output, keyed = outputs[index], all_shaped[index]
+        if consume:
+            cast(list[Any], outputs)[index] = None
         found = cache.reuse(output.path, key) if cache is not None else None
         if found is None:
             # A shape only one output fills is rendered as that output: building it costs more.
             derived = (shapes.derive(output, keyed)
                        if shapes is not None and keyed is not None and keyed[0] in repeated else None)
             try:
-                rendered = render_output(templates, output, plan.profile) if derived is None else proven_instance(
+                rendered = render_output(templates, output, profile) if derived is None else proven_instance(
                     output, *derived)
             except KitRenderFailure as failure:
                 problems.append((index, failure.problem))
@@ -112,11 +114,11 @@ def _repeated(shapes: Sequence[str | None]) -> set[str]:
     return repeated
 
 
-def _weights(plan: Plan, shapes: list[str | None], repeated: set[str]) -> list[int]:
+def _weights(outputs: Sequence[Output], shapes: list[str | None], repeated: set[str]) -> list[int]:
     """What each output costs to render, or to derive where an earlier output has its shape."""
     seen: set[str] = set()
     weights = []
-    for output, shape in zip(plan.outputs, shapes):
+    for output, shape in zip(outputs, shapes):
         if shape is not None and shape in seen and shape in repeated:
             weights.append(DERIVE)
         else:
@@ -140,22 +142,40 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
     the others (keys, cache look-ups, rendering and validation all run in the slices). `shapes`:
     derive outputs of one shape from it (output/shapes.py); False renders each (the tests compare);
     None: as USE_SHAPES says."""
+    return render_outputs(plan.profile, plan.outputs, cache, shapes)
+
+
+def render_outputs(profile: str, outputs: Sequence[Output], cache: RenderCache | None = None,
+                   shapes: bool | None = None, let_go: Callable[[], None] | None = None) -> Rendered:
+    """render_all of a plan's outputs. `let_go`: `outputs` is a list handed over (nobody else holds
+    the plan): each output is let go once rendered, and `let_go` is called where this process
+    renders none of the documents of the whole estate (to let go of what only they read), so that
+    a large plan shrinks as its files grow."""
     use = USE_SHAPES if shapes is None else shapes
-    shaped = Shaped(plan)
+    shaped = Shaped(outputs)
     repeated = _repeated(shaped.shapes) if use else set()
-    weights = _weights(plan, shaped.shapes, repeated)
+    weights = _weights(outputs, shaped.shapes, repeated)
     # Deriving costs a fifth of rendering: an estate of few shapes renders in this process alone.
     big = sum(weights) >= PARALLEL_FROM * RENDER
-    parts: list[Sequence[int]] = [*slices_of(len(plan.outputs), 0, weights)] if big else _aside(weights)
-    done = in_parts(lambda part: _render_part(plan, cache, part, repeated, shaped), parts)
+    count = len(outputs)
+    parts: list[Sequence[int]] = [*slices_of(count, 0, weights)] if big else _aside(weights)
+    consume = let_go is not None
+    documents_here = any(isinstance(outputs[index].context, Deferred) for index in parts[0])
+
+    def work(part: Sequence[int]) -> _Part:
+        if let_go is not None and part is parts[0] and len(parts) > 1 and not documents_here:
+            let_go()  # this process: the workers, forked by now, keep what they read
+        return _render_part(profile, outputs, cache, part, repeated, shaped, consume)
+
+    done = in_parts(work, parts)
     del shaped  # the shapes' keys are let go before the files are gathered
-    count = len(plan.outputs)
     made: list[RenderedFile | None] = [None] * count
     keys: dict[str, str] = {}
     for part, (files, _, part_keys, _) in zip(parts, done):
-        for index, file in zip(part, files):
+        for index, file, key in zip(part, files, part_keys):
             made[index] = file
-        keys.update((plan.outputs[index].path, key) for index, key in zip(part, part_keys) if key is not None)
+            if key is not None:
+                keys[file.path] = key
         files.clear()
     problems = sorted((found for _, part_problems, _, _ in done for found in part_problems), key=lambda found: found[0])
     return Rendered(cast(list[RenderedFile], made), [problem for _, problem in problems],
