@@ -114,3 +114,17 @@ _safe_trees = st.recursive(
 def test_profiles_in_the_plain_subset_take_the_fast_reader(tree, flow) -> None:  # type: ignore[no-untyped-def]
     text = _dumped(tree, flow)
     assert _same(text), text
+
+
+def test_positions_are_read_only_when_a_problem_asks_for_them() -> None:
+    """A profile that renders never needs its source map, which costs an estate more memory than its
+    data: the fast reader reads the data alone, and the positions the first time one is asked for,
+    the same as ruamel's."""
+    text = (PROFILES / "caffeine.yaml").read_text("utf-8")
+    fast = fast_load(text, "p.yaml")
+    assert fast is not None and "deferred" in repr(fast.source_map)
+    slow = read_with_ruamel(text, "p.yaml")
+    path = ("namespaces", 0, "name")
+    assert fast.source_map.locate(path) == slow.source_map.locate(path) != slow.source_map.locate(())
+    assert "deferred" not in repr(fast.source_map)
+    assert fast.source_map == slow.source_map

@@ -18,7 +18,7 @@ import pytest
 from conftest import GOLDEN, PROFILES
 from generator import parallel
 from generator.output import batch
-from generator.pipeline import check_profile
+from generator.pipeline import check_profile, forget_placed
 from generator.problems import Problem
 from generator.validation import trace
 from generator.validation.embedded import shared_validator
@@ -224,6 +224,47 @@ def test_outputs_rendered_aside_in_a_worker_give_the_plan_rendered_in_one(
     assert [(f.path, f.text) for f in aside.files] == [(f.path, f.text) for f in whole.files]
     assert aside.keys == whole.keys and aside.derived == whole.derived
     assert aside.problems == whole.problems and len(whole.problems) > len(cut[0][1])
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "no-fork"])
+def test_a_plan_handed_over_renders_the_same_and_is_let_go_as_it_renders(
+        fork: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pipeline.render_profile hands its plan over: each output is let go once rendered, and the
+    meshes and placements once no document of the whole estate is left to render in this process.
+    The files are the same; where the documents could not go to a worker after all, this process
+    renders them last, reading the meshes and placements again."""
+    from generator.graph.deferred import Deferred
+
+    _, plan, _ = check_profile(PROFILES / "waypoints.yaml")
+    assert plan is not None
+    whole = batch.render_all(plan)
+    documents = [index for index, output in enumerate(plan.outputs) if isinstance(output.context, Deferred)]
+    assert documents
+    rest = [index for index in range(len(plan.outputs)) if index not in documents]
+    monkeypatch.setattr(batch, "_aside", lambda weights: [rest, documents])
+    monkeypatch.setattr(parallel, "can_fork", lambda: fork)
+    let_go: list[int] = []
+
+    def forgetting() -> None:
+        let_go.append(1)
+        forget_placed()
+
+    handed = list(plan.outputs)
+    rendered = batch.render_outputs(plan.profile, handed, let_go=forgetting)
+    assert [(f.path, f.text) for f in rendered.files] == [(f.path, f.text) for f in whole.files]
+    assert rendered.keys == whole.keys and rendered.problems == whole.problems
+    assert let_go == [1]
+    assert all(output is None for index, output in enumerate(handed) if index not in documents)
+
+
+def test_a_plan_rendered_in_one_part_keeps_what_its_documents_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where this process renders the README itself, the meshes and placements are not let go first."""
+    _, plan, _ = check_profile(PROFILES / "waypoints.yaml")
+    assert plan is not None
+    whole = batch.render_all(plan)
+    let_go: list[int] = []
+    rendered = batch.render_outputs(plan.profile, list(plan.outputs), let_go=lambda: let_go.append(1))
+    assert let_go == [] and [(f.path, f.text) for f in rendered.files] == [(f.path, f.text) for f in whole.files]
 
 
 def test_an_estate_s_documents_are_rendered_aside_only_where_they_cost_enough(

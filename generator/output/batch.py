@@ -170,16 +170,17 @@ def render_outputs(profile: str, outputs: Sequence[Output], cache: RenderCache |
     done = in_parts(work, parts)
     del shaped  # the shapes' keys are let go before the files are gathered
     made: list[RenderedFile | None] = [None] * count
-    keys: dict[str, str] = {}
+    all_keys: list[str | None] = [None] * count
     for part, (files, _, part_keys, _) in zip(parts, done):
         for index, file, key in zip(part, files, part_keys):
-            made[index] = file
-            if key is not None:
-                keys[file.path] = key
+            made[index], all_keys[index] = file, key
         files.clear()
+        part_keys.clear()
+    # In plan order (by path), built once: a large plan's map of keys is the render's largest table.
+    keys = {file.path: key for file, key in zip(cast(list[RenderedFile], made), all_keys) if key is not None}
+    del all_keys
     problems = sorted((found for _, part_problems, _, _ in done for found in part_problems), key=lambda found: found[0])
-    return Rendered(cast(list[RenderedFile], made), [problem for _, problem in problems],
-                    {path: keys[path] for path in sorted(keys)} if len(parts) > 1 else keys,
+    return Rendered(cast(list[RenderedFile], made), [problem for _, problem in problems], keys,
                     sum(derived for _, _, _, derived in done))
 
 
