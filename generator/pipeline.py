@@ -185,11 +185,11 @@ class GatePlan:
 
 
 def secret_gate(
-    path: Path, loaded: LoadedProfile, files: Sequence[RenderedFile], root: str, planned: GatePlan | Plan | None = None
+    path: Path, loaded: LoadedProfile, files: Sequence[RenderedFile], root: str, gate: GatePlan = GatePlan()
 ) -> list[Problem]:
     """The last gate before anything is written (secrets/gate.py): an error, located at its input
-    line, for each secret the rendered `files` (in plan order) would put into Git."""
-    gate = planned if isinstance(planned, GatePlan) else GatePlan.of(planned) if planned is not None else GatePlan()
+    line, for each secret the rendered `files` (in plan order: `gate` is what it needs of the plan)
+    would put into Git."""
     named = dict.fromkeys([*(Path(base.ref.file) for base in gate.bases), *_policy_files(path.parent, gate.sources)])
     sources = [(path, loaded.file), *((file, str(file)) for file in named)]
     allowed = {*loaded_secrets(loaded)[1], *(kept for base in gate.bases for kept in base.kept)}

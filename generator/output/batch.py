@@ -56,6 +56,10 @@ class Shaped:
         shape = self.shapes[index]
         return None if shape is None else (shape, self.values[index])
 
+    def clear(self) -> None:
+        self.shapes.clear()
+        self.values.clear()
+
 
 def _render_part(profile: str, outputs: Sequence[Output], cache: RenderCache | None, part: Sequence[int],
                  repeated: set[str], all_shaped: Shaped, consume: bool = False) -> _Part:
@@ -160,15 +164,18 @@ def render_outputs(profile: str, outputs: Sequence[Output], cache: RenderCache |
     count = len(outputs)
     parts: list[Sequence[int]] = [*slices_of(count, 0, weights)] if big else _aside(weights)
     consume = let_go is not None
-    documents_here = any(isinstance(outputs[index].context, Deferred) for index in parts[0])
+    # This process renders the first part; where no document of the whole estate is in it, what
+    # only those documents read can go once the workers are forked (they keep their own copy).
+    letting_go = consume and len(parts) > 1 and not any(
+        isinstance(outputs[index].context, Deferred) for index in parts[0])
 
     def work(part: Sequence[int]) -> _Part:
-        if let_go is not None and part is parts[0] and len(parts) > 1 and not documents_here:
-            let_go()  # this process: the workers, forked by now, keep what they read
+        if let_go is not None and letting_go and part is parts[0]:
+            let_go()
         return _render_part(profile, outputs, cache, part, repeated, shaped, consume)
 
     done = in_parts(work, parts)
-    del shaped  # the shapes' keys are let go before the files are gathered
+    shaped.clear()  # the shapes' keys are let go before the files are gathered
     made: list[RenderedFile | None] = [None] * count
     all_keys: list[str | None] = [None] * count
     for part, (files, _, part_keys, _) in zip(parts, done):

@@ -17,7 +17,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..files import MAX_INPUT_FILES, read_text
 from ..problems import Location, Problem, Severity
-from ..profile.load import surrogate_problems, CONSTRUCTION_ERRORS, SourceMap, SourceMapBuilder, TooLarge
+from ..profile.load import surrogate_problems, CONSTRUCTION_ERRORS, SourceMapBuilder, TooLarge
+from ..profile.source_map import SourceMap
 from ..profile.model import Namespace, Profile
 from ..profile.model_waypoints import PolicySource
 from .model import AuthorizationPolicy, PolicyFile

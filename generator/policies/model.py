@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..problems import Location, ProfilePath
-from ..profile.load import SourceMap
+from ..profile.source_map import SourceMap
 from ..profile.model_waypoints import PolicySource
 
 API_VERSION = "security.istio.io/v1"

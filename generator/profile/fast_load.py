@@ -30,7 +30,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import ScalarNode as RuamelScalar
 
 from ..problems import ProfilePath
-from .load import CONSTRUCTION_ERRORS, MAX_DEPTH, MAX_NODES, LoadedProfile, Position, Positions, SourceMap, _plain_scalar
+from .load import CONSTRUCTION_ERRORS, MAX_DEPTH, MAX_NODES, LoadedProfile, _plain_scalar
+from .source_map import Position, Positions, SourceMap
 
 # Text with any of these is left to ruamel without looking further.
 _SLOW_TEXT = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
