@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +82,8 @@ def main() -> None:
             "This is a bug in gen, not in your profile; please report it with the profile that caused it.\n"
         )
         if os.environ.get("GEN_DEBUG"):
+            import traceback  # only here: a plain run does not pay for importing it
+
             traceback.print_exc()
         else:
             sys.stderr.write("Set GEN_DEBUG=1 to print the traceback.\n")

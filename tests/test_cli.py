@@ -84,6 +84,23 @@ def test_a_bug_in_gen_exits_3_without_a_traceback(
     assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
 
 
+def test_gen_debug_prints_the_traceback_of_a_bug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """traceback is imported only where GEN_DEBUG asks for one (a plain run does not pay for it)."""
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline_module, "render_profile", broken)
+    monkeypatch.setattr(sys, "argv", ["gen", "render", str(PROFILES / "caffeine.yaml"), "--out", str(tmp_path)])
+    monkeypatch.setenv("GEN_DEBUG", "1")
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 3
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and "Traceback" in err and "RuntimeError: boom\n" in err
+
+
 def test_installed_gen_renders_from_any_directory(tmp_path: Path) -> None:
     """The console script works outside the checkout: templates ship with the package."""
     gen = Path(sys.executable).with_name("gen")
