@@ -160,3 +160,18 @@ def test_the_ledger_finds_an_unsafe_name_as_the_rule_for_one_name_does(names: li
     # The no-change path checks thousands of names at once (substring searches); it must refuse exactly
     # what is_safe_name refuses, and name the first such entry.
     assert _first_unsafe(names) == next((name for name in names if not is_safe_name(name)), None)
+
+
+@pytest.mark.parametrize("field", ["files", "keys"])
+@pytest.mark.parametrize("value", [1, None, ["x"], {"a": "b"}, True])
+def test_a_ledger_map_with_a_value_that_is_not_a_string_is_refused(
+        estate: tuple[Path, Path], field: str, value: object) -> None:
+    profile, root = estate
+    ledger = root / LEDGER
+    body = json.loads(ledger.read_text("utf-8"))
+    first = sorted(body[field])[0]
+    body[field][first] = value
+    ledger.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", "utf-8")
+    completed = gen("render", profile.name, "--out", "out", "--check", cwd=profile.parent)
+    assert completed.returncode == 2, completed.stderr
+    assert f"is not a gen ledger: `{field}` is not a map of strings" in completed.stderr
