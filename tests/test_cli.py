@@ -68,37 +68,27 @@ def test_usage_errors_exit_2() -> None:
     assert runner.invoke(commands.app, ["render", "x.yaml", "--format", "xml"]).exit_code == 2
 
 
-def test_a_bug_in_gen_exits_3_without_a_traceback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "GEN_DEBUG"])
+def test_a_bug_in_gen_exits_3_with_a_traceback_only_where_asked(
+    debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """No traceback for users unless GEN_DEBUG asks for one (traceback is imported only then: a plain
+    run does not pay for it)."""
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pipeline_module, "render_profile", broken)
     monkeypatch.setattr(sys, "argv", ["gen", "render", str(PROFILES / "caffeine.yaml"), "--out", str(tmp_path)])
-    monkeypatch.delenv("GEN_DEBUG", raising=False)
+    if debug:
+        monkeypatch.setenv("GEN_DEBUG", "1")
+    else:
+        monkeypatch.delenv("GEN_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exited:
         cli.main()
     assert exited.value.code == 3
     err = capsys.readouterr().err
-    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
-
-
-def test_gen_debug_prints_the_traceback_of_a_bug(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    """traceback is imported only where GEN_DEBUG asks for one (a plain run does not pay for it)."""
-    def broken(*_: object) -> None:
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(pipeline_module, "render_profile", broken)
-    monkeypatch.setattr(sys, "argv", ["gen", "render", str(PROFILES / "caffeine.yaml"), "--out", str(tmp_path)])
-    monkeypatch.setenv("GEN_DEBUG", "1")
-    with pytest.raises(SystemExit) as exited:
-        cli.main()
-    assert exited.value.code == 3
-    err = capsys.readouterr().err
-    assert "internal error: RuntimeError: boom" in err and "Traceback" in err and "RuntimeError: boom\n" in err
+    assert "internal error: RuntimeError: boom" in err
+    assert ("Traceback" in err and "RuntimeError: boom\n" in err) if debug else "Traceback" not in err
 
 
 def test_installed_gen_renders_from_any_directory(tmp_path: Path) -> None:
