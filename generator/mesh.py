@@ -147,7 +147,7 @@ def tsb_waypoint_settings(cluster: Cluster, namespace: Namespace) -> tuple[bool,
 
 _Frozen = TypeVar("_Frozen", frozenset[str], tuple[int, ...], "Waypoint")
 # One instance of each equal frozen value the meshes hold (the namespaces of an estate mostly hold
-# the same name sets, trust domains and waypoints), for as long as the meshes are kept.
+# the same name sets, trust domains and waypoints), for as long as one profile's meshes are kept.
 _SHARED: dict[object, object] = {}
 
 
@@ -244,6 +244,7 @@ def meshes(profile: Profile) -> tuple[NamespaceMesh, ...]:
     for seen, found in _last:
         if seen is profile:
             return found
+    _SHARED.clear()  # another profile's values: let go with its meshes
     trust_domains = frozenset(cluster.trust_domain for cluster in profile.clusters)
     found = tuple(
         namespace_mesh(profile.cluster(name), namespace, trust_domains)
