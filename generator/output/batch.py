@@ -7,7 +7,7 @@ problems and keys come back. The result is the same either way: outputs keep the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -19,7 +19,8 @@ from ..kit.active import active_kit, active_templates
 from ..kit.rules import rule_problems
 from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
-from .cache import OutputKeys, RenderCache
+from .cache import KEY_BYTES, OutputKeys, RenderCache
+from .packed import Packed
 from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
 from .shapes import Keyed, Shapes, ShapeKeys
 from .templating import parse_back
@@ -33,7 +34,7 @@ PARALLEL_FROM = 30_000
 # A part of the plan rendered: its files in the part's order (their parsed documents let go), the
 # findings on what was rendered (each with its output's index in the plan), every output's cache
 # key, how many files were derived from their shape.
-_Part = tuple[list[RenderedFile], list[tuple[int, Problem]], list[str | None], int]
+_Part = tuple[list[RenderedFile], list[tuple[int, Problem]], list[bytes | None], int]
 # Whether outputs of one shape are derived from it (output/shapes.py); the tests turn it off to
 # compare both ways.
 USE_SHAPES = True
@@ -136,7 +137,7 @@ def _weights(outputs: Sequence[Output], shapes: list[str | None], repeated: set[
 class Rendered:
     files: list[RenderedFile]  # in plan order
     problems: list[Problem]  # schema findings
-    keys: dict[str, str]  # path -> cache key, for the ledger
+    keys: Mapping[str, str]  # path -> cache key, for the ledger (Packed)
     derived: int = 0  # files derived from their shape rather than rendered on their own
 
 
@@ -177,14 +178,15 @@ def render_outputs(profile: str, outputs: Sequence[Output], cache: RenderCache |
     done = in_parts(work, parts)
     shaped.clear()  # the shapes' keys are let go before the files are gathered
     made: list[RenderedFile | None] = [None] * count
-    all_keys: list[str | None] = [None] * count
+    all_keys: list[bytes | None] = [None] * count
     for part, (files, _, part_keys, _) in zip(parts, done):
         for index, file, key in zip(part, files, part_keys):
             made[index], all_keys[index] = file, key
         files.clear()
         part_keys.clear()
-    # In plan order (by path), built once: a large plan's map of keys is the render's largest table.
-    keys = {file.path: key for file, key in zip(cast(list[RenderedFile], made), all_keys) if key is not None}
+    # Packed (output/packed.py): a large plan's map of keys is the render's largest table.
+    keys = Packed.of(((file.path, key) for file, key in zip(cast(list[RenderedFile], made), all_keys)
+                      if key is not None), KEY_BYTES)
     del all_keys
     problems = sorted((found for _, part_problems, _, _ in done for found in part_problems), key=lambda found: found[0])
     return Rendered(cast(list[RenderedFile], made), [problem for _, problem in problems], keys,

@@ -22,10 +22,14 @@ from .render import RenderedFile
 from .shapes import Keyed
 
 
-def output_key(profile: str, output: Output, keyed: Keyed | None = None) -> str | None:
-    """The cache key of an output; None for one that is always rendered. `keyed`: its shape's key
-    and values (output/shapes.py), which describe the context as a digest of its `repr` and the
-    values, computed once per distinct set of values."""
+KEY_BYTES = 16  # of a cache key: 32 hex digits
+
+
+def output_key(profile: str, output: Output, keyed: Keyed | None = None) -> bytes | None:
+    """The cache key of an output (KEY_BYTES raw bytes: the ledger writes them in hex); None for
+    one that is always rendered. `keyed`: its shape's key and values (output/shapes.py), which
+    describe the context as a digest of its `repr` and the values, computed once per distinct set
+    of values."""
     return OutputKeys(profile)(output, keyed)
 
 
@@ -39,14 +43,14 @@ class OutputKeys:
         head = f"{code_digest()}\0{kit.digest if kit is not None else ''}\0{profile}\0"
         self._head = hashlib.sha256(head.encode("utf-8", "surrogatepass"))
 
-    def __call__(self, output: Output, keyed: Keyed | None = None) -> str | None:
+    def __call__(self, output: Output, keyed: Keyed | None = None) -> bytes | None:
         context = output.context
         if context.format != "yaml" or context.merge_base() is not None:
             return None  # merged into a file; or the estate's README and scripts, which describe it all
         described = f"{keyed[0]}\0{keyed[1]!r}" if keyed is not None else repr(context)
         sha = self._head.copy()
         sha.update(f"{output.path}\0{output.template}\0{described}\0{output.identity!r}".encode("utf-8", "surrogatepass"))
-        return sha.hexdigest()[:32]
+        return sha.digest()[:KEY_BYTES]
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,9 @@ class RenderCache:
     root: Path
     ledger: Ledger  # the tree's, read once: it also serves the change set (output/changes.py)
 
-    def reuse(self, path: str, key: str | None) -> RenderedFile | None:
-        """The file as it stands, if it is provably what rendering would give."""
-        if key is None or self.ledger.keys.get(path) != key:
+    def reuse(self, path: str, key: bytes | None) -> RenderedFile | None:
+        """The file as it stands, if it is provably what rendering would give (`key`: output_key)."""
+        if key is None or self.ledger.keys.get(path) != key.hex():
             return None
         try:
             data = file_bytes(os.path.join(self.root, path), follow=False)  # never proven through a link

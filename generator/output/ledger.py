@@ -8,10 +8,12 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from ..files import LEDGER_LIMIT, Unreadable, read_regular_status
 from .guard import refuse
+from .packed import sorted_items
 
 # Not `typing.TYPE_CHECKING`: typing costs the no-change path milliseconds to import; mypy reads any
 # TYPE_CHECKING as true.
@@ -155,10 +157,12 @@ def _flat(mapping: Mapping[str, str], entries: int) -> Iterator[bytes]:
     if not mapping:
         yield b"{}"
         return
-    names = sorted(mapping)
-    for start in range(0, len(names), entries):
-        lines = ",\n".join(f"    {_string(name)}: {_string(mapping[name])}" for name in names[start:start + entries])
-        yield ("{\n" if start == 0 else ",\n").encode() + lines.encode("ascii")
+    pairs = sorted_items(mapping)
+    first = True
+    while piece := list(islice(pairs, entries)):
+        lines = ",\n".join(f"    {_string(name)}: {_string(value)}" for name, value in piece)
+        yield ("{\n" if first else ",\n").encode() + lines.encode("ascii")
+        first = False
     yield b"\n  }"
 
 

@@ -196,6 +196,7 @@ class ShapeKeys:
         self._described: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
         self._safe: dict[str, bool] = {}
         self._keys: dict[str, str] = {}
+        self._values: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def __call__(self, output: Output) -> Keyed | None:
         """The shape an output fills (its template, and its context with slots for the values) and
@@ -234,7 +235,8 @@ class ShapeKeys:
             digest = hashlib.sha256(repr(others).encode("utf-8", "surrogatepass")).hexdigest()[:32]
             found = self._described[identities] = (others, digest)
         key = f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{','.join(slots)}\0{found[1]}"
-        return self._keys.setdefault(key, key), tuple(values)  # one string per shape, held by all its outputs
+        filled = tuple(values)  # one string per shape, and one tuple per set of values (a namespace's
+        return self._keys.setdefault(key, key), self._values.setdefault(filled, filled)  # outputs share one)
 
 
 def key_of(output: Output) -> Keyed | None:

@@ -16,6 +16,7 @@ import errno
 import os
 import shutil
 import tempfile
+from hashlib import sha256
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,8 +25,9 @@ from typing import TYPE_CHECKING
 from ..parallel import in_slices
 from .changes import ChangeSet, Conflict, compute_changes
 from .guard import WriteError, refuse, write_problem
-from .ledger import LEDGER, Inputs, Ledger, digest
+from .ledger import LEDGER, Inputs, Ledger
 from .lock import clear_abandoned, staging_prefix, tree_lock
+from .packed import HASH_BYTES, Packed
 from .tree_root import tree_root_problems
 
 if TYPE_CHECKING:  # rendering is not loaded on the no-change path
@@ -130,12 +132,19 @@ def _plan_tree(changes: ChangeSet, force: bool) -> tuple[list[str], set[str], Le
         written += [path for path in changes.conflicts if path in changes.desired]
     write = sorted(written)
     carry = {*changes.unchanged, *changes.foreign, *kept}
-    files = {path: digest(data) for path, data in changes.desired.items()}
+    hashed = Packed.of(((path, sha256(data).digest()) for path, data in changes.desired.items()), HASH_BYTES)
     previous = changes.previous.files if changes.previous else {}
-    for path in kept:  # a kept edit stays an edit: the ledger keeps the hash gen wrote
-        if path in previous:
-            files[path] = previous[path]
+    # a kept edit stays an edit: the ledger keeps the hash gen wrote
+    files = hashed.updated({path: previous[path] for path in kept if path in previous})
     return write, carry, Ledger(changes.profile, None, files), kept
+
+
+def _without(keys: Mapping[str, str], paths: tuple[str, ...]) -> Mapping[str, str]:
+    if not paths:
+        return keys
+    if isinstance(keys, Packed):
+        return keys.without(paths)
+    return {path: key for path, key in keys.items() if path not in paths}
 
 
 def apply_changes(
@@ -153,7 +162,7 @@ def apply_changes(
     if source is None and changes.previous is not None:
         source = changes.previous.source
     # A kept conflict is not what the profile renders: no fingerprint, and no cache key for it.
-    cache_keys = {path: key for path, key in (keys or {}).items() if path not in kept} if kept else keys or {}
+    cache_keys = _without(keys or {}, kept)
     ledger = Ledger(ledger.profile, source, ledger.files, None if kept else inputs, cache_keys)
     removed = tuple(path for path in changes.delete if force or path not in kept)
     if force:
