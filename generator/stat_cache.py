@@ -20,10 +20,18 @@ left unwritten: the files are then read and hashed, as on a fresh clone, where t
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from array import array
+from collections.abc import Callable
 
-from .files import read_regular
+from .files import LEDGER_LIMIT, read_regular
+
+# Not `typing.TYPE_CHECKING`: typing costs the no-change path milliseconds to import; mypy reads any
+# TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 RACY_NS = 3_000_000_000  # a status is recorded only for a file last changed this long before the run
 FIELDS = 5  # device, inode, size, modification and change times (ns)
@@ -94,18 +102,70 @@ def save(root: str, ledger: bytes, names: bytes, statuses: list[int]) -> None:
     """Record the statuses (FIELDS per name, in order), replacing the record whole; nothing if it
     cannot be written."""
     path = _file(root)
-    if path is None:
-        return
+    if path is not None:
+        _replace(path, lambda: _MAGIC + ledger + names + array("q", statuses).tobytes())
+
+
+def _replace(path: str, data: Callable[[], bytes]) -> None:
+    """Write `data()` to `path` whole (through a file beside it, renamed over it); nothing if it
+    cannot be written."""
     temporary = f"{path}.{os.getpid()}"
     try:
-        data = _MAGIC + ledger + names + array("q", statuses).tobytes()
+        made = data()
         os.makedirs(os.path.dirname(path), exist_ok=True)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            handle.write(made)
         os.replace(temporary, path)
-    except (OSError, OverflowError):
+    except (OSError, OverflowError, ValueError):
         try:
             os.unlink(temporary)
         except OSError:
             pass
+
+
+# What the record keeps of a tree's ledger besides: the fields a no-change run asks for (all but its
+# two maps of a path each), and its files' names in order. A ledger runs to megabytes, and parsing it
+# is the largest part of a no-change run; the record is of one ledger (the sha256 of its bytes),
+# written from what gen parsed of exactly those bytes, so it stands for them parsed. The hashes
+# are parsed only if a file's status is not the recorded one (stat_cache's record above).
+_SUMMARY_MAGIC = b"gen-ledger-1\0"
+
+
+def recall(root: str, ledger: bytes) -> tuple[dict[str, Any], list[str]] | None:
+    """(the ledger's fields, its files' names in order) kept for the tree at `root` and the ledger
+    whose bytes have the digest `ledger`; None if none is kept."""
+    path = _file(root)
+    if path is None:
+        return None
+    head = _SUMMARY_MAGIC + ledger
+    try:  # as load: a regular file, never through a link, of a bounded size
+        data = read_regular(path + _SUMMARY, LEDGER_LIMIT, follow=False)
+        if not data.startswith(head) or len(data) < len(head) + 8:
+            return None
+        size = int.from_bytes(data[len(head):len(head) + 8], "big")
+        start = len(head) + 8
+        fields = json.loads(data[start:start + size])
+        blob = data[start + size:]
+        names = blob.decode("utf-8", "surrogatepass").split("\0") if blob else []
+    except (OSError, ValueError, RecursionError):
+        return None
+    return (fields, names) if isinstance(fields, dict) else None
+
+
+def remember(root: str, ledger: bytes, fields: dict[str, Any], names: list[str]) -> None:
+    """Keep `fields` (JSON data) and `names` (in order; none holds a NUL) for the ledger whose bytes
+    have the digest `ledger`, replacing what was kept for the tree at `root`."""
+    path = _file(root)
+    if path is None:
+        return
+
+    def data() -> bytes:
+        head = json.dumps(fields, sort_keys=True).encode("utf-8")
+        return (_SUMMARY_MAGIC + ledger + len(head).to_bytes(8, "big") + head
+                + "\0".join(names).encode("utf-8", "surrogatepass"))
+
+    _replace(path + _SUMMARY, data)
+
+
+_SUMMARY = ".ledger"

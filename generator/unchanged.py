@@ -18,11 +18,12 @@ from pathlib import Path
 
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError
-from .output.ledger import LEDGER, Ledger, read_ledger, source_of
+from .output.ledger import LEDGER, Ledger, read_ledger, source_of, summarized, summary
 from .problems import Location, Problem, Severity
-from .stat_cache import UNKNOWN, Status, recording, save
+from .stat_cache import UNKNOWN, Status, recall, recording, remember, save
 from .parallel import can_fork
-from .unchanged_probe import FORK_FROM, TRUSTED, Probe, cached_statuses, check, names_digest, regular_files
+from .unchanged_probe import (FORK_FROM, TRUSTED, Probe, cached_statuses, check, names_digest, regular_files, split,
+                              statuses_of)
 
 # Not `typing.TYPE_CHECKING`: typing costs the no-change path milliseconds to import; mypy reads any
 # TYPE_CHECKING as true.
@@ -87,26 +88,32 @@ def unchanged_tree(
         root = ledger_file.parents[1]
         if root.name.startswith("."):  # a staging folder (a killed render's may hold a whole tree)
             continue
-        probes: list[Probe] = []
         seen: list[tuple[bytes, int | None]] = []  # the ledger's digest; when the run began, if recording
 
-        def probe(data: bytes, root: Path = root) -> None:
+        def probe(data: bytes, root: Path = root) -> Ledger | None:
             """This profile's tree: its ledger's digest (whose recorded statuses apply), and for a
-            large tree a child that walks and checks half of it meanwhile."""
+            large tree a child that walks and checks a share of it meanwhile; the ledger as recorded
+            for that digest (stat_cache.recall), if it is."""
             if said not in data:
-                return
+                return None
             seen.append((hashlib.sha256(data).digest(), time.time_ns() if recording() else None))
             # a line per file and per key; never a child walking where a link leads (nor does this process)
             if data.count(b"\n") // 2 >= FORK_FROM and can_fork() and not os.path.islink(root) and root.is_dir():
                 started = Probe.start(str(root), *seen[0])
                 probes.extend([started] if started is not None else [])
+            kept = recall(str(root), seen[0][0]) if seen[0][1] is not None else None
+            known = summarized(*kept, data) if kept is not None else None
+            recalled.extend([known] if known is not None else [])
+            return known
 
+        probes: list[Probe] = []
+        recalled: list[Ledger] = []  # the ledger as recorded, not parsed
         try:
             try:
                 ledger = read_ledger(root, probe)
             except WriteError:
                 continue
-            if ledger is not None and read is not None:
+            if ledger is not None and read is not None and not recalled:  # the full path reads a recalled one again
                 read[root] = ledger
             if ledger is None or ledger.source != name or ledger.inputs is None:
                 continue
@@ -115,6 +122,8 @@ def unchanged_tree(
             # `seen` empty: a ledger of this profile not in gen's own spelling; the full path rewrites it
             if not seen or not _tree_matches(str(root), ledger.files, probes[0] if probes else None, *seen[0]):
                 return None
+            if not recalled and seen[0][1] is not None:  # for the next run: no ledger to parse
+                remember(str(root), seen[0][0], summary(ledger), sorted(ledger.files))
             return UnchangedTree(root, ledger, profile)
         finally:
             for started in probes:
@@ -124,7 +133,7 @@ def unchanged_tree(
 
 def _tree_matches(root: str, files: Mapping[str, str], probe: Probe | None, ledger: bytes, started: int | None) -> bool:
     """Whether the tree holds exactly the ledger's files (and the ledger), each a regular file with
-    the ledger's hash; with a `probe`, its child has walked the tree and checks the second half.
+    the ledger's hash; with a `probe`, its child has walked the tree and checks its share (split).
     A file whose status is the one recorded for this ledger is not read (stat_cache.py); when any
     was read, and all matched, the statuses are recorded for the next run."""
     names = sorted(files)
@@ -137,11 +146,12 @@ def _tree_matches(root: str, files: Mapping[str, str], probe: Probe | None, ledg
             return False
         parts = [check(root, names, 0, cached, started)]
     else:
+        share = split(len(names))
+        known = statuses_of(root, names[:share]) if cached is not None else None  # read nothing yet
         if probe.walked() != digest:  # nothing is read before the walk matched
             return False
-        half = len(names) // 2
-        first = check(root, names[:half], 0, cached, started)
-        if first is None or not _agree(first.hashes, names[:half], files):
+        first = check(root, names[:share], 0, cached, started, known)
+        if first is None or not _agree(first.hashes, names[:share], files):
             return False
         parts = [first, probe.hashed()]
     checked = [part for part in parts if part is not None]
@@ -161,4 +171,4 @@ def _tree_matches(root: str, files: Mapping[str, str], probe: Probe | None, ledg
 def _agree(hashes: list[str], names: list[str], files: Mapping[str, str]) -> bool:
     """Each file has the ledger's hash (or a recorded status that proves it)."""
     return len(hashes) == len(names) and all(
-        found == TRUSTED or found == files[name] for found, name in zip(hashes, names))
+        found == TRUSTED or found == files.get(name) for found, name in zip(hashes, names))

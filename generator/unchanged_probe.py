@@ -4,13 +4,15 @@ Whether a tree still holds what its ledger says takes a walk (every entry a regu
 folder, exactly the ledger's files) and a check of every file: its hash, or, where its status is
 still the one recorded when it last matched (stat_cache.py), that status. On a large tree
 (FORK_FROM files) a child is forked as soon as the ledger's bytes are read: while this process
-parses the ledger and fingerprints the inputs, the child walks the tree and checks the second half
-of the files it found. This process reads nothing of the tree before the child has said what the
-walk found and that it is exactly the ledger's files (so no name of a hostile ledger can lead a
-read through a symbolic link, into a FIFO or a device); then it checks the first half, and compares
-the child's findings for the second half with the ledger's. Any doubt (a failed fork, a child that
-dies, a name that cannot be encoded) answers "not unchanged": the full path then decides, as it
-would without the probe.
+reads the ledger, fingerprints the inputs and asks for the statuses of its share of the files
+(`split`), the child walks the tree and checks the rest of the files it found. This process reads
+nothing of the tree, and trusts no status it asked for, before the child has said what the walk
+found and that it is exactly the ledger's files (so no name of a hostile ledger can lead a read
+through a symbolic link, into a FIFO or a device: asking for a status reads nothing, blocks on
+nothing, and a status proves a file's bytes only where it is the one recorded for that very file,
+wherever it was reached); then it checks its share, and compares the child's findings for the
+rest with the ledger's. Any doubt (a failed fork, a child that dies, a name that cannot be
+encoded) answers "not unchanged": the full path then decides, as it would without the probe.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .output.ledger import LEDGER, READ_FLAGS, file_bytes, read_descriptor
 from .parallel import fork_piped
 from .stat_cache import FIELDS, TOP, Status, load, recordable, status_of
 
-FORK_FROM = 2000  # files: from here on, a forked child walks the tree and hashes half of it
+FORK_FROM = 2000  # files: from here on, a forked child walks the tree and checks a share of it
 _READ = READ_FLAGS | os.O_NOFOLLOW
 _LEDGER = LEDGER.as_posix()
 _WALKED, _REFUSED = b"W", b"X"
@@ -73,12 +75,32 @@ class Checked:
     statuses: list[Status] | None
 
 
-def check(base: str, names: list[str], offset: int, cached: list[Status] | None, started: int | None) -> Checked | None:
+def statuses_of(base: str, names: list[str]) -> list[Status | None]:
+    """Each named file's status under `base` as check compares it (None where there is none). It
+    reads nothing: this process asks for them while the child walks the tree, and check trusts
+    one only once the walk has found exactly the ledger's files (a status proves a file's bytes
+    only if it is the one recorded: the same file, not written since, wherever it was reached)."""
+    lstat = os.lstat
+    prefix = base + "/"
+    found: list[Status | None] = []
+    for name in names:
+        try:
+            result = lstat(prefix + name)
+        except (OSError, ValueError):
+            found.append(None)
+            continue
+        status = (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
+        found.append(status_of(result) if status[0] >= TOP or status[1] >= TOP else status)
+    return found
+
+
+def check(base: str, names: list[str], offset: int, cached: list[Status] | None, started: int | None,
+          known: list[Status | None] | None = None) -> Checked | None:
     """Hash each named file under `base` (positions `offset`... of the walk), never through a
-    symbolic link; where `cached` holds a file's status as it stands, trust it instead. `started`:
-    when the run began, if statuses are to be recorded (None: they are not). None if a file cannot
-    be read (or named: a name no file system can hold). Runs once per file: plain strings, no
-    helper calls on the trusted path."""
+    symbolic link; where `cached` holds a file's status as it stands, trust it instead (`known`:
+    the statuses, asked for already by statuses_of). `started`: when the run began, if statuses
+    are to be recorded (None: they are not). None if a file cannot be read (or named: a name no
+    file system can hold). Runs once per file: plain strings, no helper calls on the trusted path."""
     sha256 = hashlib.sha256
     lstat = os.lstat
     prefix = base + "/"
@@ -89,10 +111,12 @@ def check(base: str, names: list[str], offset: int, cached: list[Status] | None,
         for index, name in enumerate(names, offset):
             path = prefix + name
             if cached is not None:
-                found = lstat(path)
-                status = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
-                if status[0] >= TOP or status[1] >= TOP:
-                    status = status_of(found)
+                status = known[index - offset] if known is not None else None
+                if status is None:
+                    found = lstat(path)
+                    status = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+                    if status[0] >= TOP or status[1] >= TOP:
+                        status = status_of(found)
                 if status == cached[index]:
                     hashes.append(TRUSTED)
                     statuses.append(status)
@@ -116,6 +140,13 @@ def check(base: str, names: list[str], offset: int, cached: list[Status] | None,
     return Checked(hashes, statuses if read and started is not None else None)
 
 
+def split(count: int) -> int:
+    """Where the child's share of `count` files begins: this process asks for its share's statuses
+    while the child walks, so it takes more than half (measured: a walk of 15,000 files costs about
+    what asking for 10,000 statuses does)."""
+    return count * 3 // 5
+
+
 def names_digest(names: list[str]) -> bytes | None:
     """One digest of a sorted list of names (no name holds a NUL); None for a name that is no file
     name (a lone surrogate a ledger may spell)."""
@@ -126,7 +157,7 @@ def names_digest(names: list[str]) -> bytes | None:
 
 
 class Probe:
-    """A forked child walking a tree and hashing the second half of its files. It says, on a pipe,
+    """A forked child walking a tree and checking its share of the files (split). It says, on a pipe,
     first the walk's outcome (a digest of the names found, or a refusal), then the hashes; `close`
     kills and reaps it whatever it was doing."""
 
@@ -165,7 +196,7 @@ class Probe:
         return said[1:] if len(said) == 33 and said[:1] == _WALKED else None
 
     def hashed(self) -> Checked | None:
-        """What the child found of the second half of the files the walk found, in name order."""
+        """What the child found of its share of the files the walk found, in name order."""
         said = self._read(None)
         if said[:1] != _WALKED or len(said) < 9:
             return None
@@ -206,7 +237,7 @@ def cached_statuses(root: str, ledger: bytes, names: bytes, count: int) -> list[
 
 
 def _probe(root: str, writer: int, ledger: bytes, started: int | None) -> None:
-    """The child: walk, say what was found, check the second half and say what it found."""
+    """The child: walk, say what was found, check its share and say what it found."""
     names = regular_files(root)
     digest = names_digest(names) if names is not None else None
     if names is None or digest is None:
@@ -214,8 +245,8 @@ def _probe(root: str, writer: int, ledger: bytes, started: int | None) -> None:
         return
     _say(writer, _WALKED + digest)
     cached = cached_statuses(root, ledger, digest, len(names)) if started is not None else None
-    half = len(names) // 2
-    found = check(root, names[half:], half, cached, started)
+    share = split(len(names))
+    found = check(root, names[share:], share, cached, started)
     if found is None:
         _say(writer, _REFUSED)
         return

@@ -104,6 +104,11 @@ def test_a_file_changed_just_before_the_run_is_not_recorded(estate: tuple[Path, 
     assert sum(counts) == 2 * len(names)
 
 
+def _status_records(folder: Path) -> list[Path]:
+    """The records of statuses in the cache's folder (beside each, what it keeps of the ledger)."""
+    return sorted(path for path in folder.glob("*") if not path.name.endswith(".ledger"))
+
+
 @pytest.mark.parametrize("record", ["garbage", "truncated", "another tree's"])
 def test_a_record_gen_did_not_write_for_this_tree_is_ignored(estate: tuple[Path, Path], how: str, record: str,
                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,7 +116,7 @@ def test_a_record_gen_did_not_write_for_this_tree_is_ignored(estate: tuple[Path,
     monkeypatch.setattr(stat_cache, "RACY_NS", 0)
     assert unchanged.unchanged_tree(profile, out) is not None
     folder = Path(os.environ["GEN_CACHE_DIR"]) / "trees"
-    (path,) = folder.iterdir()
+    (path,) = _status_records(folder)
     if record == "garbage":
         path.write_bytes(b"\x00" * 64)
     elif record == "truncated":
@@ -119,10 +124,10 @@ def test_a_record_gen_did_not_write_for_this_tree_is_ignored(estate: tuple[Path,
     else:  # the same names and ledger in another folder: other inodes
         twin = tmp_path / "twin"
         shutil.copytree(out, twin)
-        (other,) = [file for file in folder.iterdir() if file != path] or [None]
+        (other,) = [file for file in _status_records(folder) if file != path] or [None]
         assert other is None
         unchanged.unchanged_tree(profile, twin)
-        (other,) = [file for file in folder.iterdir() if file != path]
+        (other,) = [file for file in _status_records(folder) if file != path]
         shutil.copy(other, path)
     counts = _read_counts(monkeypatch)
     root, names = _files(out)
@@ -178,7 +183,7 @@ def test_nothing_is_recorded_when_every_file_changed_just_before_the_run(estate:
     # written at all, rather than one that spares nothing.
     profile, out = estate
     assert unchanged.unchanged_tree(profile, out) is not None
-    assert not any((Path(os.environ["GEN_CACHE_DIR"]) / "trees").glob("*"))
+    assert not _status_records(Path(os.environ["GEN_CACHE_DIR"]) / "trees")
 
 
 def test_device_and_inode_numbers_past_two_to_the_63_are_recorded_one_for_one(tmp_path: Path,
@@ -246,7 +251,7 @@ def test_a_record_that_is_no_regular_file_is_neither_waited_for_nor_followed(
     profile, out = estate
     monkeypatch.setattr(stat_cache, "RACY_NS", 0)
     assert unchanged.unchanged_tree(profile, out) is not None
-    (path,) = (Path(os.environ["GEN_CACHE_DIR"]) / "trees").iterdir()
+    (path,) = _status_records(Path(os.environ["GEN_CACHE_DIR"]) / "trees")
     path.unlink()
     if planted == "a FIFO":
         os.mkfifo(path)
@@ -258,3 +263,87 @@ def test_a_record_that_is_no_regular_file_is_neither_waited_for_nor_followed(
     assert sum(counts) == len(names)  # nothing trusted
     assert path.is_file() and not path.is_symlink()  # the new record replaced what stood there
     assert unchanged.unchanged_tree(profile, out) is not None  # the ledger was not written through
+
+
+# ---- what the record keeps of the ledger ---------------------------------------------------------
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per ledger parsed from its bytes."""
+    from generator.output import ledger
+
+    parsed: list[int] = []
+    real = ledger._parse
+
+    def counting(data: bytes) -> ledger.Ledger:
+        parsed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(ledger, "_parse", counting)
+    return parsed
+
+
+def test_a_no_change_run_after_the_first_parses_no_ledger_and_sees_the_same(
+        estate: tuple[Path, Path], how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    parsed = _parses(monkeypatch)
+    first = unchanged.unchanged_tree(profile, out)
+    assert first is not None and parsed  # parsed, then kept
+    parsed.clear()
+    second = unchanged.unchanged_tree(profile, out)
+    assert second is not None and parsed == []
+    assert (second.root, second.ledger.profile, second.ledger.source, second.ledger.inputs) == (
+        first.root, first.ledger.profile, first.ledger.source, first.ledger.inputs)
+    assert list(second.ledger.files) == sorted(first.ledger.files) and second.warnings == first.warnings
+    assert parsed == []
+    assert dict(second.ledger.files) == dict(first.ledger.files) and dict(second.ledger.keys) == dict(first.ledger.keys)
+    assert len(parsed) == 1, "its maps are parsed once, when a value is asked for"
+
+
+@pytest.mark.parametrize("kept", ["garbage", "truncated", "another ledger's", "a FIFO", "a link to the ledger"])
+def test_what_is_kept_of_another_ledger_or_no_record_is_not_used_nor_followed(
+        estate: tuple[Path, Path], how: str, kept: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    (path,) = (Path(os.environ["GEN_CACHE_DIR"]) / "trees").glob("*.ledger")
+    data = path.read_bytes()
+    path.unlink()
+    if kept == "garbage":
+        path.write_bytes(b"\x00" * 200)
+    elif kept == "truncated":
+        path.write_bytes(data[:60])
+    elif kept == "another ledger's":
+        magic = data.index(b"\0") + 1
+        path.write_bytes(data[:magic] + bytes(32) + data[magic + 32:])
+    elif kept == "a FIFO":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(next(out.glob("*/.gen/manifest.json")))
+    parsed = _parses(monkeypatch)
+    found = unchanged.unchanged_tree(profile, out)
+    assert found is not None and parsed, "the ledger was parsed instead"
+    assert path.is_file() and not path.is_symlink() and path.read_bytes() == data  # kept again, not written through
+
+
+@pytest.mark.parametrize("forged", ["a file fewer", "a file more"])
+def test_names_kept_for_a_ledger_that_are_not_the_tree_never_pass_it(
+        estate: tuple[Path, Path], how: str, forged: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The record is trusted as gen wrote it; were it written by another hand, naming other files
+    # than the tree holds, the walk finds the tree is not them: the full path decides.
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    (path,) = (Path(os.environ["GEN_CACHE_DIR"]) / "trees").glob("*.ledger")
+    root, names = _files(out)
+    kept = stat_cache.recall(str(root), _ledger_digest(root))
+    assert kept is not None and kept[1] == names
+    other = names[1:] if forged == "a file fewer" else sorted([*names, "clusters/extra.yaml"])
+    stat_cache.remember(str(root), _ledger_digest(root), kept[0], other)
+    assert unchanged.unchanged_tree(profile, out) is None
+
+
+def _ledger_digest(root: Path) -> bytes:
+    import hashlib
+
+    return hashlib.sha256((root / ".gen/manifest.json").read_bytes()).digest()

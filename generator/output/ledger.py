@@ -243,11 +243,12 @@ def _parse(data: bytes) -> Ledger:
     return Ledger(profile, source, files, _inputs(body.get("inputs")), keys)
 
 
-def read_ledger(root: Path, read: Callable[[bytes], object] | None = None) -> Ledger | None:
+def read_ledger(root: Path, read: Callable[[bytes], Ledger | None] | None = None) -> Ledger | None:
     """The ledger of the tree at `root`; None where there is none. Anything at `.gen/manifest.json`
     that gen could not have written (a symbolic link, a FIFO, a device, a file past LEDGER_LIMIT,
     JSON of another shape) is refused, naming the ledger file. `read` is told the ledger's bytes
-    before they are parsed (the no-change path starts its probe then)."""
+    before they are parsed (the no-change path starts its probe then); a ledger it gives stands
+    for them parsed (summarized)."""
     path = root / LEDGER
     try:
         data, status = read_regular_status(path, LEDGER_LIMIT, follow=False)
@@ -257,13 +258,62 @@ def read_ledger(root: Path, read: Callable[[bytes], object] | None = None) -> Le
         raise refuse(path, f"is not a gen ledger: it {error.strerror}", _HINT) from None
     except OSError as error:
         raise refuse(path, f"cannot read the ledger: {error.strerror}", "check the permissions of the output folder") from None
-    if read is not None:
-        read(data)
+    known = read(data) if read is not None else None
     try:
-        ledger = _parse(data)
+        ledger = known if known is not None else _parse(data)
     except _Malformed as error:
         raise refuse(path, f"is not a gen ledger: {error}", _HINT) from None
     return replace(ledger, stamp=_stamp(status))
+
+
+def summary(ledger: Ledger) -> dict[str, Any]:
+    """A ledger's fields but its two maps of a path each, as JSON data (summarized reads them)."""
+    return {key: value for key, value in ledger._fields().items() if key not in _FLAT}
+
+
+def summarized(fields: dict[str, Any], names: list[str], data: bytes) -> Ledger | None:
+    """The ledger whose bytes are `data`, from its `summary` and its files' names in order, as
+    parsing them gives it; its maps are parsed from `data` only if a value is asked for. None if
+    the fields are not a summary's."""
+    try:
+        profile, source = fields.get("profile"), fields.get("source")
+        if not isinstance(profile, str) or not (source is None or isinstance(source, str)):
+            return None
+        inputs = _inputs(fields.get("inputs"))
+    except _Malformed:
+        return None
+    parsed: list[Ledger | None] = []
+
+    def parse() -> Ledger | None:
+        if not parsed:
+            try:
+                parsed.append(_parse(data))
+            except _Malformed:
+                parsed.append(None)
+        return parsed[0]
+
+    return Ledger(profile, source, _Deferred(names, parse, "files"), inputs, _Deferred(None, parse, "keys"))
+
+
+class _Deferred(Mapping[str, str]):
+    """One of a ledger's two maps of a path each, parsed from the ledger's bytes when a value is
+    asked for (or, where its names are not known, when it is walked); empty if they do not parse."""
+
+    def __init__(self, names: list[str] | None, parse: Callable[[], Ledger | None], which: str) -> None:
+        self._names, self._parse, self._which = names, parse, which
+
+    def _parsed(self) -> Mapping[str, str]:
+        ledger = self._parse()
+        return {} if ledger is None else ledger.files if self._which == "files" else ledger.keys
+
+    def __getitem__(self, path: str) -> str:
+        return self._parsed()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names if self._names is not None else self._parsed())
+
+    def __len__(self) -> int:
+        return len(self._names if self._names is not None else self._parsed())
 
 
 _HINT = ("gen writes this file itself: restore it from Git (`git checkout -- <tree>`), or remove the whole tree "
