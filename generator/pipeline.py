@@ -36,7 +36,7 @@ from .output.batch import render_outputs
 from .output.cache import RenderCache
 from .output.guard import WriteError
 from .output.layering import layering_problems
-from .output.ledger import Ledger, ledger_stamp, read_ledger
+from .output.ledger import Ledger, ledger_stamp, parsed, read_ledger
 from .profile.validate import validate
 from .secrets.gate import gate_problems
 from .secrets.profile import profile_secrets
@@ -245,6 +245,8 @@ def _policy_files(directory: Path, sources: Sequence[str]) -> list[Path]:
 def _cache(root: Path, ledgers: Mapping[Path, Ledger]) -> RenderCache | None:
     try:
         ledger = ledgers.get(root)
+        if ledger is not None:
+            ledger = parsed(ledger)  # the no-change path may have read it without parsing it
         if ledger is None or ledger.stamp != ledger_stamp(root):  # none yet, or rewritten since it was read
             ledger = read_ledger(root)
     except WriteError:

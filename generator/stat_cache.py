@@ -113,7 +113,11 @@ def _replace(path: str, data: Callable[[], bytes]) -> None:
     try:
         made = data()
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        try:  # a file made here, never one that stands there (a FIFO would block the open)
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(made)
         os.replace(temporary, path)

@@ -113,7 +113,7 @@ def unchanged_tree(
                 ledger = read_ledger(root, probe)
             except WriteError:
                 continue
-            if ledger is not None and read is not None and not recalled:  # the full path reads a recalled one again
+            if ledger is not None and read is not None:  # a recalled one is parsed there (ledger.parsed)
                 read[root] = ledger
             if ledger is None or ledger.source != name or ledger.inputs is None:
                 continue

@@ -30,6 +30,7 @@ from .stat_cache import FIELDS, TOP, Status, load, recordable, status_of
 
 FORK_FROM = 2000  # files: from here on, a forked child walks the tree and checks a share of it
 _READ = READ_FLAGS | os.O_NOFOLLOW
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _LEDGER = LEDGER.as_posix()
 _WALKED, _REFUSED = b"W", b"X"
 
@@ -77,20 +78,52 @@ class Checked:
 
 def statuses_of(base: str, names: list[str]) -> list[Status | None]:
     """Each named file's status under `base` as check compares it (None where there is none). It
-    reads nothing: this process asks for them while the child walks the tree, and check trusts
-    one only once the walk has found exactly the ledger's files (a status proves a file's bytes
-    only if it is the one recorded: the same file, not written since, wherever it was reached)."""
-    lstat = os.lstat
-    prefix = base + "/"
+    reads nothing and follows no link: this process asks for them while the child walks the tree,
+    each folder opened from its parent without following a link (a link where a folder should be
+    leads nowhere, not out of the tree: to a mount that may hang, say), and check trusts a status
+    only once the walk has found exactly the ledger's files."""
     found: list[Status | None] = []
-    for name in names:
-        try:
-            result = lstat(prefix + name)
-        except (OSError, ValueError):
-            found.append(None)
-            continue
-        status = (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
-        found.append(status_of(result) if status[0] >= TOP or status[1] >= TOP else status)
+    chain: list[tuple[str, int | None]] = []  # the folders open, from the root down: (name, descriptor)
+    directory: str | None = None
+    folder: int | None = None
+    try:
+        for name in names:
+            within, _, file = name.rpartition("/")
+            if within != directory:  # the names are sorted: most share the folder of the one before
+                directory = within
+                parts = within.split("/") if within else []
+                depth = 1 if chain else 0  # the root is always open
+                while depth < len(chain) and depth <= len(parts) and chain[depth][0] == parts[depth - 1]:
+                    depth += 1
+                for _, descriptor in chain[depth:]:
+                    if descriptor is not None:
+                        os.close(descriptor)
+                del chain[depth:]
+                while len(chain) <= len(parts):
+                    parent = chain[-1][1] if chain else None
+                    step = parts[len(chain) - 1] if chain else base
+                    descriptor = None
+                    if parent is not None or not chain:
+                        try:
+                            descriptor = os.open(step, _FOLDER, dir_fd=parent)
+                        except (OSError, ValueError):
+                            pass
+                    chain.append((step, descriptor))
+                folder = chain[-1][1]
+            if folder is None:
+                found.append(None)
+                continue
+            try:
+                result = os.stat(file, dir_fd=folder, follow_symlinks=False)
+            except (OSError, ValueError):
+                found.append(None)
+                continue
+            status = (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
+            found.append(status_of(result) if status[0] >= TOP or status[1] >= TOP else status)
+    finally:
+        for _, descriptor in chain:
+            if descriptor is not None:
+                os.close(descriptor)
     return found
 
 

@@ -347,3 +347,92 @@ def _ledger_digest(root: Path) -> bytes:
     import hashlib
 
     return hashlib.sha256((root / ".gen/manifest.json").read_bytes()).digest()
+
+
+def test_statuses_asked_for_before_the_walk_lead_through_no_link(estate: tuple[Path, Path],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # This process asks for its share's statuses while the child walks: a folder swapped for a link
+    # (to the very files gen recorded, moved out of the tree) is not followed, and the walk refuses it.
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    monkeypatch.setattr(unchanged, "FORK_FROM", 2)
+    assert unchanged.unchanged_tree(profile, out) is not None  # recorded
+    root, names = _files(out)
+    expected = []
+    for name in names:
+        result = os.lstat(root / name)
+        expected.append((result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns))
+    assert unchanged_probe.statuses_of(str(root), names) == expected
+    folder = root / names[-1].rsplit("/", 1)[0]
+    moved = out.parent / "moved-out"
+    shutil.move(str(folder), moved)
+    folder.symlink_to(moved, target_is_directory=True)
+    inside = [name for name in names if (root / name).parent == folder]
+    assert inside and all((root / name).exists() for name in inside)  # through the link, they are there
+    found = unchanged_probe.statuses_of(str(root), names)
+    assert [status for name, status in zip(names, found) if name in inside] == [None] * len(inside)
+    assert [status for name, status in zip(names, found) if name not in inside] == [
+        status for name, status in zip(names, expected) if name not in inside]
+    assert unchanged.unchanged_tree(profile, out) is None
+
+
+def test_a_fingerprint_kept_that_the_ledger_does_not_hold_is_not_trusted(estate: tuple[Path, Path], how: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fingerprint decides whether the inputs changed: a record naming another one than the
+    # ledger's bytes (written by another hand) is not used, and an edited profile is found.
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    assert unchanged.unchanged_tree(profile, out) is not None
+    root, _ = _files(out)
+    fields, names = stat_cache.recall(str(root), _ledger_digest(root)) or ({}, [])
+    profile.write_text(profile.read_text() + "\n# edited\n")
+    from generator.output.fingerprint import inputs_fingerprint
+
+    edited = inputs_fingerprint(profile, tuple(fields["inputs"]["files"]), None)
+    assert edited is not None and edited != fields["inputs"]["fingerprint"]
+    stat_cache.remember(str(root), _ledger_digest(root), {**fields, "inputs": {**fields["inputs"], "fingerprint": edited}},
+                        names)
+    parsed = _parses(monkeypatch)
+    assert unchanged.unchanged_tree(profile, out) is None and parsed
+
+
+def test_a_render_after_a_recorded_no_change_run_reads_and_parses_the_ledger_once(
+        estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.output import ledger
+    from generator.run import mode_of
+    from generator.tree import render_tree
+
+    profile, out = estate
+    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
+    assert unchanged.unchanged_tree(profile, out) is not None  # kept: the next run parses no ledger
+    profile.write_text(profile.read_text() + "\n# edited\n")  # the inputs changed: the full path renders
+    parsed = _parses(monkeypatch)
+    reads: list[str] = []
+    real = ledger.read_regular_status
+
+    def reading(path: Path, *args: object, **kwargs: object) -> object:
+        reads.append(str(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ledger, "read_regular_status", reading)
+    outcome = render_tree(profile, out, mode_of(False, False))
+    assert "0 written" in outcome.summary, outcome.summary
+    assert len(parsed) == 1 and len(reads) == 1, (parsed, reads)
+
+
+def test_a_fifo_where_a_record_is_written_first_is_not_opened(estate: tuple[Path, Path]) -> None:
+    import signal
+
+    profile, out = estate
+    root, names = _files(out)
+    record = stat_cache._file(str(root))
+    assert record is not None
+    os.makedirs(os.path.dirname(record), exist_ok=True)
+    os.mkfifo(f"{record}.ledger.{os.getpid()}")
+    signal.signal(signal.SIGALRM, signal.default_int_handler)
+    signal.alarm(5)
+    try:
+        stat_cache.remember(str(root), b"l" * 32, {"profile": "p"}, names)
+    finally:
+        signal.alarm(0)
+    assert stat_cache.recall(str(root), b"l" * 32) == ({"profile": "p"}, names)

@@ -274,13 +274,17 @@ def summary(ledger: Ledger) -> dict[str, Any]:
 def summarized(fields: dict[str, Any], names: list[str], data: bytes) -> Ledger | None:
     """The ledger whose bytes are `data`, from its `summary` and its files' names in order, as
     parsing them gives it; its maps are parsed from `data` only if a value is asked for. None if
-    the fields are not a summary's."""
+    the fields are not a summary's, or name a fingerprint `data` does not spell (the fingerprint
+    decides whether a tree is up to date: a summary is trusted as gen wrote it, and this one fact
+    of it is checked against the bytes besides)."""
     try:
         profile, source = fields.get("profile"), fields.get("source")
         if not isinstance(profile, str) or not (source is None or isinstance(source, str)):
             return None
         inputs = _inputs(fields.get("inputs"))
     except _Malformed:
+        return None
+    if inputs is not None and b'"fingerprint": ' + _string(inputs.fingerprint).encode("ascii") not in data:
         return None
     parsed: list[Ledger | None] = []
 
@@ -295,12 +299,27 @@ def summarized(fields: dict[str, Any], names: list[str], data: bytes) -> Ledger 
     return Ledger(profile, source, _Deferred(names, parse, "files"), inputs, _Deferred(None, parse, "keys"))
 
 
+def parsed(ledger: Ledger) -> Ledger | None:
+    """A summarized ledger parsed whole from its bytes (None if they do not parse); any other as it
+    is. Only the no-change path asks a summarized one for its names and values: whatever goes on
+    to render or write holds one parsed."""
+    files = ledger.files
+    if not isinstance(files, _Deferred):
+        return ledger
+    whole = files.whole()
+    return None if whole is None else replace(whole, stamp=ledger.stamp)
+
+
 class _Deferred(Mapping[str, str]):
     """One of a ledger's two maps of a path each, parsed from the ledger's bytes when a value is
-    asked for (or, where its names are not known, when it is walked); empty if they do not parse."""
+    asked for (or, where its names are not known, when it is walked); empty if they do not parse.
+    Its names, where known, are the summary's: `parsed` gives the ledger as its bytes hold it."""
 
     def __init__(self, names: list[str] | None, parse: Callable[[], Ledger | None], which: str) -> None:
         self._names, self._parse, self._which = names, parse, which
+
+    def whole(self) -> Ledger | None:
+        return self._parse()
 
     def _parsed(self) -> Mapping[str, str]:
         ledger = self._parse()
