@@ -287,13 +287,15 @@ def summarized(fields: dict[str, Any], names: list[str], data: bytes) -> Ledger 
     if inputs is not None and b'"fingerprint": ' + _string(inputs.fingerprint).encode("ascii") not in data:
         return None
     parsed: list[Ledger | None] = []
+    held = [data]  # until parsed: then the maps are held, not the bytes
 
     def parse() -> Ledger | None:
         if not parsed:
             try:
-                parsed.append(_parse(data))
+                parsed.append(_parse(held[0]))
             except _Malformed:
                 parsed.append(None)
+            held.clear()
         return parsed[0]
 
     return Ledger(profile, source, _Deferred(names, parse, "files"), inputs, _Deferred(None, parse, "keys"))
@@ -323,6 +325,7 @@ class _Deferred(Mapping[str, str]):
 
     def _parsed(self) -> Mapping[str, str]:
         ledger = self._parse()
+        self._names = None  # the parsed map's, from now on
         return {} if ledger is None else ledger.files if self._which == "files" else ledger.keys
 
     def __getitem__(self, path: str) -> str:
