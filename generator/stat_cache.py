@@ -24,6 +24,7 @@ import json
 import os
 from array import array
 from collections.abc import Callable
+from stat import S_ISREG
 
 from .files import LEDGER_LIMIT, read_regular
 
@@ -98,6 +99,25 @@ def load(root: str, ledger: bytes, names: bytes, count: int) -> array[int] | Non
     return found
 
 
+def holds(root: str, ledger: bytes) -> bool:
+    """Whether the statuses recorded for the tree at `root` are of the ledger whose bytes have the
+    digest `ledger` (only then can they spare reading its files, and its hashes parsing)."""
+    path = _file(root)
+    if path is None:
+        return False
+    try:  # its first bytes only, never through a link, never waiting on a FIFO
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        head = os.read(descriptor, len(_MAGIC) + len(ledger)) if S_ISREG(os.fstat(descriptor).st_mode) else b""
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    return head == _MAGIC + ledger
+
+
 def save(root: str, ledger: bytes, names: bytes, statuses: list[int]) -> None:
     """Record the statuses (FIELDS per name, in order), replacing the record whole; nothing if it
     cannot be written."""
@@ -131,8 +151,9 @@ def _replace(path: str, data: Callable[[], bytes]) -> None:
 # What the record keeps of a tree's ledger besides: the fields a no-change run asks for (all but its
 # two maps of a path each), and its files' names in order. A ledger runs to megabytes, and parsing it
 # is the largest part of a no-change run; the record is of one ledger (the sha256 of its bytes),
-# written from what gen parsed of exactly those bytes, so it stands for them parsed. The hashes
-# are parsed only if a file's status is not the recorded one (stat_cache's record above).
+# written from what gen parsed of exactly those bytes, so it stands for them parsed. It is kept, and
+# used, where the statuses recorded are of that ledger (`holds`): the hashes are parsed only if a
+# file's status is not the recorded one, and where no status is recorded every file is hashed.
 _SUMMARY_MAGIC = b"gen-ledger-1\0"
 
 

@@ -20,7 +20,7 @@ from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError
 from .output.ledger import LEDGER, Ledger, read_ledger, source_of, summarized, summary
 from .problems import Location, Problem, Severity
-from .stat_cache import UNKNOWN, Status, recall, recording, remember, save
+from .stat_cache import UNKNOWN, Status, holds, recall, recording, remember, save
 from .parallel import can_fork
 from .unchanged_probe import (FORK_FROM, TRUSTED, Probe, cached_statuses, check, names_digest, regular_files, split,
                               statuses_of)
@@ -101,7 +101,7 @@ def unchanged_tree(
             if data.count(b"\n") // 2 >= FORK_FROM and can_fork() and not os.path.islink(root) and root.is_dir():
                 started = Probe.start(str(root), *seen[0])
                 probes.extend([started] if started is not None else [])
-            kept = recall(str(root), seen[0][0]) if seen[0][1] is not None else None
+            kept = recall(str(root), seen[0][0]) if seen[0][1] is not None and holds(str(root), seen[0][0]) else None
             known = summarized(*kept, data) if kept is not None else None
             recalled.extend([known] if known is not None else [])
             return known
@@ -122,8 +122,8 @@ def unchanged_tree(
             # `seen` empty: a ledger of this profile not in gen's own spelling; the full path rewrites it
             if not seen or not _tree_matches(str(root), ledger.files, probes[0] if probes else None, *seen[0]):
                 return None
-            if not recalled and seen[0][1] is not None:  # for the next run: no ledger to parse
-                remember(str(root), seen[0][0], summary(ledger), sorted(ledger.files))
+            if not recalled and seen[0][1] is not None and holds(str(root), seen[0][0]):  # for the next run:
+                remember(str(root), seen[0][0], summary(ledger), sorted(ledger.files))  # no ledger to parse
             return UnchangedTree(root, ledger, profile)
         finally:
             for started in probes:
