@@ -303,13 +303,20 @@ def test_a_no_change_run_after_the_first_parses_no_ledger_and_sees_the_same(
     assert len(parsed) == 1, "its maps are parsed once, when a value is asked for"
 
 
-@pytest.mark.parametrize("kept", ["garbage", "truncated", "another ledger's", "a FIFO", "a link to the ledger"])
-def test_what_is_kept_of_another_ledger_or_no_record_is_not_used_nor_followed(
-        estate: tuple[Path, Path], how: str, kept: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _kept(estate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Path]:
+    """(profile, output folder, what the record keeps of the ledger) after a no-change run that
+    recorded the tree."""
     profile, out = estate
     monkeypatch.setattr(stat_cache, "RACY_NS", 0)
     assert unchanged.unchanged_tree(profile, out) is not None
     (path,) = (Path(os.environ["GEN_CACHE_DIR"]) / "trees").glob("*.ledger")
+    return profile, out, path
+
+
+@pytest.mark.parametrize("kept", ["garbage", "truncated", "another ledger's", "a FIFO", "a link to the ledger"])
+def test_what_is_kept_of_another_ledger_or_no_record_is_not_used_nor_followed(
+        estate: tuple[Path, Path], how: str, kept: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile, out, path = _kept(estate, monkeypatch)
     data = path.read_bytes()
     path.unlink()
     if kept == "garbage":
@@ -334,10 +341,7 @@ def test_names_kept_for_a_ledger_that_are_not_the_tree_never_pass_it(
         estate: tuple[Path, Path], how: str, forged: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # The record is trusted as gen wrote it; were it written by another hand, naming other files
     # than the tree holds, the walk finds the tree is not them: the full path decides.
-    profile, out = estate
-    monkeypatch.setattr(stat_cache, "RACY_NS", 0)
-    assert unchanged.unchanged_tree(profile, out) is not None
-    (path,) = (Path(os.environ["GEN_CACHE_DIR"]) / "trees").glob("*.ledger")
+    profile, out, _ = _kept(estate, monkeypatch)
     root, names = _files(out)
     kept = stat_cache.recall(str(root), _ledger_digest(root))
     assert kept is not None and kept[1] == names
