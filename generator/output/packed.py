@@ -85,12 +85,6 @@ class Packed(Mapping[str, str]):
         width = self._width
         if any(len(value) != 2 * width or value.strip("0123456789abcdef") for value in changes.values()):
             return {**dict(self.sorted_items()), **changes}
-        if all(path in self for path in changes):
-            digests = bytearray(self._digests)
-            for path, value in changes.items():
-                index = self._index(path)
-                digests[index * width:(index + 1) * width] = bytes.fromhex(value)
-            return Packed(self._paths, digests, width)
         kept = ((path, self._digests[index * width:(index + 1) * width])
                 for index, path in enumerate(self._paths) if path not in changes)
         return Packed.of(chain(kept, ((path, bytes.fromhex(value)) for path, value in changes.items())), width)
