@@ -30,7 +30,7 @@ from .stat_cache import FIELDS, TOP, Status, load, recordable, status_of
 
 FORK_FROM = 2000  # files: from here on, a forked child walks the tree and checks a share of it
 _READ = READ_FLAGS | os.O_NOFOLLOW
-_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _LEDGER = LEDGER.as_posix()
 _WALKED, _REFUSED = b"W", b"X"
 
@@ -92,24 +92,7 @@ def statuses_of(base: str, names: list[str]) -> list[Status | None]:
             if within != directory:  # the names are sorted: most share the folder of the one before
                 directory = within
                 parts = within.split("/") if within else []
-                depth = 1 if chain else 0  # the root is always open
-                while depth < len(chain) and depth <= len(parts) and chain[depth][0] == parts[depth - 1]:
-                    depth += 1
-                for _, descriptor in chain[depth:]:
-                    if descriptor is not None:
-                        os.close(descriptor)
-                del chain[depth:]
-                while len(chain) <= len(parts):
-                    parent = chain[-1][1] if chain else None
-                    step = parts[len(chain) - 1] if chain else base
-                    descriptor = None
-                    if parent is not None or not chain:
-                        try:
-                            descriptor = os.open(step, _FOLDER, dir_fd=parent)
-                        except (OSError, ValueError):
-                            pass
-                    chain.append((step, descriptor))
-                folder = chain[-1][1]
+                folder = None if any(part in ("", ".", "..") for part in parts) else _opened(chain, parts, base)
             if folder is None:
                 found.append(None)
                 continue
@@ -125,6 +108,30 @@ def statuses_of(base: str, names: list[str]) -> list[Status | None]:
             if descriptor is not None:
                 os.close(descriptor)
     return found
+
+
+def _opened(chain: list[tuple[str, int | None]], parts: list[str], base: str) -> int | None:
+    """The descriptor of the folder `parts` below `base` (None if it cannot be opened), `chain`
+    made the open folders from the root down to it: those below where it parts from the folder
+    before are closed, the rest opened, each from its parent without following a link."""
+    depth = 1 if chain else 0  # the root is always open
+    while depth < len(chain) and depth <= len(parts) and chain[depth][0] == parts[depth - 1]:
+        depth += 1
+    for _, descriptor in chain[depth:]:
+        if descriptor is not None:
+            os.close(descriptor)
+    del chain[depth:]
+    while len(chain) <= len(parts):
+        parent = chain[-1][1] if chain else None
+        step = parts[len(chain) - 1] if chain else base
+        descriptor = None
+        if parent is not None or not chain:
+            try:
+                descriptor = os.open(step, _FOLDER, dir_fd=parent)
+            except (OSError, ValueError):
+                pass
+        chain.append((step, descriptor))
+    return chain[-1][1]
 
 
 def check(base: str, names: list[str], offset: int, cached: list[Status] | None, started: int | None,

@@ -443,3 +443,16 @@ def test_a_fifo_where_a_record_is_written_first_is_not_opened(estate: tuple[Path
     finally:
         signal.alarm(0)
     assert stat_cache.recall(str(root), b"l" * 32) == ({"profile": "p"}, names)
+
+
+def test_statuses_asked_for_before_the_walk_never_leave_the_tree_by_name(tmp_path: Path) -> None:
+    # A name the ledger could not hold (a forged record's: `..`, `.`, an empty part) opens no folder.
+    base = tmp_path / "tree"
+    (base / "a").mkdir(parents=True)
+    (base / "a" / "ok.yaml").write_text("x\n")
+    (tmp_path / "outside.yaml").write_text("secret\n")
+    names = ["../outside.yaml", "a/../../outside.yaml", "a//ok.yaml", "a/./ok.yaml", "a/ok.yaml"]
+    found = unchanged_probe.statuses_of(str(base), names)
+    result = os.lstat(base / "a" / "ok.yaml")
+    assert found == [None, None, None, None,
+                     (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)]
