@@ -167,3 +167,19 @@ def test_helm_template_of_the_chart_prints_gens_objects(small_chart: Path) -> No
     comparison = chart.compare(small_chart / "out" / "estate", output)
     assert comparison.identical, comparison.difference
     assert comparison.gen == comparison.helm == 12 * 14 + 1 + 2 * 4
+
+
+def test_the_table_reports_memory_where_the_estate_grows_fourfold() -> None:
+    import run  # bench/run.py
+
+    def row(size: int, case: str, seconds: float, peak: float) -> dict[str, object]:
+        return {"namespaces": size, "case": case, "seconds": seconds, "peak_rss_mib": peak}
+
+    cases = ["(a) full", "(b) no-change", "floor"]
+    rows = [row(size, case, seconds * size / 1000, peak)
+            for size, peak in [(1000, 60.0), (2000, 70.0), (4000, 90.0)]
+            for case, seconds in zip(cases, [1.0, 0.1, 0.5])]
+    lines = run.ratios(rows)
+    assert "  1000 -> 4000: (a) peak RSS 1.50x" in lines
+    assert "  1000 -> 2000: (a) 2.00x, (b) 2.00x, flo 2.00x" in lines
+    assert not any("2000 -> 8000" in line for line in lines)
