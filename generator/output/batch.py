@@ -80,11 +80,13 @@ def _render_part(profile: str, outputs: Sequence[Output], cache: RenderCache | N
         output, keyed = outputs[index], all_shaped[index]
         if consume:
             cast(list[Any], outputs)[index] = None
-        found = cache.reuse(output.path, key) if cache is not None else None
+        # A shape only one output fills is rendered as that output: building it costs more. An output
+        # derived from its shape is not read back from the tree (output/cache.py): deriving it costs
+        # what reading and hashing its file does, and it is held as its shape and values, not a text.
+        derivable = shapes is not None and keyed is not None and keyed[0] in repeated
+        found = cache.reuse(output.path, key) if cache is not None and not derivable else None
         if found is None:
-            # A shape only one output fills is rendered as that output: building it costs more.
-            derived = (shapes.derive(output, keyed)
-                       if shapes is not None and keyed is not None and keyed[0] in repeated else None)
+            derived = shapes.derive(output, keyed) if derivable and shapes is not None else None
             try:
                 rendered = render_output(templates, output, profile) if derived is None else proven_instance(
                     output, *derived)
