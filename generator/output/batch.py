@@ -80,11 +80,12 @@ def _render_part(profile: str, outputs: Sequence[Output], cache: RenderCache | N
         output, keyed = outputs[index], all_shaped[index]
         if consume:
             cast(list[Any], outputs)[index] = None
-        # A shape only one output fills is rendered as that output: building it costs more. An output
-        # derived from its shape is not read back from the tree (output/cache.py): deriving it costs
-        # what reading and hashing its file does, and it is held as its shape and values, not a text.
+        # A shape only one output fills is rendered as that output: building it costs more.
         derivable = shapes is not None and keyed is not None and keyed[0] in repeated
-        found = cache.reuse(output.path, key) if cache is not None and not derivable else None
+        found = cache.reuse(output.path, key) if cache is not None else None
+        if found is not None and derivable and shapes is not None:  # held as its shape and values, not
+            held = shapes.held(output, keyed, found.text)  # its text, where they give exactly its text
+            found = RenderedFile(found.path, held, on_disk=True) if held is not None else found
         if found is None:
             derived = shapes.derive(output, keyed) if derivable and shapes is not None else None
             try:

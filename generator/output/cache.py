@@ -4,10 +4,10 @@ recorded for its file, and whose file still has the ledger's hash, would render 
 file (rendering is deterministic). Its bytes are read back instead of rendered, proven and
 validated again. Helm values merged into live values are always rendered: their base is a file,
 not part of the context's key; so are the estate's README and verify scripts, whose context is the
-whole estate (keying it would cost what rendering it costs). An output derived from its shape
-(output/shapes.py) is derived again rather than read back (output/batch.py): that costs about what
-reading and hashing its file does, and a derived file is held as its shape and values until it is
-written, a file read back as its whole text (at 4,000 namespaces, 60,000 texts).
+whole estate (keying it would cost what rendering it costs). A file read back whose output has
+a shape (output/shapes.py) is held as the shape's form and its values where they give exactly its
+text (compared: output/batch.py), not as the text, until it is written: at 4,000 namespaces a
+re-render reads back 60,000 files.
 """
 
 from __future__ import annotations

@@ -319,16 +319,28 @@ class Shapes:
     def derive(self, output: Output, keyed: Keyed | None) -> tuple[Derived, Any] | None:
         """`output`'s text (as its shape and values: output/derived.py) and parsed document,
         derived from its shape (`keyed`: key_of(output)); None: render it."""
+        shape = self._shape(output, keyed)
+        if shape is None or keyed is None:
+            return None
+        self.derived += 1
+        return shape.instance(keyed[1])
+
+    def held(self, output: Output, keyed: Keyed | None, text: str) -> Derived | None:
+        """`text`, a file of `output` read back from the tree (output/cache.py), as its shape and
+        values, where its shape gives exactly that text; None: keep the text."""
+        shape = self._shape(output, keyed)
+        if shape is None or keyed is None:
+            return None
+        derived = Derived(shape.form, keyed[1])
+        return derived if str(derived) == text else None
+
+    def _shape(self, output: Output, keyed: Keyed | None) -> Shape | None:
         if keyed is None:
             return None
         key, values = keyed
         if key not in self.known:
             self.known[key] = self._build(output, len(values))
-        shape = self.known[key]
-        if shape is None:
-            return None
-        self.derived += 1
-        return shape.instance(values)
+        return self.known[key]
 
     def _build(self, output: Output, count: int) -> Shape | None:
         try:
