@@ -141,11 +141,23 @@ def test_a_file_read_back_is_held_as_its_shape_and_values(tmp_path: Path, monkey
         return made[-1]
 
     monkeypatch.setattr(pipeline_module, "render_outputs", outputs)
+    from generator.output import write
+
+    hashed: list[int] = []
+    real_sha256 = write.sha256
+
+    def sha256(data: bytes) -> object:
+        hashed.append(len(data))
+        return real_sha256(data)
+
+    monkeypatch.setattr(write, "sha256", sha256)
     first = text[text.index("- name: ns-0\n"):text.index("- name: ns-1\n")]
     profile.write_text(text.replace(first, first.replace("caffeine", "sleep")))
     render_into(profile, tmp_path / "out")
     (rendered,) = made
     read_back = [file for file in rendered.files if file.on_disk]
+    # the new ledger takes a file read back at the hash the cache proved: only the others are hashed
+    assert len(hashed) == len(rendered.files) - len(read_back)
     held = {file.path for file in read_back if file.derived is not None}
     assert len(read_back) > len(rendered.files) // 2 and len(held) > len(read_back) // 2, (len(read_back), len(held))
     # in a namespace's folder, only its kustomization (which names the namespace's own file) keeps its text

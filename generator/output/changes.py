@@ -62,6 +62,8 @@ class ChangeSet:
     unchanged: tuple[str, ...] = ()
     conflicts: dict[str, Conflict] = field(default_factory=dict)
     foreign: tuple[str, ...] = ()  # files gen never wrote, elsewhere in the tree: left alone
+    # Files read back from the tree (output/cache.py), whose hash is proven to be the ledger's.
+    proven: frozenset[str] = frozenset()
 
     @property
     def drift(self) -> bool:
@@ -180,5 +182,5 @@ def compute_changes(
     foreign = sorted(on_disk - set(desired) - set(owned) - {str(LEDGER)})
     return ChangeSet(
         root, profile, desired, previous, tuple(sorted(create)), tuple(sorted(update)), tuple(delete),
-        tuple(sorted(unchanged)), conflicts, tuple(foreign),
+        tuple(sorted(unchanged)), conflicts, tuple(foreign), frozenset(proven) if previous else frozenset(),
     )

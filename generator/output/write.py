@@ -132,8 +132,10 @@ def _plan_tree(changes: ChangeSet, force: bool) -> tuple[list[str], set[str], Le
         written += [path for path in changes.conflicts if path in changes.desired]
     write = sorted(written)
     carry = {*changes.unchanged, *changes.foreign, *kept}
-    hashed = Packed.of(((path, sha256(data).digest()) for path, data in changes.desired.items()), HASH_BYTES)
     previous = changes.previous.files if changes.previous else {}
+    desired, proven = changes.desired, changes.proven  # a file read back has the ledger's hash, proven
+    hashed = Packed.of(((path, bytes.fromhex(previous[path]) if path in proven else sha256(desired[path]).digest())
+                        for path in desired), HASH_BYTES)
     # a kept edit stays an edit: the ledger keeps the hash gen wrote
     files = hashed.updated({path: previous[path] for path in kept if path in previous})
     return write, carry, Ledger(changes.profile, None, files), kept
