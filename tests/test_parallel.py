@@ -273,7 +273,7 @@ def test_an_estate_s_documents_are_rendered_aside_only_where_they_cost_enough(
     weights = [batch.RENDER] * 50 + [batch.WHOLE_ESTATE] * 3
     assert batch._aside(weights) == [range(53)]  # 300 renders' worth: not worth a worker
     heavy = [batch.RENDER] * 50 + [batch.ASIDE_FROM // 2] * 2 + [batch.RENDER]
-    assert batch._aside(heavy) == [[*range(50), 52], [50, 51]]
+    assert [list(part) for part in batch._aside(heavy)] == [[*range(50), 52], [50, 51]]
     monkeypatch.setattr(batch, "can_fork", lambda: False)  # one core, or another thread
     assert batch._aside(heavy) == [range(53)]
 

@@ -7,6 +7,7 @@ problems and keys come back. The result is the same either way: outputs keep the
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -31,10 +32,42 @@ from .templating import parse_back
 # and 2.5 s (the plan is mostly derived from its shapes; rendering each output costs 5 to 7 times more).
 PARALLEL_FROM = 30_000
 
+
+
+class Keys:
+    """The cache keys of a run of outputs, end to end in one block of KEY_BYTES each (a bytes object
+    per output would cost 56 bytes and a pointer, and a large plan's keys are held until the
+    ledger takes them); `none`: the positions of outputs that have none (always rendered)."""
+
+    __slots__ = ("raw", "none")
+
+    def __init__(self, count: int = 0) -> None:
+        self.raw = bytearray(count * KEY_BYTES)
+        self.none: set[int] = set()
+
+    def append(self, key: bytes | None) -> None:
+        if key is None:
+            self.none.add(len(self.raw) // KEY_BYTES)
+            key = bytes(KEY_BYTES)
+        self.raw += key
+
+    def put(self, position: int, keys: Keys, at: int) -> None:
+        """Keys' key at `at` into this block at `position` (made with room for it)."""
+        if at in keys.none:
+            self.none.add(position)
+        else:
+            self.raw[position * KEY_BYTES:(position + 1) * KEY_BYTES] = keys.raw[at * KEY_BYTES:(at + 1) * KEY_BYTES]
+
+    def get(self, position: int) -> bytes | None:
+        if position in self.none:
+            return None
+        return bytes(self.raw[position * KEY_BYTES:(position + 1) * KEY_BYTES])
+
+
 # A part of the plan rendered: its files in the part's order (their parsed documents let go), the
 # findings on what was rendered (each with its output's index in the plan), every output's cache
 # key, how many files were derived from their shape.
-_Part = tuple[list[RenderedFile], list[tuple[int, Problem]], list[bytes | None], int]
+_Part = tuple[list[RenderedFile], list[tuple[int, Problem]], Keys, int]
 # Whether outputs of one shape are derived from it (output/shapes.py); the tests turn it off to
 # compare both ways.
 USE_SHAPES = True
@@ -69,15 +102,17 @@ def _render_part(profile: str, outputs: Sequence[Output], cache: RenderCache | N
     as soon as it is rendered and its parsed document let go, so that a part never holds more than
     one. `consume`: `outputs` is a list handed over, and each output is let go once rendered."""
     cache_key = OutputKeys(profile)
-    keys = [cache_key(outputs[index], all_shaped[index]) for index in part]
+    keys = Keys()
     templates = active_templates()
     validator = active_validator()
     kit = active_kit()
     shapes = Shapes(templates, profile) if repeated else None
     files: list[RenderedFile] = []
     problems: list[tuple[int, Problem]] = []
-    for index, key in zip(part, keys):
+    for index in part:
         output, keyed = outputs[index], all_shaped[index]
+        key = cache_key(output, keyed)
+        keys.append(key)
         if consume:
             cast(list[Any], outputs)[index] = None
         # A shape only one output fills is rendered as that output: building it costs more.
@@ -181,15 +216,19 @@ def render_outputs(profile: str, outputs: Sequence[Output], cache: RenderCache |
     done = in_parts(work, parts)
     shaped.clear()  # the shapes' keys are let go before the files are gathered
     made: list[RenderedFile | None] = [None] * count
-    all_keys: list[bytes | None] = [None] * count
+    all_keys = Keys(count)
     for part, (files, _, part_keys, _) in zip(parts, done):
-        for index, file, key in zip(part, files, part_keys):
-            made[index], all_keys[index] = file, key
+        for position, (index, file) in enumerate(zip(part, files)):
+            made[index] = file
+            all_keys.put(index, part_keys, position)
         files.clear()
-        part_keys.clear()
+        part_keys.raw.clear()
     # Packed (output/packed.py): a large plan's map of keys is the render's largest table.
-    keys = Packed.of(((file.path, key) for file, key in zip(cast(list[RenderedFile], made), all_keys)
-                      if key is not None), KEY_BYTES)
+    raw = memoryview(all_keys.raw)
+    keys = Packed.of(((file.path, raw[index * KEY_BYTES:(index + 1) * KEY_BYTES])
+                      for index, file in enumerate(cast(list[RenderedFile], made)) if index not in all_keys.none),
+                     KEY_BYTES)
+    raw.release()
     del all_keys
     problems = sorted((found for _, part_problems, _, _ in done for found in part_problems), key=lambda found: found[0])
     return Rendered(cast(list[RenderedFile], made), [problem for _, problem in problems], keys,
@@ -208,5 +247,6 @@ def _aside(weights: list[int]) -> list[Sequence[int]]:
     aside = [index for index, weight in enumerate(weights) if weight >= WHOLE_ESTATE]
     if sum(weights[index] for index in aside) < ASIDE_FROM or not can_fork():
         return [range(len(weights))]
-    rest = [index for index, weight in enumerate(weights) if weight < WHOLE_ESTATE]
+    # The rest is nearly every output: held as 4-byte indices (a list would hold an int object each).
+    rest = array("I", (index for index, weight in enumerate(weights) if weight < WHOLE_ESTATE))
     return [rest, aside]

@@ -32,7 +32,7 @@ class Packed(Mapping[str, str]):
         self._width = width
 
     @classmethod
-    def of(cls, pairs: Iterable[tuple[str, bytes | bytearray]], width: int) -> Packed:
+    def of(cls, pairs: Iterable[tuple[str, bytes | bytearray | memoryview]], width: int) -> Packed:
         """From (path, raw digest) pairs (each digest exactly `width` bytes), sorted here unless they
         come in path order already, as a plan's files do; as a dict would, a path given twice keeps
         the last."""
