@@ -68,6 +68,24 @@ def test_the_gate_finds_a_secret_in_files_derived_from_their_shape(tmp_path: Pat
     assert len(shaped.files) > 3 * 3 and scan(shaped.files) == hits == scan(alone.files)
 
 
+def test_a_large_file_is_judged_whole_and_every_secret_in_it_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of ALONE characters or more (an estate's README) is judged on its own, its lines never
+    pooled: the same hits, at the same lines, as when it is judged with the rest."""
+    secrets = [line for value in CORPUS.values() for line in value.split("\n") if line.strip()]
+    lines = [f"- namespace ns-{index:04d} runs app {index % 7}" for index in range(4000)]
+    for number, secret in enumerate(secrets):  # spread through the file, one at its very end
+        lines.insert(len(lines) * (number + 1) // len(secrets), secret)
+    big = RenderedFile("README.md", "\n".join(lines))
+    small = RenderedFile("notes.md", "a line\n" + secrets[0] + "\n")
+    assert len(big.text) >= gate_module.ALONE
+    hits = scan([small, big])
+    assert {hit.path for hit in hits} == {"README.md", "notes.md"}
+    found = [big.text.split("\n")[hit.line - 1] for hit in hits if hit.path == "README.md"]
+    assert len(found) > 3 and set(found) <= set(secrets)
+    monkeypatch.setattr(gate_module, "ALONE", 1 << 40)  # pooled with the other files' lines, as before
+    assert scan([small, big]) == hits
+
+
 def test_the_gate_reads_values_files_whole(tmp_path: Path) -> None:
     """A kubeconfig with a plain token, as a block scalar: no line of it looks secret alone."""
     kubeconfig = CORPUS["kubeconfig_static_token"]

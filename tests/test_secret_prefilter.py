@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.secrets.detect import could_be_secret, lines_that_could_be_secret
+from generator.secrets.detect import candidates_in, could_be_secret, lines_that_could_be_secret
 from secret_corpus import CORPUS
 
 FRAGMENTS = (
@@ -33,3 +33,13 @@ def test_every_secret_of_the_corpus_is_picked_among_many_harmless_lines() -> Non
     assert secrets, "the corpus holds lines the pre-filter must pick"
     picked = lines_that_could_be_secret([*harmless, *secrets])
     assert sorted(picked) == sorted(secrets)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.lists(LINE, max_size=30))
+def test_a_text_judged_whole_gives_the_lines_its_lines_give(lines: list[str]) -> None:
+    """candidates_in reads the lines of a text without cutting it (a large file, secrets/gate.py):
+    the same lines, in order, as the pooled pre-filter gives for its lines."""
+    text = "\n".join(lines)
+    assert candidates_in(text, also="\\n") == lines_that_could_be_secret(text.split("\n"), also="\\n")
+    assert candidates_in(text) == [line for line in text.split("\n") if could_be_secret(line)]

@@ -214,16 +214,26 @@ def lines_that_could_be_secret(lines: Sequence[str], also: str = "") -> list[str
     is searched once in the whole text (UTF-8, where `bytes.find` and `bytes.translate` run at
     memory speed) rather than once per line: a line breaks no marker and no token. So megabytes of
     text without a candidate cost a few passes over it."""
-    text = "\n".join(lines)
+    return candidates_in("\n".join(lines), also)
+
+
+def candidates_in(text: str, also: str = "") -> list[str]:
+    """lines_that_could_be_secret of the lines of `text` (cut at each "\\n"), in order, without
+    cutting it: only the lines a marker or token is found in are made (a large file is judged
+    whole, and its lines are never all held at once)."""
     data = text.encode("utf-8", "surrogatepass")
-    marked: set[int] = set()
-    line, at = 0, 0
+    found: list[str] = []
+    start = -1  # of the line last made
     for offset in sorted(set(_hits(data, text, also))):
-        line += data.count(b"\n", at, offset)
-        at = offset
-        marked.add(line)
-    return [lines[index] for index in sorted(marked)
-            if (also and also in lines[index]) or could_be_secret(lines[index])]
+        begins = data.rfind(b"\n", 0, offset) + 1
+        if begins == start:
+            continue
+        start = begins
+        ends = data.find(b"\n", offset)
+        line = data[begins:len(data) if ends < 0 else ends].decode("utf-8", "surrogatepass")
+        if (also and also in line) or could_be_secret(line):
+            found.append(line)
+    return found
 
 
 def could_be_secret(text: str) -> bool:

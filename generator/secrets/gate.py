@@ -23,7 +23,7 @@ import yaml
 
 from ..files import read_text
 from ..problems import Location, Problem, ProfilePath
-from .detect import Finding, detect, lines_that_could_be_secret
+from .detect import Finding, candidates_in, detect, lines_that_could_be_secret
 
 if TYPE_CHECKING:
     from ..output.render import RenderedFile
@@ -105,6 +105,9 @@ def _judge_whole(file: RenderedFile, allowed: Collection[str]) -> list[Hit]:
 
 # Files judged together: the distinct lines of one chunk are held at a time, not a whole estate's.
 CHUNK = 2000
+# A file of this many characters is judged whole, on its own: its lines are not cut and pooled (the
+# README and verify scripts of a large estate run to megabytes).
+ALONE = 1 << 16
 
 
 def scan(files: Sequence[RenderedFile], whole: Collection[str] = (), allowed: Collection[str] = ()) -> list[Hit]:
@@ -119,16 +122,17 @@ def scan(files: Sequence[RenderedFile], whole: Collection[str] = (), allowed: Co
         for file in chunk:
             derived = file.derived
             if derived is None:
-                distinct.update(file.text.split("\n"))
+                text = file.text
+                if len(text) >= ALONE:
+                    _judge(candidates_in(text, also="\\n"), allowed, suspects)
+                else:
+                    distinct.update(text.split("\n"))
                 continue
             if id(derived.form) not in forms:  # its lines without a value: once per shape (output/derived.py)
                 forms.add(id(derived.form))
                 distinct.update(derived.form.lines()[0])
             distinct.update(derived.marked_lines())
-        for line in lines_that_could_be_secret(list(distinct), also="\\n"):
-            finding = detect(_scalar_of(line))
-            if finding is not None and not _allowed(finding, allowed):
-                suspects[line] = finding
+        _judge(lines_that_could_be_secret(list(distinct), also="\\n"), allowed, suspects)
         for file in chunk:  # each of its lines is judged by now
             if file.path in whole:
                 hits.update(((hit.path, hit.line), hit) for hit in _judge_whole(file, allowed))
@@ -140,6 +144,14 @@ def scan(files: Sequence[RenderedFile], whole: Collection[str] = (), allowed: Co
                 if finding is not None and not _in_pem_body(lines, index):
                     hits.setdefault((file.path, index + 1), Hit(file.path, index + 1, finding))
     return [hits[key] for key in sorted(hits)]
+
+
+def _judge(candidates: list[str], allowed: Collection[str], suspects: dict[str, Finding]) -> None:
+    """Each candidate line that holds a secret the profile does not keep, into `suspects`."""
+    for line in candidates:
+        finding = detect(_scalar_of(line))
+        if finding is not None and not _allowed(finding, allowed):
+            suspects[line] = finding
 
 
 def _source_of(excerpt: str, sources: Sequence[tuple[Path, str]], texts: dict[Path, str]) -> Location | None:
