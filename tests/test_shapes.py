@@ -20,11 +20,11 @@ from generator.kit.active import active_templates
 from generator.output import batch
 from generator.output.render import render_output
 from generator.output.sandbox import TemplateSet
-from generator.output.shapes import Shapes, key_of, safe_scalar
+from generator.output.shapes import Shapes, key_of, safe_file_name, safe_scalar
 from generator.output.templating import make_environment
 from generator.pipeline import check_profile
 from generator.plan import ObjectIdentity, Output
-from generator.plan.outputs import ObjectContext
+from generator.plan.outputs import KustomizationContext, ObjectContext
 from generator.secrets.gate import scan
 from helpers import plan_into, render_into, tree
 
@@ -132,11 +132,12 @@ def test_generated_estates_render_the_same_bytes_both_ways(estate: dict[str, Any
             lines = set(file.text.split("\n"))
             assert set(derived.marked_lines()) <= lines and lines == {*derived.marked_lines(), *fixed}
     assert scan(shaped.files) == scan(alone.files)
-    # What was derived had only safe values to put in.
+    # What was derived had only safe values to put in: a kustomization's files, safe file names.
     for output in plan.outputs:
         keyed = key_of(output)
         if keyed is not None:
-            assert all(safe_scalar(value) for value in keyed[1])
+            safe = safe_file_name if isinstance(output.context, KustomizationContext) else safe_scalar
+            assert all(safe(value) for value in keyed[1])
 
 
 # ---- what is never derived ---------------------------------------------------------------------------
@@ -151,6 +152,42 @@ def test_a_value_that_is_not_a_safe_scalar_is_never_derived(value: str) -> None:
     assert key_of(output) is None
     shapes = Shapes(TemplateSet(package=_environment("name: {{ name | q }}\nnamespace: {{ namespace | q }}\n")), "p")
     assert shapes.derive(output, key_of(output)) is None and shapes.derived == 0
+
+
+def _kustomization(folder: str, files: tuple[str, ...]) -> Output:
+    return Output(f"{folder}/kustomization.yaml", KustomizationContext(resources=files), (), f"kustomization of {folder}",
+                  ObjectIdentity("kustomize.config.k8s.io/v1beta1", "Kustomization", None))
+
+
+@pytest.mark.parametrize("value", [
+    "on", "yes", "null", "true", "n", "1.yaml", "1e3", ".hidden.yaml", "-x.yaml", "x.yaml.", "Deployment-x.yaml",
+    "a b.yaml", "a: b.yaml", "a#b.yaml", "x.yaml\n- y.yaml", "x_y.yaml", "x/y.yaml", "", "a" * 254,
+])
+def test_a_kustomization_listing_a_file_name_that_is_not_safe_is_never_slotted(value: str) -> None:
+    """A kustomization's files are slots only where every one is a safe file name; else the
+    kustomization is its own shape, as a whole (derived only where another is the same text)."""
+    assert not safe_file_name(value)
+    keyed = key_of(_kustomization("ns-a", ("deployment-web.yaml", value)))
+    assert keyed is not None and keyed[1] == ()
+    assert key_of(_kustomization("ns-b", ("deployment-web.yaml", value)))[0] == keyed[0]  # type: ignore[index]
+    assert key_of(_kustomization("ns-b", ("deployment-api.yaml", value)))[0] != keyed[0]  # type: ignore[index]
+
+
+def test_a_kustomization_is_derived_from_its_number_of_files_exactly_as_rendered() -> None:
+    templates = active_templates()
+    shapes = Shapes(templates, "p")
+    lists = [("deployment-web.yaml", "namespace-ns-0.yaml"), ("namespace-prod.yaml", "service-a.b.c.yaml"),
+             ("a" * 253, "namespace-" + "b" * 63 + ".yaml"), ("x.yaml", "x.yaml")]
+    for number, files in enumerate(lists):
+        assert all(safe_file_name(file) for file in files)
+        output = _kustomization(f"ns-{number}", files)
+        keyed = key_of(output)
+        assert keyed is not None and keyed[1] == files
+        derived = shapes.derive(output, keyed)
+        assert derived is not None
+        rendered = render_output(templates, output, "p")
+        assert (str(derived[0]), derived[1]) == (rendered.text, rendered.document)
+    assert shapes.derived == len(lists) and len(shapes.known) == 1  # one shape: two files
 
 
 def test_safe_scalars_are_dns_labels_q_prints_as_they_are() -> None:

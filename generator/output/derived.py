@@ -9,8 +9,9 @@ a copy of it, and memory no longer grows by a text per file.
 
 The secret gate reads each distinct line of a tree once (secrets/gate.py): a shape's lines that hold
 no mark are the same in each of its files, so they are given once per shape, and each file gives
-only the lines that hold one of its values. A slot's value is a DNS label, so no value holds a line
-break, and a file's lines are exactly the shape's lines with the values put in.
+only the lines that hold one of its values. A slot's value is a DNS label or a file name
+(output/shapes.py), so no value holds a line break, and a file's lines are exactly the shape's
+lines with the values put in.
 """
 
 from __future__ import annotations

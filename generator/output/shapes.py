@@ -3,8 +3,12 @@
 Two outputs have the same *shape* when they fill the same template with contexts that differ only
 in their object's `name` and `namespace`, each a *safe scalar*: a DNS label that starts with a
 letter and is no YAML keyword, so that `q` prints it as it is, plain, and every YAML reader reads it
-back as that string (yaml_text.py). gen renders a shape once, with opaque *slots* where those values
-go, and derives each instance's file from it. Why a derived file is exactly what rendering gives:
+back as that string (yaml_text.py). A kustomization's shape is its number of files: each file it
+lists is a slot, whose value must be a *safe file name*, a safe scalar but that it may also hold
+dots (`deployment-web.yaml`; YAML reads no number, boolean or null from a plain scalar that starts
+with a letter and that `q` prints plain). gen renders a shape once, with opaque *slots* where those
+values go, and derives each instance's file from it. Why a derived file is exactly what rendering
+gives:
 
 1. **The template cannot tell one value from another.** A slot lets a template do three things
    with it: pass it along (bind it, put it in a list), test it for truth, `none` or `defined` (the
@@ -24,8 +28,9 @@ go, and derives each instance's file from it. Why a derived file is exactly what
    not a shape). The YAML scanner must read each probe as a whole plain scalar token and nowhere
    else (not an anchor, alias or tag, not quoted, not in a comment: as many tokens as marks), and
    the document must hold each as a whole scalar value, not a key, as many as the text has marks.
-   A safe scalar in place of a probe is a plain scalar of the same characters' kind in the same
-   place, so the YAML scanner cuts the same tokens and the resolver reads a string; the document is
+   A safe scalar (or file name) in place of a probe is a plain scalar of the same characters' kind
+   in the same place (a dot is an ordinary character inside a plain scalar, and cannot start one
+   here), so the YAML scanner cuts the same tokens and the resolver reads a string; the document is
    the probe's document with each probe value replaced.
 3. **Everything else is per file, as before**: the identity check against the plan, the schema
    validation and a kit's rules run on each derived document, the secret gate on each text.
@@ -51,7 +56,7 @@ import yaml
 from jinja2 import nodes
 
 from ..plan import Output
-from ..plan.outputs import ObjectContext, TemplateContext, field_names
+from ..plan.outputs import KustomizationContext, ObjectContext, TemplateContext, field_names
 from ..yaml_text import quote_text
 from .derived import Derived, Form, Shape, Tree
 from .slots import MARK, Slot, SlotTouched
@@ -68,6 +73,21 @@ _PROBE = _PROBED + "{}-zq"
 def safe_scalar(value: Any) -> bool:
     """A value a shape may slot: printed by `q` as it is, read back by every reader as that string."""
     return type(value) is str and _SAFE.fullmatch(value) is not None and quote_text(value) == value
+
+
+# A file name a kustomization lists (`<kind>-<name>.yaml`, a name a DNS subdomain): a safe scalar
+# that may hold dots. It starts with a letter, so YAML reads no number (those start with a digit, a
+# sign or a dot), and `q` prints it plain, so it is no boolean or null either.
+_SAFE_FILE = re.compile(r"[a-z](?:[-a-z0-9.]{0,251}[a-z0-9])?")
+
+
+def safe_file_name(value: Any) -> bool:
+    """A file name a kustomization's shape may slot (each of its files is a slot)."""
+    return type(value) is str and _SAFE_FILE.fullmatch(value) is not None and quote_text(value) == value
+
+
+# Contexts whose one field is a tuple of file names, each a slot: its shape is how many there are.
+_ITEMS: dict[type, str] = {KustomizationContext: "resources"}
 
 
 # ---- which templates may render as shapes --------------------------------------------------------
@@ -195,6 +215,7 @@ class ShapeKeys:
     def __init__(self) -> None:
         self._described: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
         self._safe: dict[str, bool] = {}
+        self._safe_files: dict[str, bool] = {}
         self._keys: dict[str, str] = {}
         self._values: dict[tuple[str, ...], tuple[str, ...]] = {}
 
@@ -202,11 +223,19 @@ class ShapeKeys:
         """The shape an output fills (its template, and its context with slots for the values) and
         its slots' values; None if it renders on its own (helm values merged into live ones,
         Markdown, shell) or a value it would slot is not a safe scalar. The context's other fields
-        are described by a digest of their `repr`, as the render cache keys them (output/cache.py)."""
+        are described by a digest of their `repr`, as the render cache keys them (output/cache.py).
+        A kustomization's shape is its number of files, and its values are its files, where each
+        is a safe file name; else it is described as a whole, as a context that slots nothing is."""
         context = output.context
         if context.format != "yaml" or context.merge_base() is not None:
             return None
         cls = type(context)
+        items = _ITEMS.get(cls)
+        if items is not None:  # a kustomization: each of its files is a slot, where all are safe
+            entries: tuple[str, ...] = getattr(context, items)
+            if all(self._safe_file(entry) for entry in entries):
+                key = f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{len(entries)} items"
+                return self._keys.setdefault(key, key), entries
         fields = _fields_of(cls)
         values: list[str] = []
         slots = []
@@ -239,6 +268,13 @@ class ShapeKeys:
         return self._keys.setdefault(key, key), self._values.setdefault(filled, filled)  # outputs share one)
 
 
+    def _safe_file(self, value: str) -> bool:
+        safe = self._safe_files.get(value)
+        if safe is None:
+            safe = self._safe_files[value] = safe_file_name(value)
+        return safe
+
+
 def key_of(output: Output) -> Keyed | None:
     """ShapeKeys, for one output."""
     return ShapeKeys()(output)
@@ -258,6 +294,10 @@ def build(template: jinja2.Template, output: Output, profile: str, count: int) -
 def _built(template: jinja2.Template, output: Output, profile: str, count: int) -> Shape | None:
     variables = {"profile": profile, **output.context.variables()}
     slots: dict[str, Slot] = {}
+    items = _ITEMS.get(type(output.context))
+    if items is not None:  # keyed by its files (each a slot), or as a whole (none is: count 0)
+        if count and len(variables[items]) == count:
+            variables[items] = tuple(Slot(number) for number in range(count))
     for name in SLOTTED if _fields_of(type(output.context)).slots else ():
         value = variables.get(name)
         if value is not None:
