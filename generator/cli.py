@@ -13,19 +13,24 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
+from .record import Record
 from .report import ReportFormat
 from .run import EXIT_INTERNAL, mode_of, render_profiles
 
 
-@dataclass(frozen=True)
-class PlainRender:
-    profiles: tuple[Path, ...]
-    out: Path = Path("out")
-    check: bool = False
-    force: bool = False
+class PlainRender(Record):
+    """A render in the plain form (a record, generator/record.py)."""
+
+    __slots__ = ("profiles", "out", "check", "force")
+
+    def __init__(self, profiles: tuple[Path, ...], out: Path = Path("out"), check: bool = False,
+                 force: bool = False) -> None:
+        self.profiles = profiles
+        self.out = out
+        self.check = check
+        self.force = force
 
 
 def plain_render(argv: list[str]) -> PlainRender | None:

@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 from enum import StrEnum
 
-from .problems import Location, Problem, format_path
+TYPE_CHECKING = False  # `typing` is not imported on the no-change path; mypy reads this as true
+if TYPE_CHECKING:
+    from .problems import Location, Problem
 
 
 class ReportFormat(StrEnum):
@@ -37,6 +39,8 @@ def _escape_char(char: str) -> str:
 
 
 def _where(problem: Problem) -> Location:
+    from .problems import Location  # only once there is a problem: the no-change path imports none
+
     return problem.location or Location("<profile>", 1, 1)
 
 
@@ -56,6 +60,8 @@ def _position(where: Location) -> str:
 
 def _subject(problem: Problem) -> str:
     """The profile path a problem is about; problems of the output tree have none."""
+    from .problems import format_path
+
     on_disk = problem.location is not None and problem.location.line == 0
     return f"{format_path(problem.path)}: " if problem.path or not on_disk else ""
 
@@ -77,6 +83,8 @@ def format_text(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -> 
 
 
 def format_json(problems: Sequence[Problem], outcome: str = NOTHING_WRITTEN) -> str:
+    from .problems import format_path
+
     items = []
     for problem in problems:
         where = _where(problem)

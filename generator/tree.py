@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError, check_output_root, write_warning
 from .output.ledger import Inputs, Ledger, source_of
-from .problems import Problem, ProfileError, Severity
+from .record import Record
 from .report import NOTHING_WRITTEN, PARTIAL_WRITE
 from .unchanged import unchanged_tree, warning_record
 
@@ -26,6 +25,7 @@ if TYPE_CHECKING:  # rendering and writing are not loaded on the no-change path 
 
     from .output.changes import ChangeSet
     from .output.render import RenderedFile
+    from .problems import Problem
 
 
 class Mode(StrEnum):
@@ -40,14 +40,26 @@ class Status(StrEnum):
     INVALID = "invalid"  # the profile or the output folder is refused (exit 2)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    status: Status
-    problems: list[Problem] = field(default_factory=list)
-    summary: str = ""  # for stdout
-    diff: str = ""
-    outcome: str = NOTHING_WRITTEN  # what happened to the tree, when there are errors
-    root: Path | None = None  # the profile's tree, once known
+class Outcome(Record):
+    """What became of one profile's tree (a record, generator/record.py: the no-change path makes one)."""
+
+    __slots__ = ("status", "problems", "summary", "diff", "outcome", "root")
+
+    def __init__(
+        self,
+        status: Status,
+        problems: list[Problem] | None = None,
+        summary: str = "",
+        diff: str = "",
+        outcome: str = NOTHING_WRITTEN,
+        root: Path | None = None,
+    ) -> None:
+        self.status = status
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.summary = summary  # for stdout
+        self.diff = diff
+        self.outcome = outcome  # what happened to the tree, when there are errors
+        self.root = root  # the profile's tree, once known
 
 
 def _drift_lines(changes: ChangeSet) -> list[str]:
@@ -103,6 +115,7 @@ def render_tree(
         return Outcome(Status.OK, unchanged.warnings, summary, root=unchanged.root)
     from .output.lock import tree_lock
     from .pipeline import render_profile  # the full path: load everything only when it is needed
+    from .problems import ProfileError, Severity
 
     unsafe = check_output_root(out)
     with ExitStack() as held:

@@ -13,13 +13,12 @@ import json
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from .output.fingerprint import inputs_fingerprint
 from .output.guard import WriteError
 from .output.ledger import LEDGER, Ledger, read_ledger, source_of, summarized, summary
-from .problems import Location, Problem, Severity
+from .record import Record
 from .stat_cache import UNKNOWN, Status, holds, recall, recording, remember, save
 from .parallel import can_fork
 from .unchanged_probe import (FORK_FROM, TRUSTED, Probe, cached_statuses, check, names_digest, regular_files, split,
@@ -31,12 +30,18 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from .problems import Problem
 
-@dataclass(frozen=True)
-class UnchangedTree:
-    root: Path
-    ledger: Ledger
-    profile: Path
+
+class UnchangedTree(Record):
+    """A tree that is what its profile renders (a record, generator/record.py)."""
+
+    __slots__ = ("root", "ledger", "profile")
+
+    def __init__(self, root: Path, ledger: Ledger, profile: Path) -> None:
+        self.root = root
+        self.ledger = ledger
+        self.profile = profile
 
     @property
     def warnings(self) -> list[Problem]:
@@ -61,6 +66,8 @@ def warning_record(problem: Problem, profile: Path) -> dict[str, Any]:
 
 
 def warning_from_record(record: Any, profile: Path) -> Problem:
+    from .problems import Location, Problem, Severity  # only for a tree whose render warned
+
     location = record.get("location")
     if location:
         location = [str(profile.parent / location[0]), *location[1:]]

@@ -21,11 +21,11 @@ import hashlib
 import os
 import signal
 from array import array
-from dataclasses import dataclass
 from stat import S_ISREG
 
 from .output.ledger import LEDGER, READ_FLAGS, file_bytes, read_descriptor
 from .parallel import fork_piped
+from .record import Record
 from .stat_cache import FIELDS, TOP, Status, load, recordable, status_of
 
 FORK_FROM = 2000  # files: from here on, a forked child walks the tree and checks a share of it
@@ -67,13 +67,15 @@ def regular_files(root: str) -> list[str] | None:
 TRUSTED = "="  # in place of a hash: the file's status is still the one recorded (stat_cache.py)
 
 
-@dataclass
-class Checked:
+class Checked(Record):
     """What one process found of its names: each file's hash (or TRUSTED), and the status to record
     for each (None where every file was trusted: the record holds them already)."""
 
-    hashes: list[str]
-    statuses: list[Status] | None
+    __slots__ = ("hashes", "statuses")
+
+    def __init__(self, hashes: list[str], statuses: list[Status] | None) -> None:
+        self.hashes = hashes
+        self.statuses = statuses
 
 
 def statuses_of(base: str, names: list[str]) -> list[Status | None]:

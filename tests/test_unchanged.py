@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 from conftest import PROFILES
 from generator import commands
 from generator import pipeline as pipeline_module
-from helpers import render_into, rendered_estate, tree, write_profile
+from helpers import render_into, rendered_estate, run_command, tree, write_profile
 
 runner = CliRunner()
 
@@ -333,3 +334,30 @@ def test_the_fingerprint_reads_the_versions_python_imports(tmp_path: Path, monke
     (egg / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: PyYAML\nVersion: 7.0\n")
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     assert installed_versions(("pyyaml", "jinja2")) == {"pyyaml": "7.0", "jinja2": version("jinja2")}
+
+
+_IMPORTED = """
+import sys
+from generator.cli import main
+sys.argv = ["gen", "render", sys.argv[1], "--out", sys.argv[2]]
+try:
+    main()
+finally:
+    print("imported:", *sorted(name for name in ("dataclasses", "inspect", "typing", "typer", "jinja2",
+                                                 "generator.problems", "generator.pipeline") if name in sys.modules))
+"""
+
+
+def test_the_no_change_path_imports_no_dataclasses_problems_or_typing(tmp_path: Path) -> None:
+    """What a no-change run costs is mostly what it imports: `dataclasses` (with `inspect`) would be
+    a tenth of it, so its records are plain ones (generator/record.py), and it loads the problems
+    module only for a tree whose render warned. A full render loads them all."""
+    profile = write_profile(tmp_path, (PROFILES / "caffeine.yaml").read_text(), "caffeine.yaml")
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", _IMPORTED, str(profile), str(out)]
+    first = run_command(command, tmp_path)
+    assert first.returncode == 0 and "(0 written" not in first.stdout, first.stderr
+    assert "generator.pipeline" in first.stdout.split("imported:")[1]
+    again = run_command(command, tmp_path)
+    assert again.returncode == 0 and "inputs unchanged" in again.stdout, again.stderr
+    assert again.stdout.split("imported:")[1].split() == []

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ..checks import CHECKS
@@ -135,7 +134,7 @@ def plan_tree(
             differs=f"differs from the plan of {profile_path}", done=f"planned the migration of profile '{profile.name}'",
         )
     if outcome.status is Status.OK and mode is Mode.WRITE:
-        return replace(outcome, summary=f"{outcome.summary}\n{_overview(profile)}")
+        return outcome.replaced(summary=f"{outcome.summary}\n{_overview(profile)}")
     return outcome
 
 

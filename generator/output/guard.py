@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..problems import Location, Problem, Severity
+TYPE_CHECKING = False  # `typing` is not imported on the no-change path; mypy reads this as true
+if TYPE_CHECKING:
+    from ..problems import Problem
 
 PACKAGE = Path(__file__).resolve().parents[1]  # generator/: its code and its templates
 
 
 def write_problem(path: Path | str, message: str, hint: str) -> Problem:
     """A problem of the output tree: it names a path on disk, not a place in the profile."""
+    from ..problems import Location, Problem  # only once there is one: the no-change path imports neither
+
     return Problem(message, "write", hint=hint, location=Location(str(path), 0, 0))
 
 
@@ -97,4 +101,6 @@ def check_output_root(root: Path, profile_file: Path | None = None) -> list[Prob
 
 
 def write_warning(path: Path | str, message: str, hint: str, rule: str = "write") -> Problem:
+    from ..problems import Location, Problem, Severity
+
     return Problem(message, rule, hint=hint, severity=Severity.WARNING, location=Location(str(path), 0, 0))

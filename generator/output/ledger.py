@@ -7,11 +7,11 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from ..files import LEDGER_LIMIT, Unreadable, read_regular_status
+from ..record import Record
 from .guard import refuse
 from .packed import sorted_items
 
@@ -86,24 +86,43 @@ def safe_name(path: str) -> str:
     return path
 
 
-@dataclass(frozen=True)
-class Inputs:
+class Inputs(Record):
     """What the tree was rendered from (output/fingerprint.py), and the warnings that render gave,
     so that a no-change run can repeat them without rendering."""
 
-    fingerprint: str
-    files: tuple[str, ...]  # the files the profile names, relative to it
-    warnings: tuple[Mapping[str, Any], ...] = ()
+    __slots__ = ("fingerprint", "files", "warnings")
+
+    def __init__(self, fingerprint: str, files: tuple[str, ...], warnings: tuple[Mapping[str, Any], ...] = ()) -> None:
+        self.fingerprint = fingerprint
+        self.files = files  # the files the profile names, relative to it
+        self.warnings = warnings
 
 
-@dataclass(frozen=True)
-class Ledger:
-    profile: str
-    source: str | None  # the profile file's name (None: a ledger of gen 0.1)
-    files: Mapping[str, str]  # path -> sha256
-    inputs: Inputs | None = None
-    keys: Mapping[str, str] = field(default_factory=dict)  # path -> render cache key (output/cache.py)
-    stamp: Stamp | None = field(default=None, compare=False)  # of the file it was read from
+class Ledger(Record):
+    """A tree's ledger (a record, generator/record.py: the no-change path reads one)."""
+
+    __slots__ = ("profile", "source", "files", "inputs", "keys", "stamp")
+    _uncompared = ("stamp",)
+
+    def __init__(
+        self,
+        profile: str,
+        source: str | None,
+        files: Mapping[str, str],
+        inputs: Inputs | None = None,
+        keys: Mapping[str, str] | None = None,
+        stamp: Stamp | None = None,
+    ) -> None:
+        self.profile = profile
+        self.source = source  # the profile file's name (None: a ledger of gen 0.1)
+        self.files = files  # path -> sha256
+        self.inputs = inputs
+        self.keys: Mapping[str, str] = {} if keys is None else keys  # path -> render cache key (output/cache.py)
+        self.stamp = stamp  # of the file it was read from
+
+    def stamped(self, stamp: Stamp | None) -> Ledger:
+        """The same ledger, read from a file of this stamp."""
+        return Ledger(self.profile, self.source, self.files, self.inputs, self.keys, stamp)
 
     def body(self) -> dict[str, Any]:
         """The ledger as JSON data."""
@@ -263,7 +282,7 @@ def read_ledger(root: Path, read: Callable[[bytes], Ledger | None] | None = None
         ledger = known if known is not None else _parse(data)
     except _Malformed as error:
         raise refuse(path, f"is not a gen ledger: {error}", _HINT) from None
-    return replace(ledger, stamp=_stamp(status))
+    return ledger.stamped(_stamp(status))
 
 
 def summary(ledger: Ledger) -> dict[str, Any]:
@@ -309,7 +328,7 @@ def parsed(ledger: Ledger) -> Ledger | None:
     if not isinstance(files, _Deferred):
         return ledger
     whole = files.whole()
-    return None if whole is None else replace(whole, stamp=ledger.stamp)
+    return None if whole is None else whole.stamped(ledger.stamp)
 
 
 class _Deferred(Mapping[str, str]):
