@@ -241,3 +241,26 @@ def test_a_file_created_with_another_mode_than_asked_is_made_0644(tmp_path: Path
         root = render_into(PROFILES / "caffeine.yaml", tmp_path / "out")
     modes = {stat.S_IMODE(path.stat().st_mode) for path in root.rglob("*") if path.is_file()}
     assert modes == {0o644}
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.lists(st.sampled_from(["a.yaml", "b/c.yaml", "b/d.yaml", "e.yaml", "x/y/z.yaml", "ns-1/k.yaml"]), max_size=8),
+       st.lists(st.sampled_from(["a.yaml", "b/c.yaml", "e.yaml", "missing.yaml", "x/y/z.yaml", "b"]), max_size=10),
+       st.booleans())
+def test_the_files_to_write_are_found_by_path_in_any_order_of_asking(paths: list[str], asked: list[str],
+                                                                       in_order: bool) -> None:
+    """A change set finds each file's bytes by its path: in a render's list (path order) by
+    bisection, else through a dict (which keeps the last of a path given twice); asked in any order,
+    the answers are a dict's."""
+    from generator.output.changes import Encoded
+    from generator.output.render import RenderedFile
+
+    if in_order:
+        paths = sorted(set(paths))
+    files = [RenderedFile(path, f"{path} #{number}\n") for number, path in enumerate(paths)]
+    expected = {file.path: file.text.encode("utf-8") for file in files}
+    encoded = Encoded(files)
+    assert list(encoded) == list(expected) and len(encoded) == len(expected)
+    for path in [*asked, *reversed(paths), *paths, 7]:
+        assert (path in encoded) == (path in expected)
+        assert encoded.get(path) == expected.get(path)  # type: ignore[call-overload]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -32,22 +33,49 @@ class Conflict(StrEnum):
 class Encoded(Mapping[str, bytes]):
     """path -> a rendered file's bytes, made each time they are asked for (comparing, hashing,
     writing): holding every file's bytes, or every derived file's text (output/derived.py), would
-    grow a large render's memory by a copy per file, and making them costs less than a copy."""
+    grow a large render's memory by a copy per file, and making them costs less than a copy.
 
-    def __init__(self, files: dict[str, RenderedFile]) -> None:
-        self._files = files
+    A render's files come in path order (the plan's): they are looked up in the list of their
+    paths, by bisection where the next one is not the one asked for (each pass over them asks in
+    order), not through a dict of them all (at 4,000 namespaces, 2.6 MB; the list, 0.5 MB). Files in
+    another order, or a path given twice, are indexed by a dict, which keeps the last."""
+
+    def __init__(self, files: list[RenderedFile]) -> None:
+        paths = [file.path for file in files]
+        ordered = all(paths[index - 1] < paths[index] for index in range(1, len(paths)))
+        self._files, self._paths = (files, paths) if ordered else ([], [])
+        self._by_path = None if ordered else {file.path: file for file in files}
+        self._at = -1  # the file last found
+
+    def _file(self, path: object) -> RenderedFile | None:
+        if self._by_path is not None:
+            return self._by_path.get(path) if isinstance(path, str) else None
+        paths, at = self._paths, self._at + 1
+        if at < len(paths) and paths[at] == path:
+            self._at = at
+            return self._files[at]
+        if not isinstance(path, str):
+            return None
+        index = bisect_left(paths, path)
+        if index < len(paths) and paths[index] == path:
+            self._at = index
+            return self._files[index]
+        return None
 
     def __getitem__(self, path: str) -> bytes:
-        return self._files[path].text.encode("utf-8")
+        file = self._file(path)
+        if file is None:
+            raise KeyError(path)
+        return file.text.encode("utf-8")
 
     def __contains__(self, path: object) -> bool:
-        return path in self._files
+        return self._file(path) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._files)
+        return iter(self._by_path if self._by_path is not None else self._paths)
 
     def __len__(self) -> int:
-        return len(self._files)
+        return len(self._by_path) if self._by_path is not None else len(self._files)
 
 
 @dataclass(frozen=True)
@@ -140,8 +168,8 @@ def compute_changes(
     root: Path, profile: str, files: Iterable[RenderedFile], previous: Ledger | None | Literal["unread"] = "unread"
 ) -> ChangeSet:
     """`previous`: the tree's ledger, when the caller has read it already."""
-    files = list(files)
-    desired = Encoded({file.path: file for file in files})
+    files = files if isinstance(files, list) else list(files)
+    desired = Encoded(files)
     proven = {file.path for file in files if file.on_disk}  # read from this tree a moment ago
     if previous == "unread":
         previous = read_ledger(root)
