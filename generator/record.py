@@ -2,11 +2,10 @@
 that module imports `inspect`, and the two cost about 10 ms of a 100 ms no-change render.
 
 A record names its fields in `__slots__`, in order, and sets them in its own `__init__` (which takes
-each by its name); it compares
-field by field (but those in `_uncompared`) with a record of its own type, and shows its fields as
-a dataclass does. Nothing changes a record once it is made; none is hashed (each holds a list or a
-mapping), so none is hashable. tests/test_unchanged.py checks that the no-change path leaves
-`dataclasses` unimported.
+each by its name); it compares field by field (but those in `_uncompared`) with a record of its own
+type, and shows its fields as a dataclass does. Unlike a frozen dataclass, a record does not refuse
+an assignment and is not hashable: nothing assigns to one once it is made, or hashes one.
+tests/test_unchanged.py checks that the no-change path leaves `dataclasses` unimported.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from generator.kit.active import active_templates
 from generator.output import batch
 from generator.output.render import render_output
 from generator.output.sandbox import TemplateSet
-from generator.output.shapes import Shapes, key_of, safe_file_name, safe_scalar
+from generator.output.shapes import Shapes, build, key_of, safe_file_name, safe_scalar
 from generator.output.templating import make_environment
 from generator.pipeline import check_profile
 from generator.plan import ObjectIdentity, Output
@@ -188,6 +188,10 @@ def test_a_kustomization_is_derived_from_its_number_of_files_exactly_as_rendered
         rendered = render_output(templates, output, "p")
         assert (str(derived[0]), derived[1]) == (rendered.text, rendered.document)
     assert shapes.derived == len(lists) and len(shapes.known) == 1  # one shape: two files
+    # A shape asked for with another number of slots than its kustomization lists files is none.
+    template, _ = templates.get(KustomizationContext.template)
+    assert build(template, _kustomization("ns-x", lists[0]), "p", 3) is None
+    assert build(template, _kustomization("ns-x", lists[0]), "p", 2) is not None
 
 
 def test_safe_scalars_are_dns_labels_q_prints_as_they_are() -> None:

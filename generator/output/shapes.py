@@ -295,9 +295,10 @@ def _built(template: jinja2.Template, output: Output, profile: str, count: int) 
     variables = {"profile": profile, **output.context.variables()}
     slots: dict[str, Slot] = {}
     items = _ITEMS.get(type(output.context))
-    if items is not None:  # keyed by its files (each a slot), or as a whole (none is: count 0)
-        if count and len(variables[items]) == count:
-            variables[items] = tuple(Slot(number) for number in range(count))
+    if items is not None and count:  # keyed by its files, each a slot (else as a whole: count 0)
+        if len(variables[items]) != count:
+            return None
+        variables[items] = tuple(Slot(number) for number in range(count))
     for name in SLOTTED if _fields_of(type(output.context)).slots else ():
         value = variables.get(name)
         if value is not None:
