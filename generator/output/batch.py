@@ -33,7 +33,6 @@ from .templating import parse_back
 PARALLEL_FROM = 30_000
 
 
-
 class Keys:
     """The cache keys of a run of outputs, end to end in one block of KEY_BYTES each (a bytes object
     per output would cost 56 bytes and a pointer, and a large plan's keys are held until the
@@ -57,11 +56,6 @@ class Keys:
             self.none.add(position)
         else:
             self.raw[position * KEY_BYTES:(position + 1) * KEY_BYTES] = keys.raw[at * KEY_BYTES:(at + 1) * KEY_BYTES]
-
-    def get(self, position: int) -> bytes | None:
-        if position in self.none:
-            return None
-        return bytes(self.raw[position * KEY_BYTES:(position + 1) * KEY_BYTES])
 
 
 # A part of the plan rendered: its files in the part's order (their parsed documents let go), the

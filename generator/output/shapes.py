@@ -267,7 +267,6 @@ class ShapeKeys:
         filled = tuple(values)  # one string per shape, and one tuple per set of values (a namespace's
         return self._keys.setdefault(key, key), self._values.setdefault(filled, filled)  # outputs share one)
 
-
     def _safe_file(self, value: str) -> bool:
         safe = self._safe_files.get(value)
         if safe is None:
