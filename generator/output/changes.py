@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import os
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .guard import refuse
 from .ledger import LEDGER, Ledger, digest, file_bytes, read_ledger, safe_name
+from .packed import ascending, position
 
 if TYPE_CHECKING:  # rendering is not loaded on the no-change path
     from .render import RenderedFile
@@ -43,7 +43,7 @@ class Encoded(Mapping[str, bytes]):
 
     def __init__(self, files: list[RenderedFile]) -> None:
         paths = [file.path for file in files]
-        ordered = all(paths[index - 1] < paths[index] for index in range(1, len(paths)))
+        ordered = ascending(paths)
         self._files, self._paths = (files, paths) if ordered else ([], [])
         self._by_path = None if ordered else {file.path: file for file in files}
         self._at = -1  # the file last found
@@ -55,13 +55,11 @@ class Encoded(Mapping[str, bytes]):
         if at < len(paths) and paths[at] == path:
             self._at = at
             return self._files[at]
-        if not isinstance(path, str):
+        index = position(paths, path)
+        if index < 0:
             return None
-        index = bisect_left(paths, path)
-        if index < len(paths) and paths[index] == path:
-            self._at = index
-            return self._files[index]
-        return None
+        self._at = index
+        return self._files[index]
 
     def __getitem__(self, path: str) -> bytes:
         file = self._file(path)

@@ -43,7 +43,7 @@ class Packed(Mapping[str, str]):
                 raise ValueError(f"a digest of {len(raw)} bytes for {path!r}, not {width}")
             paths.append(path)
             digests += raw
-        if all(paths[index - 1] < paths[index] for index in range(1, len(paths))):
+        if ascending(paths):
             return cls(paths, digests, width)
         order = sorted(range(len(paths)), key=paths.__getitem__)  # stable: a path given twice keeps its last
         order = [index for index, after in zip(order, [*order[1:], None])
@@ -52,8 +52,7 @@ class Packed(Mapping[str, str]):
                    b"".join(digests[index * width:(index + 1) * width] for index in order), width)
 
     def _index(self, path: object) -> int:
-        index = bisect_left(self._paths, path) if isinstance(path, str) else len(self._paths)
-        return index if index < len(self._paths) and self._paths[index] == path else -1
+        return position(self._paths, path)
 
     def __getitem__(self, path: str) -> str:
         index = self._index(path)
@@ -98,6 +97,17 @@ class Packed(Mapping[str, str]):
         kept = [index for index in range(len(self._paths)) if index not in dropped]
         return Packed([self._paths[index] for index in kept],
                       b"".join(self._digests[index * width:(index + 1) * width] for index in kept), width)
+
+
+def ascending(paths: list[str]) -> bool:
+    """Whether `paths` are sorted and distinct."""
+    return all(paths[index - 1] < paths[index] for index in range(1, len(paths)))
+
+
+def position(paths: list[str], path: object) -> int:
+    """Where `path` stands in the ascending `paths`; -1 if it is not there."""
+    index = bisect_left(paths, path) if isinstance(path, str) else len(paths)
+    return index if index < len(paths) and paths[index] == path else -1
 
 
 def sorted_items(mapping: Mapping[str, str]) -> Iterator[tuple[str, str]]:

@@ -72,7 +72,11 @@ _PROBE = _PROBED + "{}-zq"
 
 def safe_scalar(value: Any) -> bool:
     """A value a shape may slot: printed by `q` as it is, read back by every reader as that string."""
-    return type(value) is str and _SAFE.fullmatch(value) is not None and quote_text(value) == value
+    return _plain(_SAFE, value)
+
+
+def _plain(pattern: re.Pattern[str], value: Any) -> bool:
+    return type(value) is str and pattern.fullmatch(value) is not None and quote_text(value) == value
 
 
 # A file name a kustomization lists (`<kind>-<name>.yaml`, a name a DNS subdomain): a safe scalar
@@ -83,7 +87,7 @@ _SAFE_FILE = re.compile(r"[a-z](?:[-a-z0-9.]{0,251}[a-z0-9])?")
 
 def safe_file_name(value: Any) -> bool:
     """A file name a kustomization's shape may slot (each of its files is a slot)."""
-    return type(value) is str and _SAFE_FILE.fullmatch(value) is not None and quote_text(value) == value
+    return _plain(_SAFE_FILE, value)
 
 
 # Contexts whose one field is a tuple of file names, each a slot: its shape is how many there are.
@@ -233,7 +237,7 @@ class ShapeKeys:
         items = _ITEMS.get(cls)
         if items is not None:  # a kustomization: each of its files is a slot, where all are safe
             entries: tuple[str, ...] = getattr(context, items)
-            if all(self._safe_file(entry) for entry in entries):
+            if all(_judged(self._safe_files, safe_file_name, entry) for entry in entries):
                 key = f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{len(entries)} items"
                 return self._keys.setdefault(key, key), entries
         fields = _fields_of(cls)
@@ -243,10 +247,7 @@ class ShapeKeys:
             if value is None:
                 slots.append("-")
                 continue
-            safe = self._safe.get(value)
-            if safe is None:
-                safe = self._safe[value] = safe_scalar(value)
-            if not safe:
+            if not _judged(self._safe, safe_scalar, value):
                 return None
             if value not in values:
                 values.append(value)
@@ -267,11 +268,13 @@ class ShapeKeys:
         filled = tuple(values)  # one string per shape, and one tuple per set of values (a namespace's
         return self._keys.setdefault(key, key), self._values.setdefault(filled, filled)  # outputs share one)
 
-    def _safe_file(self, value: str) -> bool:
-        safe = self._safe_files.get(value)
-        if safe is None:
-            safe = self._safe_files[value] = safe_file_name(value)
-        return safe
+
+def _judged(judged: dict[str, bool], judge: Callable[[Any], bool], value: str) -> bool:
+    """judge(value), asked once per distinct value (an estate repeats its names)."""
+    safe = judged.get(value)
+    if safe is None:
+        safe = judged[value] = judge(value)
+    return safe
 
 
 def key_of(output: Output) -> Keyed | None:
