@@ -32,7 +32,7 @@ from .profile.model import Profile
 from .output.render import RenderedFile
 from .profile.resolve import resolve
 from .profile.values import LoadedValues, load_values
-from .output.batch import render_outputs
+from .output.batch import render_all
 from .output.cache import RenderCache
 from .output.guard import WriteError
 from .output.layering import layering_problems
@@ -74,11 +74,12 @@ def _locate(problems: list[Problem], loaded: LoadedProfile) -> list[Problem]:
 
 
 def check_profile(
-    path: Path, display_name: str | None = None, phase: str | None = None
+    path: Path, display_name: str | None = None, phase: str | None = None, folders: bool = True
 ) -> tuple[LoadedProfile, Plan | None, list[Problem]]:
     """Load, validate, resolve, check and plan; problems come back located and sorted. With
     `migration:`, every phase and step is checked too, and the plan is of `phase` (`--phase`: a
-    position, migration/steps.py; None: where `migration.at` says the estate stands)."""
+    position, migration/steps.py; None: where `migration.at` says the estate stands). `folders`:
+    check the namespace folders' outputs for collisions too (a render does, as it makes them)."""
     loaded = load_profile(path, display_name)
     kit, kit_errors = load_kit(loaded.data, path.parent, loaded.file)
     activate(kit)  # the catalog, templates and validator of this profile (kit/active.py)
@@ -111,7 +112,7 @@ def check_profile(
                 return loaded, None, _locate([*problems, resolved], loaded)
             position = resolved
         planned = plan(state_of(profile, position), base_values, policies, Estate(profile, position, policies))
-        problems += output_collisions(planned) + layering_problems(planned)
+        problems += output_collisions(planned, folders) + layering_problems(planned)
     return loaded, planned, _locate(problems, loaded)
 
 
@@ -127,18 +128,14 @@ def render_profile(
     all problems if it is invalid. With `out`, files the tree there provably holds already are
     read back instead of rendered (output/cache.py); `ledgers` are those read already, by root.
     `claim` is called with the tree's root before it is read (it may lock it, or forbid reading it)."""
-    loaded, planned, problems = check_profile(path, display_name, phase)
+    loaded, planned, problems = check_profile(path, display_name, phase, folders=False)
     if planned is None or has_errors(problems):
         raise ProfileError(problems)
     name = planned.profile
     root = out / name if out is not None else None
     cache = _cache(root, ledgers or {}) if root is not None and (claim is None or claim(root)) else None
-    # The plan is handed over: each output is let go once rendered, so that a large plan shrinks as
-    # its files grow. What the gate needs of it is taken first.
-    gate, outputs = GatePlan.of(planned), list(planned.outputs)
-    del planned
-    rendered = render_outputs(name, outputs, cache, let_go=forget_placed)
-    del outputs
+    gate = GatePlan.of(planned)
+    rendered = render_all(planned, cache, let_go=forget_placed)
     if rendered.problems:
         problems = [*problems, *_locate(rendered.problems, loaded)]
         if has_errors(problems):
@@ -169,56 +166,52 @@ def forget_estate() -> None:
 @dataclass(frozen=True)
 class GatePlan:
     """What the secret gate needs of a plan: the live values merged into files (their paths, judged
-    whole), the files the profile names, and the profile entry that made each output (in plan
-    order, as the files come)."""
+    whole), the files the profile names, and the plan, which says what profile entry made each
+    file (asked only where the gate finds a secret)."""
 
     bases: tuple[LoadedValues, ...] = ()
     whole: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
-    made_by: tuple[ProfilePath, ...] = ()
+    plan: Plan | None = None
 
     @classmethod
     def of(cls, plan: Plan) -> GatePlan:
-        merged = [(output.path, base) for output in plan.outputs if (base := output.context.merge_base()) is not None]
-        return cls(tuple(base for _, base in merged), frozenset(path for path, _ in merged), plan.sources,
-                   tuple(output.source for output in plan.outputs))
+        # Values merged into live ones are planned with the plan: no namespace folder holds them.
+        merged = [(output.path, base) for output in plan.planned() if (base := output.context.merge_base()) is not None]
+        return cls(tuple(base for _, base in merged), frozenset(path for path, _ in merged), plan.sources, plan)
 
 
 def secret_gate(
     path: Path, loaded: LoadedProfile, files: Sequence[RenderedFile], root: str, gate: GatePlan = GatePlan()
 ) -> list[Problem]:
     """The last gate before anything is written (secrets/gate.py): an error, located at its input
-    line, for each secret the rendered `files` (in plan order: `gate` is what it needs of the plan)
-    would put into Git."""
+    line, for each secret the rendered `files` would put into Git (`gate` is what it needs of the
+    plan)."""
     named = dict.fromkeys([*(Path(base.ref.file) for base in gate.bases), *_policy_files(path.parent, gate.sources)])
     sources = [(path, loaded.file), *((file, str(file)) for file in named)]
     allowed = {*loaded_secrets(loaded)[1], *(kept for base in gate.bases for kept in base.kept)}
-    problems = gate_problems(files, root, sources, _MadeBy(files, gate.made_by), whole=gate.whole, allowed=allowed)
+    problems = gate_problems(files, root, sources, _MadeBy(gate.plan), whole=gate.whole, allowed=allowed)
     return _locate(problems, loaded)
 
 
 class _MadeBy(Mapping[str, ProfilePath]):
-    """path -> the profile entry that made the file, looked up only where the gate finds a secret
-    (a dict of every file's would be the gate's largest passing allocation)."""
+    """path -> the profile entry that made the file, looked up in the plan only where the gate
+    finds a secret."""
 
-    def __init__(self, files: Sequence[RenderedFile], made_by: Sequence[ProfilePath]) -> None:
-        self._files = files
-        self._sources = made_by
-        self._made_by: dict[str, ProfilePath] | None = None
-
-    def _index(self) -> dict[str, ProfilePath]:
-        if self._made_by is None:
-            self._made_by = {file.path: source for file, source in zip(self._files, self._sources)}
-        return self._made_by
+    def __init__(self, plan: Plan | None) -> None:
+        self._plan = plan
 
     def __getitem__(self, path: str) -> ProfilePath:
-        return self._index()[path]
+        output = self._plan.output_at(path) if self._plan is not None else None
+        if output is None:
+            raise KeyError(path)
+        return output.source
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index())
+        return (output.path for output in (self._plan.outputs if self._plan is not None else ()))
 
     def __len__(self) -> int:
-        return len(self._index())
+        return len(self._plan.outputs) if self._plan is not None else 0
 
 
 # The profile's own secrets, for the profile last asked about: checking it and gating its output both

@@ -19,6 +19,7 @@ from conftest import GOLDEN, PROFILES
 from generator import parallel
 from generator.output import batch
 from generator.pipeline import check_profile, forget_placed
+from generator.plan import Output
 from generator.problems import Problem
 from generator.validation import trace
 from generator.validation.embedded import shared_validator
@@ -219,7 +220,7 @@ def test_outputs_rendered_aside_in_a_worker_give_the_plan_rendered_in_one(
     monkeypatch.setattr(batch, "ASIDE_FROM", 0)
     aside = batch.render_all(plan)
     assert len(cut) == 1 and len(cut[0]) == 2 and all(cut[0])
-    assert sorted(cut[0][0] + cut[0][1]) == list(range(len(plan.outputs)))
+    assert sorted(cut[0][0] + cut[0][1]) == list(range(len(plan.segments())))
     assert min(cut[0][1]) < max(cut[0][0])  # interleaved, not two ranges
     assert [(f.path, f.text) for f in aside.files] == [(f.path, f.text) for f in whole.files]
     assert aside.keys == whole.keys and aside.derived == whole.derived
@@ -227,34 +228,45 @@ def test_outputs_rendered_aside_in_a_worker_give_the_plan_rendered_in_one(
 
 
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "no-fork"])
-def test_a_plan_handed_over_renders_the_same_and_is_let_go_as_it_renders(
+def test_a_plan_renders_the_same_where_its_placements_are_let_go(
         fork: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    """pipeline.render_profile hands its plan over: each output is let go once rendered, and the
-    meshes and placements once no document of the whole estate is left to render in this process.
-    The files are the same; where the documents could not go to a worker after all, this process
-    renders them last, reading the meshes and placements again."""
+    """pipeline.render_profile lets go of the meshes and placements once no document of the whole
+    estate is left to render in this process: the namespace folders' outputs are made again as the
+    render reaches them, and not kept. The files are the same; where the documents could not go to
+    a worker after all, this process renders them last, reading the meshes and placements again."""
     from generator.graph.deferred import Deferred
+    from generator.plan import apps
 
     _, plan, _ = check_profile(PROFILES / "waypoints.yaml")
     assert plan is not None
     whole = batch.render_all(plan)
-    documents = [index for index, output in enumerate(plan.outputs) if isinstance(output.context, Deferred)]
-    assert documents
-    rest = [index for index in range(len(plan.outputs)) if index not in documents]
-    monkeypatch.setattr(batch, "_aside", lambda weights: [rest, documents])
+    segments = plan.segments()
+    documents = [index for index, segment in enumerate(segments)
+                 if isinstance(segment, Output) and isinstance(segment.context, Deferred)]
+    assert documents and plan.blocks
+    rest = [index for index in range(len(segments)) if index not in documents]
+    monkeypatch.setattr(batch, "_aside", lambda weights, folders=(): [rest, documents])
     monkeypatch.setattr(parallel, "can_fork", lambda: fork)
     let_go: list[int] = []
+    kept: list[int] = []
 
     def forgetting() -> None:
         let_go.append(1)
         forget_placed()
 
-    handed = list(plan.outputs)
-    rendered = batch.render_outputs(plan.profile, handed, let_go=forgetting)
+    real = batch._render_part
+
+    def rendering(*args: Any) -> Any:
+        found = real(*args)
+        kept.append(len(apps._PLACED))
+        return found
+
+    monkeypatch.setattr(batch, "_render_part", rendering)
+    rendered = batch.render_all(plan, let_go=forgetting)
     assert [(f.path, f.text) for f in rendered.files] == [(f.path, f.text) for f in whole.files]
     assert rendered.keys == whole.keys and rendered.problems == whole.problems
     assert let_go == [1]
-    assert all(output is None for index, output in enumerate(handed) if index not in documents)
+    assert kept[0] == 0  # the folders' placements were made again and not kept
 
 
 def test_a_plan_rendered_in_one_part_keeps_what_its_documents_read(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -263,7 +275,7 @@ def test_a_plan_rendered_in_one_part_keeps_what_its_documents_read(monkeypatch: 
     assert plan is not None
     whole = batch.render_all(plan)
     let_go: list[int] = []
-    rendered = batch.render_outputs(plan.profile, list(plan.outputs), let_go=lambda: let_go.append(1))
+    rendered = batch.render_all(plan, let_go=lambda: let_go.append(1))
     assert let_go == [] and [(f.path, f.text) for f in rendered.files] == [(f.path, f.text) for f in whole.files]
 
 

@@ -5,6 +5,7 @@ template that does anything with a slot but print it is not rendered as a shape.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -35,15 +36,15 @@ def _both_ways(render: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     """The tree `render(out)` writes with shapes and without, which must be the same bytes, and how
     many files the shapes derived."""
     derived: list[int] = []
-    real = batch.render_outputs
+    real = batch.render_all
 
     def counting(*args: Any, **kwargs: Any) -> batch.Rendered:
         rendered = real(*args, **kwargs)
         derived.append(rendered.derived)
         return rendered
 
-    monkeypatch.setattr(batch, "render_outputs", counting)
-    monkeypatch.setattr("generator.pipeline.render_outputs", counting)
+    monkeypatch.setattr(batch, "render_all", counting)
+    monkeypatch.setattr("generator.pipeline.render_all", counting)
     shaped = tree(render(tmp_path / "shaped"))
     monkeypatch.setattr(batch, "USE_SHAPES", False)
     alone = tree(render(tmp_path / "alone"))
@@ -61,7 +62,7 @@ def test_every_example_renders_the_same_bytes_both_ways(profile: Path, tmp_path:
     # output fills is rendered as that output.
     _, plan, _ = check_profile(profile)
     assert plan is not None
-    repeated = batch._repeated(batch.Shaped(plan.outputs).shapes)
+    repeated = _repeated(plan.outputs)
     templates = active_templates()  # the profile's kit serves some (sandboxed: never derived)
     assert (derived > 0) == any(not templates.get(key.split("\0")[0])[1] for key in repeated)
 
@@ -73,6 +74,12 @@ def test_every_phase_of_a_migration_plan_renders_the_same_bytes_both_ways(
     files, derived = _both_ways(lambda out: plan_into(profile, out), tmp_path, monkeypatch)
     assert any(name.endswith("namespace-bookinfo.yaml") or name.endswith(".yaml") for name in files)
     assert derived > 0
+
+
+def _repeated(outputs: Any) -> set[str]:
+    """The shapes more than one output fills."""
+    counts = Counter(keyed[0] for keyed in map(key_of, outputs) if keyed is not None)
+    return {shape for shape, count in counts.items() if count > 1}
 
 
 # ---- generated estates -----------------------------------------------------------------------------
@@ -287,7 +294,7 @@ def test_a_template_that_only_prints_its_slots_is_derived_exactly() -> None:
 
 def test_a_shape_only_one_output_fills_is_rendered_as_that_output(monkeypatch: pytest.MonkeyPatch) -> None:
     """Building a shape costs more than rendering its output: only shapes that repeat are built,
-    each once."""
+    each once, when a second output fills it; the first is rendered as it is, the others derived."""
     _, plan, _ = check_profile(PROFILES / "caffeine.yaml")
     assert plan is not None
     built: list[str] = []
@@ -301,8 +308,8 @@ def test_a_shape_only_one_output_fills_is_rendered_as_that_output(monkeypatch: p
 
     monkeypatch.setattr(Shapes, "_build", building)
     rendered = batch.render_all(plan)
-    keys = [key_of(output) for output in plan.outputs]
-    repeated = batch._repeated([keyed[0] if keyed is not None else None for keyed in keys])
-    singles = {keyed[0] for keyed in keys if keyed is not None} - repeated
+    counts = Counter(keyed[0] for keyed in map(key_of, plan.outputs) if keyed is not None)
+    repeated = {shape for shape, count in counts.items() if count > 1}
+    singles = set(counts) - repeated
     assert built and singles and set(built) == repeated and len(built) == len(repeated)
-    assert rendered.derived == sum(1 for keyed in keys if keyed is not None and keyed[0] in repeated)
+    assert rendered.derived == sum(counts[shape] - 1 for shape in repeated)

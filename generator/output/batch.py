@@ -8,13 +8,14 @@ problems and keys come back. The result is the same either way: outputs keep the
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from ..parallel import can_fork, in_parts, slices_of
 from ..graph.deferred import Deferred
-from ..plan import Output, Plan
+from ..plan import Block, Output, Plan
 from ..problems import Problem
 from ..kit.active import active_kit, active_templates
 from ..kit.rules import rule_problems
@@ -23,7 +24,7 @@ from ..validation.trace import output_problems
 from .cache import KEY_BYTES, OutputKeys, RenderCache
 from .packed import Packed
 from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
-from .shapes import Keyed, Shapes, ShapeKeys
+from .shapes import Shapes, ShapeKeys
 from .templating import parse_back
 
 # Outputs to render (or their cost in renders): below this, starting workers costs more than it
@@ -58,59 +59,55 @@ class Keys:
             self.raw[position * KEY_BYTES:(position + 1) * KEY_BYTES] = keys.raw[at * KEY_BYTES:(at + 1) * KEY_BYTES]
 
 
-# A part of the plan rendered: its files in the part's order (their parsed documents let go), the
-# findings on what was rendered (each with its output's index in the plan), every output's cache
-# key, how many files were derived from their shape.
+# A part of the plan rendered: its files in path order (their parsed documents let go), the findings
+# on what was rendered (each with its file's position in the part), every file's cache key, how
+# many files were derived from their shape.
 _Part = tuple[list[RenderedFile], list[tuple[int, Problem]], Keys, int]
 # Whether outputs of one shape are derived from it (output/shapes.py); the tests turn it off to
 # compare both ways.
 USE_SHAPES = True
 
 
-class Shaped:
-    """Every output's key_of, as two lists (a pair per output would cost a tuple each): the shape
-    it fills (None: rendered on its own) and its slots' values."""
-
-    def __init__(self, outputs: Sequence[Output]) -> None:
-        key_of = ShapeKeys()
-        self.shapes: list[str | None] = []
-        self.values: list[tuple[str, ...]] = []
-        for output in outputs:
-            keyed = key_of(output)
-            self.shapes.append(None if keyed is None else keyed[0])
-            self.values.append(() if keyed is None else keyed[1])
-
-    def __getitem__(self, index: int) -> Keyed | None:
-        shape = self.shapes[index]
-        return None if shape is None else (shape, self.values[index])
-
-    def clear(self) -> None:
-        self.shapes.clear()
-        self.values.clear()
+def _outputs(segments: Sequence[Output | Block], part: Sequence[int],
+             problems: list[tuple[int, Problem]], files: list[RenderedFile]) -> Iterator[Output]:
+    """The outputs of the segments at `part`, each block's made as it is reached (and let go once
+    rendered); a block's collisions go into `problems`, at the position of its first file."""
+    for index in part:
+        segment = segments[index]
+        if isinstance(segment, Block):
+            outputs, collisions = segment.made()
+            problems += ((len(files), problem) for problem in collisions)
+            yield from outputs
+        else:
+            yield segment
 
 
-def _render_part(profile: str, outputs: Sequence[Output], cache: RenderCache | None, part: Sequence[int],
-                 repeated: set[str], all_shaped: Shaped, consume: bool = False) -> _Part:
-    """The outputs at the indices `part` (`all_shaped`: every output's key_of; `repeated`: the
-    shapes to derive outputs from, those that more than one output fills). Each file is validated
-    as soon as it is rendered and its parsed document let go, so that a part never holds more than
-    one. `consume`: `outputs` is a list handed over, and each output is let go once rendered."""
+def _render_part(profile: str, segments: Sequence[Output | Block], cache: RenderCache | None, part: Sequence[int],
+                 use_shapes: bool) -> _Part:
+    """The outputs of the segments at `part`. Each file is validated as soon as it is rendered and
+    its parsed document let go, so that a part never holds more than one; each block's outputs
+    are made as the part reaches it. An output whose shape (output/shapes.py) an earlier one of the
+    part filled is derived from it: a shape only one output fills is rendered as that output
+    (building it costs more), and the first of each is rendered as it is, so building it waits for
+    a second."""
     cache_key = OutputKeys(profile)
+    shape_key = ShapeKeys()
     keys = Keys()
     templates = active_templates()
     validator = active_validator()
     kit = active_kit()
-    shapes = Shapes(templates, profile) if repeated else None
+    shapes = Shapes(templates, profile) if use_shapes else None
+    met: set[str] = set()  # the shapes an output has filled
     files: list[RenderedFile] = []
     problems: list[tuple[int, Problem]] = []
-    for index in part:
-        output, keyed = outputs[index], all_shaped[index]
+    for output in _outputs(segments, part, problems, files):
+        keyed = shape_key(output)
         key = cache_key(output, keyed)
         keys.append(key)
-        if consume:
-            cast(list[Any], outputs)[index] = None
-        # A shape only one output fills is rendered as that output: building it costs more.
-        derivable = shapes is not None and keyed is not None and keyed[0] in repeated
+        derivable = False
+        if shapes is not None and keyed is not None:
+            derivable = keyed[0] in met
+            met.add(keyed[0])
         found = cache.reuse(output.path, key) if cache is not None else None
         if found is not None and derivable and shapes is not None:  # held as its shape and values, not
             held = shapes.held(output, keyed, found.text)  # its text, where they give exactly its text
@@ -121,18 +118,18 @@ def _render_part(profile: str, outputs: Sequence[Output], cache: RenderCache | N
                 rendered = render_output(templates, output, profile) if derived is None else proven_instance(
                     output, *derived)
             except KitRenderFailure as failure:
-                problems.append((index, failure.problem))
+                problems.append((len(files), failure.problem))
                 files.append(RenderedFile(output.path, ""))
                 continue
             found_here = output_problems(output, rendered, validator)
             if kit is not None and kit.rules:  # the text joined only where a rule may need it
                 found_here += rule_problems(kit, output, rendered.path, rendered.text, rendered.document)
-            problems += ((index, problem) for problem in found_here)
+            problems += ((len(files), problem) for problem in found_here)
             rendered.document = None  # validated: only the text is kept
             files.append(rendered)
         else:
             if kit is not None and kit.rules and output.identity is not None:  # files read back, too
-                problems += ((index, problem) for problem in rule_problems(
+                problems += ((len(files), problem) for problem in rule_problems(
                     kit, output, found.path, found.text, parse_back(found.path, output.template, found.text)))
             files.append(found)
     return files, problems, keys, shapes.derived if shapes is not None else 0
@@ -141,28 +138,12 @@ def _render_part(profile: str, outputs: Sequence[Output], cache: RenderCache | N
 RENDER, DERIVE = 10, 2  # what rendering an output costs, and deriving one from its shape, about
 
 
-def _repeated(shapes: Sequence[str | None]) -> set[str]:
-    """The shapes more than one output fills."""
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for shape in shapes:
-        if shape is not None:
-            (repeated if shape in seen else seen).add(shape)
-    return repeated
-
-
-def _weights(outputs: Sequence[Output], shapes: list[str | None], repeated: set[str]) -> list[int]:
-    """What each output costs to render, or to derive where an earlier output has its shape."""
-    seen: set[str] = set()
-    weights = []
-    for output, shape in zip(outputs, shapes):
-        if shape is not None and shape in seen and shape in repeated:
-            weights.append(DERIVE)
-        else:
-            if shape is not None:
-                seen.add(shape)
-            weights.append(RENDER * output.context.cost())
-    return weights
+def _weight(segment: Output | Block) -> int:
+    """What a segment of the plan costs: an output, a render; a namespace folder, its outputs, most
+    of them derived from the shapes of other folders'."""
+    if isinstance(segment, Block):
+        return DERIVE * segment.size + sum(RENDER * output.context.cost() for output in segment.extras)
+    return RENDER * segment.context.cost()
 
 
 @dataclass(frozen=True)
@@ -173,60 +154,101 @@ class Rendered:
     derived: int = 0  # files derived from their shape rather than rendered on their own
 
 
-def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None = None) -> Rendered:
-    """Every file of the plan: read back where the cache proves it unchanged, rendered, proven and
-    validated otherwise. On several cores, this process takes the first slice and forked workers
-    the others (keys, cache look-ups, rendering and validation all run in the slices). `shapes`:
-    derive outputs of one shape from it (output/shapes.py); False renders each (the tests compare);
-    None: as USE_SHAPES says."""
-    return render_outputs(plan.profile, plan.outputs, cache, shapes)
-
-
 def render_outputs(profile: str, outputs: Sequence[Output], cache: RenderCache | None = None,
-                   shapes: bool | None = None, let_go: Callable[[], None] | None = None) -> Rendered:
-    """render_all of a plan's outputs. `let_go`: `outputs` is a list handed over (nobody else holds
-    the plan): each output is let go once rendered, and `let_go` is called where this process
-    renders none of the documents of the whole estate (to let go of what only they read), so that
-    a large plan shrinks as its files grow."""
+                   shapes: bool | None = None) -> Rendered:
+    """render_all of these outputs (in their order), as a plan of no namespace folders."""
+    return render_all(Plan(profile, outputs), cache, shapes)
+
+
+def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None = None,
+               let_go: Callable[[], None] | None = None) -> Rendered:
+    """Every file of the plan, in path order: read back where the cache proves it unchanged,
+    rendered, proven and validated otherwise; each namespace folder's outputs are made as the render
+    reaches them, and let go once rendered. On several cores, this process takes the first slice
+    and forked workers the others (keys, cache look-ups, rendering and validation all run in the
+    slices). `shapes`: derive outputs of one shape from it (output/shapes.py); False renders each
+    (the tests compare); None: as USE_SHAPES says. `let_go` is called where this process renders
+    none of the documents of the whole estate (to let go of what only they read)."""
     use = USE_SHAPES if shapes is None else shapes
-    shaped = Shaped(outputs)
-    repeated = _repeated(shaped.shapes) if use else set()
-    weights = _weights(outputs, shaped.shapes, repeated)
+    segments = plan.segments()
+    weights = [_weight(segment) for segment in segments]
     # Deriving costs a fifth of rendering: an estate of few shapes renders in this process alone.
     big = sum(weights) >= PARALLEL_FROM * RENDER
-    count = len(outputs)
-    parts: list[Sequence[int]] = [*slices_of(count, 0, weights)] if big else _aside(weights)
-    consume = let_go is not None
+    parts: list[Sequence[int]] = [*slices_of(len(segments), 0, weights)] if big else _aside(
+        weights, [isinstance(segment, Block) for segment in segments])
+    del weights
     # This process renders the first part; where no document of the whole estate is in it, what
     # only those documents read can go once the workers are forked (they keep their own copy).
-    letting_go = consume and len(parts) > 1 and not any(
-        isinstance(outputs[index].context, Deferred) for index in parts[0])
+    letting_go = let_go is not None and len(parts) > 1 and not any(
+        isinstance(segment, Output) and isinstance(segment.context, Deferred)
+        for segment in map(segments.__getitem__, parts[0]))
 
     def work(part: Sequence[int]) -> _Part:
         if let_go is not None and letting_go and part is parts[0]:
             let_go()
-        return _render_part(profile, outputs, cache, part, repeated, shaped, consume)
+        return _render_part(plan.profile, segments, cache, part, use)
 
     done = in_parts(work, parts)
-    shaped.clear()  # the shapes' keys are let go before the files are gathered
-    made: list[RenderedFile | None] = [None] * count
-    all_keys = Keys(count)
-    for part, (files, _, part_keys, _) in zip(parts, done):
-        for position, (index, file) in enumerate(zip(part, files)):
-            made[index] = file
-            all_keys.put(index, part_keys, position)
+    del segments
+    made, problems, keys = _gathered(done, interleaved=not big and len(done) > 1)
+    return Rendered(made, problems, keys, sum(count for _, _, _, count in done))
+
+
+class _Gathered:
+    """The parts' files in one list, in path order, with their keys and findings."""
+
+    def __init__(self, done: list[_Part]) -> None:
+        self.done = done
+        self.files: list[RenderedFile] = []
+        self.keys = Keys(sum(len(files) for files, _, _, _ in done))
+        self.problems: list[Problem] = []
+        self._next = [0] * len(done)  # each part's first finding not gathered yet
+
+    def take(self, part: int, start: int, end: int) -> None:
+        """The part's files [start, end), after those gathered so far."""
+        files, found, keys, _ = self.done[part]
+        base = len(self.files)
+        self.files.extend(files[start:end])
+        self.keys.raw[base * KEY_BYTES:(base + end - start) * KEY_BYTES] = keys.raw[start * KEY_BYTES:end * KEY_BYTES]
+        self.keys.none.update(base + at - start for at in keys.none if start <= at < end)
+        at = self._next[part]
+        while at < len(found) and found[at][0] < end:
+            self.problems.append(found[at][1])
+            at += 1
+        self._next[part] = at
+
+
+def _gathered(done: list[_Part], interleaved: bool) -> tuple[list[RenderedFile], list[Problem], Packed]:
+    """Each part's files come in path order: slices follow each other; the documents put aside
+    (the later parts, a few files) go in among the first part's, each where its path sorts."""
+    gathered = _Gathered(done)
+    if not interleaved:
+        for part, (files, _, _, _) in enumerate(done):
+            gathered.take(part, 0, len(files))
+    else:
+        first = done[0][0]
+        aside = sorted((file.path, part, at) for part in range(1, len(done)) for at, file in enumerate(done[part][0]))
+        start = 0
+        for path, part, at in aside:
+            end = bisect_left(first, path, lo=start, key=_path_of)
+            gathered.take(0, start, end)
+            gathered.take(part, at, at + 1)
+            start = end
+        gathered.take(0, start, len(first))
+    for files, _, part_keys, _ in done:
         files.clear()
         part_keys.raw.clear()
+    files, all_keys = gathered.files, gathered.keys
     # Packed (output/packed.py): a large plan's map of keys is the render's largest table.
     raw = memoryview(all_keys.raw)
     keys = Packed.of(((file.path, raw[index * KEY_BYTES:(index + 1) * KEY_BYTES])
-                      for index, file in enumerate(cast(list[RenderedFile], made)) if index not in all_keys.none),
-                     KEY_BYTES)
+                      for index, file in enumerate(files) if index not in all_keys.none), KEY_BYTES)
     raw.release()
-    del all_keys
-    problems = sorted((found for _, part_problems, _, _ in done for found in part_problems), key=lambda found: found[0])
-    return Rendered(cast(list[RenderedFile], made), [problem for _, problem in problems], keys,
-                    sum(derived for _, _, _, derived in done))
+    return files, gathered.problems, keys
+
+
+def _path_of(file: RenderedFile) -> str:
+    return file.path
 
 
 # An output that costs this many renders on its own describes the whole estate (its README, a
@@ -235,12 +257,15 @@ def render_outputs(profile: str, outputs: Sequence[Output], cache: RenderCache |
 WHOLE_ESTATE, ASIDE_FROM = 100 * RENDER, 1000 * RENDER
 
 
-def _aside(weights: list[int]) -> list[Sequence[int]]:
+def _aside(weights: list[int], folders: Sequence[bool] = ()) -> list[Sequence[int]]:
     """The plan in one part, or two: the documents of the whole estate apart, where they cost enough
-    (and there is a second core) to be worth a worker; every output in one part or the other."""
-    aside = [index for index, weight in enumerate(weights) if weight >= WHOLE_ESTATE]
+    (and there is a second core) to be worth a worker; every segment in one part or the other.
+    `folders`: which segments are namespace folders (never aside, however many outputs they hold)."""
+    aside = [index for index, weight in enumerate(weights)
+             if weight >= WHOLE_ESTATE and not (folders and folders[index])]
     if sum(weights[index] for index in aside) < ASIDE_FROM or not can_fork():
         return [range(len(weights))]
-    # The rest is nearly every output: held as 4-byte indices (a list would hold an int object each).
-    rest = array("I", (index for index, weight in enumerate(weights) if weight < WHOLE_ESTATE))
+    # The rest is nearly every segment: held as 4-byte indices (a list would hold an int object each).
+    put = set(aside)
+    rest = array("I", (index for index in range(len(weights)) if index not in put))
     return [rest, aside]

@@ -51,7 +51,7 @@ def layering_problems(plan: Plan) -> list[Problem]:
     """Every list in a values overlay that would be layered over live values gen did not read."""
     layered = [
         (output, output.context)
-        for output in plan.outputs
+        for output in plan.planned()  # values overlays are planned with the plan: no namespace folder holds one
         if isinstance(output.context, HelmValuesContext) and output.context.layered
     ]
     if not layered:

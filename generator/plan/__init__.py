@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING
 from posixpath import join as join_path
 
 from ..profile.model import Profile
+from posixpath import dirname
+
 from .delivery import delivery_objects, roll_ups
 from .controlplane import BaseValues, control_plane, management_plane_values
-from .namespaces import namespace_outputs
-from .outputs import ObjectIdentity, Output, Plan, TemplateContext, kustomizations, output_collisions
+from .folders import namespace_blocks, namespace_folder
+from .outputs import KUSTOMIZATION, Block, ObjectIdentity, Output, Plan, TemplateContext, kustomizations, output_collisions
 from .tenancy import gitops_receiver, tenancy_objects
 from .policies import policy_outputs
-from .waypoints import enroll_in_waypoints, waypoint_outputs
+from .waypoints import waypoint_outputs
 from ..policies.load import LoadedPolicies
 from ..kit.active import active_kit
 from ..kit.plan import kit_outputs
@@ -35,38 +37,50 @@ from ..kit.plan import kit_outputs
 if TYPE_CHECKING:
     from ..graph.readme import Estate
 
-__all__ = ["ObjectIdentity", "Output", "Plan", "TemplateContext", "output_collisions", "plan"]
+__all__ = ["Block", "ObjectIdentity", "Output", "Plan", "TemplateContext", "output_collisions", "plan"]
 
 
 def plan(profile: Profile, base_values: BaseValues | None = None, policies: LoadedPolicies | None = None,
          estate: Estate | None = None) -> Plan:
     """`base_values`: the live helm values the profile names, loaded (profile/values.py);
     `policies`: the AuthorizationPolicies it names, loaded (policies/load.py); `estate`: for a full
-    tree, the whole profile and the position rendered, for its README (graph/readme.py)."""
+    tree, the whole profile and the position rendered, for its README (graph/readme.py). Each
+    namespace folder is a block (outputs.Block), its outputs made when they are rendered."""
     values = base_values or {}
     management_plane = join_path("management-plane", profile.management_plane.cluster)
-    revisions = {cluster.name: cluster.istio_revision for cluster in profile.clusters}
-    outputs = [
+    blocks = namespace_blocks(profile)
+    fixed: list[Output] = []
+    extras: dict[str, list[Output]] = {}
+    for output in (
         *management_plane_values(
             profile, management_plane, values, gitops_receiver(profile) == profile.management_plane.cluster
         ),
         *tenancy_objects(profile, management_plane),
         *(output for cluster in profile.clusters for output in control_plane(cluster, values)),
-        *enroll_in_waypoints(profile, (output for namespace in profile.namespaces for output in namespace_outputs(namespace, revisions))),
         *waypoint_outputs(profile),
         *policy_outputs(profile, policies or LoadedPolicies()),
         *kit_outputs(profile, active_kit() if profile.kit else None),
         *_readme(profile, estate),
-    ]
-    outputs.extend(kustomizations(outputs))
-    outputs.extend(roll_ups(profile, outputs))
-    delivered = list(delivery_objects(profile, outputs))
-    outputs.extend([*delivered, *kustomizations(delivered)])
+    ):
+        folder = namespace_folder(output.path)
+        if folder in blocks:  # planned with the rest, written in the namespace's folder
+            extras.setdefault(folder, []).append(output)
+        else:
+            fixed.append(output)
+    for folder, found in extras.items():
+        blocks[folder] = blocks[folder].with_extras(tuple(found))
+    fixed.extend(kustomizations(fixed))
+    leaves = {dirname(output.path) for output in fixed if output.path.endswith("/" + KUSTOMIZATION)}
+    leaves.update(leaf for block in blocks.values() for leaf in block.leaves())
+    fixed.extend(roll_ups(profile, leaves))
+    delivered = list(delivery_objects(profile, fixed))
+    fixed.extend([*delivered, *kustomizations(delivered)])
     named = [ref.written for ref in profile.base_value_refs]
     named += [namespace.policies.written for namespace in profile.namespaces if namespace.policies]
     named += list(profile.kit)  # every kit file counts in the inputs' fingerprint
     sources = tuple(dict.fromkeys(named))
-    return Plan(profile.name, tuple(sorted(outputs, key=lambda output: output.path)), sources)
+    return Plan(profile.name, tuple(sorted(fixed, key=lambda output: output.path)), sources,
+                tuple(sorted(blocks.values(), key=lambda block: block.prefix)))
 
 
 def _readme(profile: Profile, estate: Estate | None) -> list[Output]:

@@ -63,22 +63,28 @@ def _container_with(container: Container, registry: str | None, env: Pairs, reso
 
 
 def app_objects(
-    parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]
+    parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str], keep: bool = True
 ) -> tuple[AppObjectContext, ...]:
     """The app's objects in `namespace`, parameters applied; `pod_labels` join every pod template.
     The mesh model, the checks and the planner all ask for them: each placement is built once (the
-    contexts are frozen; nobody changes them in place)."""
+    contexts are frozen; nobody changes them in place) and kept until forget_placements. `keep`:
+    False, where it is asked for once more (a namespace folder's outputs as they are rendered:
+    plan/folders.py), builds one not kept yet without keeping it."""
     # Keyed by the active kit too (compared by identity): its catalog is the one placed from, and
     # one process may render several profiles with different kits.
-    return _placed(active_kit(), parameters, namespace, tuple(pod_labels.items()))
+    key = (active_kit(), parameters, namespace, tuple(pod_labels.items()))
+    placed = _PLACED.get(key)
+    if placed is None:
+        unplaced = _unplaced(key[0], replace(parameters, path=()), key[3])
+        placed = tuple(in_namespace(obj, namespace) for obj in unplaced)
+        if keep and len(_PLACED) < _KEPT:
+            _PLACED[key] = placed
+    return placed
 
 
-@lru_cache(maxsize=1 << 16)
-def _placed(
-    kit: Kit | None, parameters: AppParameters, namespace: str, pod_labels: tuple[tuple[str, str], ...]
-) -> tuple[AppObjectContext, ...]:
-    unplaced = _unplaced(kit, replace(parameters, path=()), pod_labels)
-    return tuple(in_namespace(obj, namespace) for obj in unplaced)
+# Each app placed in each namespace, while the stages of one profile ask for them.
+_PLACED: dict[tuple[Kit | None, AppParameters, str, tuple[tuple[str, str], ...]], tuple[AppObjectContext, ...]] = {}
+_KEPT = 1 << 16
 
 
 def in_namespace(obj: AppObjectContext, namespace: str) -> AppObjectContext:
@@ -101,7 +107,7 @@ _set = object.__setattr__  # a frozen dataclass's own __setattr__ refuses
 def forget_placements() -> None:
     """Let go of every app placed in a namespace (a large estate's plan holds them only while it is
     needed: pipeline.forget_estate)."""
-    _placed.cache_clear()
+    _PLACED.clear()
 
 
 @lru_cache(maxsize=1024)
@@ -133,9 +139,9 @@ def _place(parameters: AppParameters, pod_labels: Mapping[str, str]) -> Iterator
 
 
 def app_outputs(
-    directory: str, parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]
+    directory: str, parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str], keep: bool = True
 ) -> Iterator[Output]:
-    for context in app_objects(parameters, namespace, pod_labels):
+    for context in app_objects(parameters, namespace, pod_labels, keep):
         yield object_output(
             directory, context.api_version, context.kind, context, parameters.path, f"app '{parameters.name}'"
         )

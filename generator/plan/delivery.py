@@ -66,9 +66,9 @@ def synced_roots(profile: Profile) -> list[tuple[str, str]]:
     return [(join_path("management-plane", management), management), *clusters]
 
 
-def roll_ups(profile: Profile, outputs: Iterable[Output]) -> Iterator[Output]:
-    """A kustomization.yaml at the top of every synced directory, listing the directories below it."""
-    leaves = {dirname(output.path) for output in outputs if output.path.endswith("/" + KUSTOMIZATION)}
+def roll_ups(profile: Profile, leaves: set[str]) -> Iterator[Output]:
+    """A kustomization.yaml at the top of every synced directory, listing the directories below it
+    (`leaves`: every directory that has a kustomization)."""
     for root, cluster in synced_roots(profile):
         children = sorted(relpath(leaf, root) for leaf in leaves if leaf.startswith(root + "/"))
         if children:

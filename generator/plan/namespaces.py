@@ -47,15 +47,20 @@ def pod_labels(dataplane: Dataplane, ambient: bool | None) -> dict[str, str]:
 def namespace_outputs(namespace: Namespace, revisions: Mapping[str, str | None] | None = None) -> Iterator[Output]:
     """`revisions`: each cluster's Istio revision (none where absent)."""
     for cluster in namespace.clusters:
-        directory = join_path("clusters", cluster, "namespaces", namespace.name)
-        labels = namespace_labels(namespace.dataplane, (revisions or {}).get(cluster))
-        yield object_output(
-            directory,
-            "v1",
-            "Namespace",
-            NamespaceContext(name=namespace.name, labels=labels),
-            (*namespace.path, "name"),
-            f"namespace '{namespace.name}'",
-        )
-        for app in namespace.app_parameters:
-            yield from app_outputs(directory, app, namespace.name, pod_labels(namespace.dataplane, app.ambient))
+        yield from folder_outputs(namespace, cluster, (revisions or {}).get(cluster))
+
+
+def folder_outputs(namespace: Namespace, cluster: str, revision: str | None, keep: bool = True) -> Iterator[Output]:
+    """The namespace's outputs in its folder on `cluster` (whose Istio revision is `revision`);
+    `keep`: as apps.app_objects says."""
+    directory = join_path("clusters", cluster, "namespaces", namespace.name)
+    yield object_output(
+        directory,
+        "v1",
+        "Namespace",
+        NamespaceContext(name=namespace.name, labels=namespace_labels(namespace.dataplane, revision)),
+        (*namespace.path, "name"),
+        f"namespace '{namespace.name}'",
+    )
+    for app in namespace.app_parameters:
+        yield from app_outputs(directory, app, namespace.name, pod_labels(namespace.dataplane, app.ambient), keep)

@@ -8,12 +8,13 @@ the values it may print, so that mypy covers the contract between planners and t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
+from heapq import merge
 from posixpath import dirname
 from posixpath import join as join_path
 from sys import intern
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from ..problems import Problem, ProfilePath, format_path
 from ..profile.values import LoadedValues
@@ -96,11 +97,135 @@ class Output:
         return self.context.template
 
 
-@dataclass(frozen=True)
+def _path(output: Output) -> str:
+    return output.path
+
+
+class Block:
+    """The outputs of one namespace folder (`clusters/<cluster>/namespaces/<namespace>/`), made each
+    time they are asked for: an estate's plan holds a block per folder, not its files, so that a
+    render makes, renders and lets go of one folder's outputs at a time (output/batch.py). `make`
+    gives the namespace's own outputs; `extras` are what other planners put in the folder (a
+    waypoint, policies, kit outputs), planned with the rest. Its outputs come in path order, its
+    kustomization among them; a path given twice is kept once (`collisions` says so). `size`: about
+    how many outputs `make` gives (a render cuts its work by it)."""
+
+    __slots__ = ("directory", "extras", "size", "_make")
+
+    def __init__(self, directory: str, make: Callable[[], Iterable[Output]], extras: tuple[Output, ...] = (),
+                 size: int = 1) -> None:
+        self.directory = directory
+        self.extras = extras
+        self.size = size
+        self._make = make
+
+    @property
+    def prefix(self) -> str:
+        """What every path of the folder starts with (its order among the plan's paths)."""
+        return self.directory + "/"
+
+    def leaves(self) -> set[str]:
+        """The folders of this block that get a kustomization: its own (a Namespace is an object), and
+        those of its extras' objects."""
+        return {self.directory, *(dirname(output.path) for output in self.extras
+                                   if output.identity is not None and not output.identity.items)}
+
+    def outputs(self) -> list[Output]:
+        return self.made()[0]
+
+    def collisions(self) -> list[Problem]:
+        return self.made()[1]
+
+    def made(self) -> tuple[list[Output], list[Problem]]:
+        """The folder's outputs, in path order, and a problem for each path two of them write."""
+        made = [*self._make(), *self.extras]
+        made.extend(kustomizations(made))
+        problems = _collisions(made)
+        made.sort(key=_path)
+        if problems:
+            kept = made[:1]
+            for output in made[1:]:
+                if output.path != kept[-1].path:  # in path order: a path given twice, twice in a row
+                    kept.append(output)
+            made = kept
+        return made, problems
+
+    def with_extras(self, extras: tuple[Output, ...]) -> Block:
+        return Block(self.directory, self._make, (*self.extras, *extras), self.size)
+
+    def joined(self, other: Block) -> Block:
+        """One block of this folder's outputs and `other`'s (two entries of the profile that name one
+        folder: their outputs collide where they are the same object)."""
+        first, second = self._make, other._make
+        return Block(self.directory, lambda: [*first(), *second()], (*self.extras, *other.extras),
+                     self.size + other.size)
+
+
 class Plan:
-    profile: str
-    outputs: tuple[Output, ...]
-    sources: tuple[str, ...] = ()  # files the profile names (relative to it), read to make the plan
+    """The files to render: `fixed` outputs, in path order, and the namespace folders as `blocks`
+    (in the order of their paths), whose outputs are made when a render reaches them. `outputs`
+    makes them all, in path order (a plan given outputs in another order, without blocks, keeps
+    it). `sources`: the files the profile names (relative to it), read to make the plan."""
+
+    __slots__ = ("profile", "fixed", "sources", "blocks")
+
+    def __init__(self, profile: str, outputs: Iterable[Output] = (), sources: tuple[str, ...] = (),
+                 blocks: tuple[Block, ...] = ()) -> None:
+        self.profile = profile
+        self.fixed = tuple(outputs)
+        self.sources = sources
+        self.blocks = blocks
+
+    def segments(self) -> list[Output | Block]:
+        """The fixed outputs and the blocks, in the order of their paths."""
+        if not self.blocks:
+            return list(self.fixed)
+        segments: tuple[Output | Block, ...] = self.fixed
+        folders: tuple[Output | Block, ...] = self.blocks
+        return list(merge(segments, folders, key=_place))
+
+    def stream(self) -> Iterator[Output]:
+        """Every output in path order, each block's made as it is reached."""
+        for segment in self.segments():
+            if isinstance(segment, Block):
+                yield from segment.outputs()
+            else:
+                yield segment
+
+    @property
+    def outputs(self) -> tuple[Output, ...]:
+        return tuple(self.stream())
+
+    def planned(self) -> Iterator[Output]:
+        """The outputs planned with the plan (the fixed ones, and the blocks' extras): those of a
+        block's own making are not among them."""
+        yield from self.fixed
+        for block in self.blocks:
+            yield from block.extras
+
+    def output_at(self, path: str) -> Output | None:
+        """The output that writes `path` (a block's is made again to find it)."""
+        for output in self.planned():
+            if output.path == path:
+                return output
+        for block in self.blocks:
+            if path.startswith(block.prefix):
+                return next((output for output in block.outputs() if output.path == path), None)
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return (self.profile, self.outputs, self.sources) == (other.profile, other.outputs, other.sources)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Plan(profile={self.profile!r}, fixed={len(self.fixed)}, blocks={len(self.blocks)})"
+
+
+def _place(segment: object) -> str:
+    return segment.prefix if isinstance(segment, Block) else cast(Output, segment).path
 
 
 def object_file_name(kind: str, name: str) -> str:
@@ -156,11 +281,19 @@ def _collision_hint(identity: ObjectIdentity | None) -> str:
     return hint
 
 
-def output_collisions(plan: Plan) -> list[Problem]:
-    """Two entries of the profile that would write the same file (the same object)."""
+def output_collisions(plan: Plan, blocks: bool = True) -> list[Problem]:
+    """Two entries of the profile that would write the same file (the same object). `blocks`: in
+    the namespace folders too (a render finds those as it makes each folder's outputs)."""
+    problems = _collisions(plan.fixed)
+    for block in plan.blocks if blocks else ():
+        problems += block.collisions()
+    return problems
+
+
+def _collisions(outputs: Iterable[Output]) -> list[Problem]:
     first: dict[str, Output] = {}
     problems = []
-    for output in plan.outputs:
+    for output in outputs:
         earlier = first.setdefault(output.path, output)
         if earlier is output:
             continue

@@ -12,7 +12,7 @@ TSB's label management is disabled; the Namespace file says who owns the waypoin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from posixpath import join as join_path
 from typing import ClassVar
@@ -82,7 +82,7 @@ def _namespace(context: NamespaceContext, mesh: NamespaceMesh) -> NamespaceConte
     return replace(context, labels=labels, notes=_tsb_notes(mesh) if tsb else context.notes)
 
 
-def _labelled(mesh: NamespaceMesh, output: Output) -> Output:
+def labelled(mesh: NamespaceMesh, output: Output) -> Output:
     """The output with the waypoint's labels gen sets on it, if any."""
     context = output.context
     waypoint = mesh.waypoint
@@ -103,11 +103,3 @@ def _labelled(mesh: NamespaceMesh, output: Output) -> Output:
         labels = {**context.pod_labels, USE_WAYPOINT: waypoint.name}
         return replace(output, context=replace(context, pod_labels=labels))
     return output
-
-
-def enroll_in_waypoints(profile: Profile, outputs: Iterable[Output]) -> Iterator[Output]:
-    """The namespace folders' outputs, with the labels that route traffic through waypoints."""
-    by_directory = {namespace_directory(mesh): mesh for mesh in meshes(profile)}
-    for output in outputs:
-        mesh = by_directory.get(output.path.rsplit("/", 1)[0])
-        yield _labelled(mesh, output) if mesh is not None else output
