@@ -212,7 +212,8 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace,
     services: list[MeshService] = []
     workloads: list[MeshWorkload] = []
     for app in namespace.app_parameters:
-        for obj in app_objects(app, namespace.name, pod_labels(namespace.dataplane, app.ambient)):
+        # Not kept: a mesh keeps what it needs of them, and the render places each folder's apps again.
+        for obj in app_objects(app, namespace.name, pod_labels(namespace.dataplane, app.ambient), keep=False):
             if isinstance(obj, ServiceContext):
                 ports = _shared(tuple(port.targetPort or port.port for port in obj.ports))
                 services.append(MeshService(obj.name, obj.selector, app, ports))

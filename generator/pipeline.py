@@ -46,7 +46,7 @@ from .secrets.profile import profile_secrets
 class RenderResult:
     profile: str
     sources: tuple[str, ...]  # the files the profile names (Plan.sources), for the inputs' fingerprint
-    files: tuple[RenderedFile, ...]
+    files: Sequence[RenderedFile]  # RenderedFiles (output/held.py), in path order
     warnings: tuple[Problem, ...]
     keys: Mapping[str, str] = field(default_factory=dict)  # path -> render cache key
     # The tree's ledger as rendering found it, for the change set ("unread": not read yet).
@@ -145,7 +145,7 @@ def render_profile(
         raise ProfileError([*problems, *leaks])
     previous: Ledger | None | Literal["unread"] = cache.ledger if cache is not None else "unread"
     forget_estate()
-    return RenderResult(name, gate.sources, tuple(rendered.files), tuple(problems), rendered.keys, previous)
+    return RenderResult(name, gate.sources, rendered.files, tuple(problems), rendered.keys, previous)
 
 
 def forget_placed() -> None:

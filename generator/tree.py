@@ -5,7 +5,7 @@ Pure orchestration of the stages; the CLI prints what comes back and maps it to 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
@@ -154,7 +154,7 @@ def render_tree(
             return None if fingerprint is None else Inputs(fingerprint, result.sources, records)
 
         return settle(
-            root, result.profile, list(result.files), source_of(profile), mode, force, warnings,
+            root, result.profile, result.files, source_of(profile), mode, force, warnings,
             differs=f"differs from what {profile} renders", done=f"rendered profile '{result.profile}'",
             inputs=inputs, keys=result.keys, previous=result.previous,
         )
@@ -163,7 +163,7 @@ def render_tree(
 def settle(
     root: Path,
     name: str,
-    files: list[RenderedFile],
+    files: Sequence[RenderedFile],
     source: str,
     mode: Mode,
     force: bool,

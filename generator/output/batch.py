@@ -8,7 +8,7 @@ problems and keys come back. The result is the same either way: outputs keep the
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -22,7 +22,8 @@ from ..kit.rules import rule_problems
 from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
 from .cache import KEY_BYTES, OutputKeys, RenderCache
-from .packed import Packed
+from .held import RenderedFiles
+from .packed import Packed, Picked, ascending
 from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
 from .shapes import Shapes, ShapeKeys
 from .templating import parse_back
@@ -62,14 +63,14 @@ class Keys:
 # A part of the plan rendered: its files in path order (their parsed documents let go), the findings
 # on what was rendered (each with its file's position in the part), every file's cache key, how
 # many files were derived from their shape.
-_Part = tuple[list[RenderedFile], list[tuple[int, Problem]], Keys, int]
+_Part = tuple[RenderedFiles, list[tuple[int, Problem]], Keys, int]
 # Whether outputs of one shape are derived from it (output/shapes.py); the tests turn it off to
 # compare both ways.
 USE_SHAPES = True
 
 
 def _outputs(segments: Sequence[Output | Block], part: Sequence[int],
-             problems: list[tuple[int, Problem]], files: list[RenderedFile]) -> Iterator[Output]:
+             problems: list[tuple[int, Problem]], files: RenderedFiles) -> Iterator[Output]:
     """The outputs of the segments at `part`, each block's made as it is reached (and let go once
     rendered); a block's collisions go into `problems`, at the position of its first file."""
     for index in part:
@@ -98,7 +99,7 @@ def _render_part(profile: str, segments: Sequence[Output | Block], cache: Render
     kit = active_kit()
     shapes = Shapes(templates, profile) if use_shapes else None
     met: set[str] = set()  # the shapes an output has filled
-    files: list[RenderedFile] = []
+    files = RenderedFiles()
     problems: list[tuple[int, Problem]] = []
     for output in _outputs(segments, part, problems, files):
         keyed = shape_key(output)
@@ -148,7 +149,7 @@ def _weight(segment: Output | Block) -> int:
 
 @dataclass(frozen=True)
 class Rendered:
-    files: list[RenderedFile]  # in plan order
+    files: RenderedFiles  # in plan order
     problems: list[Problem]  # schema findings
     keys: Mapping[str, str]  # path -> cache key, for the ledger (Packed)
     derived: int = 0  # files derived from their shape rather than rendered on their own
@@ -194,61 +195,52 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
     return Rendered(made, problems, keys, sum(count for _, _, _, count in done))
 
 
-class _Gathered:
-    """The parts' files in one list, in path order, with their keys and findings."""
-
-    def __init__(self, done: list[_Part]) -> None:
-        self.done = done
-        self.files: list[RenderedFile] = []
-        self.keys = Keys(sum(len(files) for files, _, _, _ in done))
-        self.problems: list[Problem] = []
-        self._next = [0] * len(done)  # each part's first finding not gathered yet
-
-    def take(self, part: int, start: int, end: int) -> None:
-        """The part's files [start, end), after those gathered so far."""
-        files, found, keys, _ = self.done[part]
-        base = len(self.files)
-        self.files.extend(files[start:end])
-        self.keys.raw[base * KEY_BYTES:(base + end - start) * KEY_BYTES] = keys.raw[start * KEY_BYTES:end * KEY_BYTES]
-        self.keys.none.update(base + at - start for at in keys.none if start <= at < end)
-        at = self._next[part]
-        while at < len(found) and found[at][0] < end:
-            self.problems.append(found[at][1])
-            at += 1
-        self._next[part] = at
-
-
-def _gathered(done: list[_Part], interleaved: bool) -> tuple[list[RenderedFile], list[Problem], Packed]:
+def _gathered(done: list[_Part], interleaved: bool) -> tuple[RenderedFiles, list[Problem], Packed]:
     """Each part's files come in path order: slices follow each other; the documents put aside
     (the later parts, a few files) go in among the first part's, each where its path sorts."""
-    gathered = _Gathered(done)
-    if not interleaved:
-        for part, (files, _, _, _) in enumerate(done):
-            gathered.take(part, 0, len(files))
-    else:
-        first = done[0][0]
+    files, problems, keys = done[0][0], list(done[0][1]), done[0][2]
+    if interleaved:
+        # Where each file put aside goes: after the first part's files whose paths sort before it,
+        # and after the files put aside before it.
         aside = sorted((file.path, part, at) for part in range(1, len(done)) for at, file in enumerate(done[part][0]))
-        start = 0
-        for path, part, at in aside:
-            end = bisect_left(first, path, lo=start, key=_path_of)
-            gathered.take(0, start, end)
-            gathered.take(part, at, at + 1)
-            start = end
-        gathered.take(0, start, len(first))
-    for files, _, part_keys, _ in done:
-        files.clear()
-        part_keys.raw.clear()
-    files, all_keys = gathered.files, gathered.keys
-    # Packed (output/packed.py): a large plan's map of keys is the render's largest table.
-    raw = memoryview(all_keys.raw)
-    keys = Packed.of(((file.path, raw[index * KEY_BYTES:(index + 1) * KEY_BYTES])
-                      for index, file in enumerate(files) if index not in all_keys.none), KEY_BYTES)
-    raw.release()
-    return files, gathered.problems, keys
+        paths = files.paths
+        before = [bisect_left(paths, path) for path, _, _ in aside]
+        moved = [position + count for count, position in enumerate(before)]  # where each goes, in the end
 
+        def placed(at: int) -> int:  # where the first part's file at `at` goes, in the end
+            return at + bisect_right(before, at)
 
-def _path_of(file: RenderedFile) -> str:
-    return file.path
+        problems = [(placed(at), problem) for at, problem in problems]
+        none = {placed(at) for at in keys.none}
+        for (_, part, at), position in zip(aside, moved):
+            files.insert(position, done[part][0][at])
+            key = done[part][2]
+            keys.raw[position * KEY_BYTES:position * KEY_BYTES] = key.raw[at * KEY_BYTES:(at + 1) * KEY_BYTES]
+            if at in key.none:
+                none.add(position)
+            problems += ((position, problem) for found, problem in done[part][1] if found == at)
+        keys.none = none
+        problems.sort(key=lambda found: found[0])
+    else:
+        for more, found, more_keys, _ in done[1:]:
+            offset = len(files)
+            files.extend(more)
+            keys.raw += more_keys.raw
+            keys.none.update(offset + at for at in more_keys.none)
+            problems += ((offset + at, problem) for at, problem in found)
+    # Packed (output/packed.py): a large plan's map of keys is the render's largest table; its
+    # paths are the files' own, made when asked for.
+    kept = array("I", (index for index in range(len(files)) if index not in keys.none)) if keys.none else None
+    keyed: Sequence[str] = Picked(files.paths, kept) if kept is not None else files.paths
+    raw = keys.raw
+    if kept is not None:  # the keys of the files that have one, end to end (a piece at a time: no list of them)
+        raw, view = bytearray(), memoryview(keys.raw)
+        for index in kept:
+            raw += view[index * KEY_BYTES:(index + 1) * KEY_BYTES]
+        view.release()
+    packed = Packed(keyed, raw, KEY_BYTES) if ascending(keyed) else Packed.of(
+        zip(keyed, (raw[index * KEY_BYTES:(index + 1) * KEY_BYTES] for index in range(len(keyed)))), KEY_BYTES)
+    return files.settled(), [problem for _, problem in problems], packed
 
 
 # An output that costs this many renders on its own describes the whole estate (its README, a

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -35,55 +35,83 @@ class Encoded(Mapping[str, bytes]):
     writing): holding every file's bytes, or every derived file's text (output/derived.py), would
     grow a large render's memory by a copy per file, and making them costs less than a copy.
 
-    A render's files come in path order (the plan's): they are looked up in the list of their
-    paths, by bisection where the next one is not the one asked for (each pass over them asks in
-    order), not through a dict of them all (at 4,000 namespaces, 2.6 MB; the list, 0.5 MB). Files in
-    another order, or a path given twice, are indexed by a dict, which keeps the last. The list is
-    the caller's, handed over: nobody changes it once the change set is made."""
+    A render's files come in path order (the plan's): they are looked up among their paths, by
+    bisection where the next one is not the one asked for (each pass over them asks in order), not
+    through a dict of them all. A render's files held as columns (output/held.py) are read there,
+    their paths made when asked for, not held as a list of strings. Files in another order, or a
+    path given twice, are indexed by a dict, which keeps the last. The files are the caller's,
+    handed over: nobody changes them once the change set is made."""
 
-    def __init__(self, files: list[RenderedFile]) -> None:
-        paths = [file.path for file in files]
+    def __init__(self, files: Sequence[RenderedFile]) -> None:
+        columns = getattr(files, "paths", None)  # RenderedFiles (not imported on the no-change path)
+        paths: Sequence[str] = columns if columns is not None else [file.path for file in files]
         ordered = ascending(paths)
-        self._files, self._paths = (files, paths) if ordered else ([], [])
+        self._files: Sequence[RenderedFile] = files if ordered else []
+        self._paths: Sequence[str] = paths if ordered else []
+        self._held = files if ordered and columns is not None else None
         self._by_path = None if ordered else {file.path: file for file in files}
         self._at = -1  # the file last found
+
+    def _index(self, path: object) -> int:
+        paths, at = self._paths, self._at + 1
+        if at < len(paths) and paths[at] == path:
+            self._at = at
+            return at
+        index = position(paths, path)
+        if index >= 0:
+            self._at = index
+        return index
 
     def _file(self, path: object) -> RenderedFile | None:
         if self._by_path is not None:
             return self._by_path.get(path) if isinstance(path, str) else None
-        paths, at = self._paths, self._at + 1
-        if at < len(paths) and paths[at] == path:
-            self._at = at
-            return self._files[at]
-        index = position(paths, path)
-        if index < 0:
-            return None
-        self._at = index
-        return self._files[index]
+        index = self._index(path)
+        return self._files[index] if index >= 0 else None
 
     def __getitem__(self, path: str) -> bytes:
+        if self._held is not None:
+            index = self._index(path)
+            if index < 0:
+                raise KeyError(path)
+            text: str = self._held.text(index)  # type: ignore[attr-defined]
+            return text.encode("utf-8")
         file = self._file(path)
         if file is None:
             raise KeyError(path)
         return file.text.encode("utf-8")
 
     def __contains__(self, path: object) -> bool:
+        if self._by_path is None:
+            return self._index(path) >= 0
         return self._file(path) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._by_path if self._by_path is not None else self._paths)
 
     def __len__(self) -> int:
-        return len(self._by_path) if self._by_path is not None else len(self._files)
+        return len(self._by_path) if self._by_path is not None else len(self._paths)
+
+    @property
+    def paths(self) -> Sequence[str] | None:
+        """Every path, in order, where the files came in path order; else None."""
+        return self._paths if self._by_path is None else None
+
+    def read_back(self) -> Iterator[str]:
+        """The paths of the files read back from the tree (output/cache.py)."""
+        if self._held is not None:
+            held = self._held
+            return (held.path(index) for index in range(len(held)) if held.on_disk(index))  # type: ignore[attr-defined]
+        files = self._by_path.values() if self._by_path is not None else self._files
+        return (file.path for file in files if file.on_disk)
 
 
 @dataclass(frozen=True)
 class ChangeSet:
     root: Path
     profile: str
-    desired: Mapping[str, bytes]  # Encoded
+    desired: Encoded
     previous: Ledger | None
-    create: tuple[str, ...] = ()
+    create: Sequence[str] = ()  # a first render's: every path, made when asked for
     update: tuple[str, ...] = ()
     delete: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
@@ -167,9 +195,8 @@ def compute_changes(
     root: Path, profile: str, files: Iterable[RenderedFile], previous: Ledger | None | Literal["unread"] = "unread"
 ) -> ChangeSet:
     """`previous`: the tree's ledger, when the caller has read it already."""
-    files = files if isinstance(files, list) else list(files)
-    desired = Encoded(files)
-    proven = {file.path for file in files if file.on_disk}  # read from this tree a moment ago
+    desired = Encoded(files if isinstance(files, Sequence) else list(files))
+    proven = set(desired.read_back())  # read from this tree a moment ago
     if previous == "unread":
         previous = read_ledger(root)
     owned = previous.files if previous else {}
@@ -178,7 +205,7 @@ def compute_changes(
     if not os.path.lexists(root):  # a first render: every file is new, and nothing can be in the way
         for path in desired:
             safe_name(path)
-        return ChangeSet(root, profile, desired, previous, tuple(sorted(desired)))
+        return ChangeSet(root, profile, desired, previous, desired.paths or tuple(sorted(desired)))
     containment = _Containment(root)
     for path in desired:
         if path in proven:  # read from this tree a moment ago; carried over, never written through

@@ -10,8 +10,9 @@ looks a path up only where asked (by bisection), which writing the ledger never 
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 
 
@@ -19,12 +20,13 @@ HASH_BYTES = 32  # of a file's sha256
 
 
 class Packed(Mapping[str, str]):
-    """path -> hex string of `width` bytes, for sorted, distinct `paths`; `digests` holds their bytes
-    end to end, in the paths' order."""
+    """path -> hex string of `width` bytes, for sorted, distinct `paths` (a list, or a render's paths,
+    each made when asked for: output/held.py); `digests` holds their bytes end to end, in the
+    paths' order."""
 
     __slots__ = ("_paths", "_digests", "_width")
 
-    def __init__(self, paths: list[str], digests: bytes | bytearray, width: int) -> None:
+    def __init__(self, paths: Sequence[str], digests: bytes | bytearray, width: int) -> None:
         if len(digests) != len(paths) * width:
             raise ValueError(f"{len(paths)} paths and {len(digests)} bytes of digests of {width} bytes each")
         self._paths = paths
@@ -99,12 +101,17 @@ class Packed(Mapping[str, str]):
                       b"".join(self._digests[index * width:(index + 1) * width] for index in kept), width)
 
 
-def ascending(paths: list[str]) -> bool:
+def ascending(paths: Sequence[str]) -> bool:
     """Whether `paths` are sorted and distinct."""
-    return all(paths[index - 1] < paths[index] for index in range(1, len(paths)))
+    previous = None
+    for path in paths:
+        if previous is not None and not previous < path:
+            return False
+        previous = path
+    return True
 
 
-def position(paths: list[str], path: object) -> int:
+def position(paths: Sequence[str], path: object) -> int:
     """Where `path` stands in the ascending `paths`; -1 if it is not there."""
     index = bisect_left(paths, path) if isinstance(path, str) else len(paths)
     return index if index < len(paths) and paths[index] == path else -1
@@ -115,3 +122,25 @@ def sorted_items(mapping: Mapping[str, str]) -> Iterator[tuple[str, str]]:
     if isinstance(mapping, Packed):
         return mapping.sorted_items()
     return ((name, mapping[name]) for name in sorted(mapping))
+
+
+class Picked(Sequence[str]):
+    """The paths at `indexes` of `paths` (a render's files that have a cache key), without a list
+    of them."""
+
+    __slots__ = ("_paths", "_indexes")
+
+    def __init__(self, paths: Sequence[str], indexes: array[int]) -> None:
+        self._paths = paths
+        self._indexes = indexes
+
+    # Not overloaded for slices, as Sequence is: `typing` is not loaded on the no-change path.
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return self._paths[self._indexes[index]]
+
+    def __len__(self) -> int:
+        return len(self._indexes)
+
+    def __iter__(self) -> Iterator[str]:
+        paths = self._paths
+        return (paths[at] for at in self._indexes)

@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 from hashlib import sha256
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,7 +41,7 @@ _RENAME_EXCHANGE = 2
 @dataclass(frozen=True)
 class WriteReport:
     root: Path
-    written: tuple[str, ...]
+    written: Sequence[str]  # a first render's: every path, made when asked for
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
     kept: tuple[str, ...]  # conflicting files left as they are (no --force)
@@ -96,13 +96,14 @@ def _holds(path: Path, ledger: Ledger) -> bool:
 PARALLEL_FROM = 4000  # files to write: below this, a second process costs more than it saves
 
 
-def _write_files(base: str, paths: list[str], desired: Mapping[str, bytes]) -> None:
+def _write_files(base: str, paths: Sequence[str], desired: Mapping[str, bytes]) -> None:
     """Write new files under `base`, on both cores for many (the forked writer inherits the texts);
     each file's bytes are made as it is written, and let go."""
 
     def work(start: int, end: int) -> None:
         made: set[str] = set()
-        for path in paths[start:end]:
+        for index in range(start, end):
+            path = paths[index]
             _write_file(os.path.join(base, path), desired[path], made)
 
     in_slices(work, len(paths), PARALLEL_FROM)
@@ -124,18 +125,27 @@ def _link_or_copy(source: str, target: str, made: set[str]) -> None:
             shutil.copy2(source, target)
 
 
-def _plan_tree(changes: ChangeSet, force: bool) -> tuple[list[str], set[str], Ledger, tuple[str, ...]]:
+def _plan_tree(changes: ChangeSet, force: bool) -> tuple[Sequence[str], set[str], Ledger, tuple[str, ...]]:
     """(files to write, sorted; files to carry over from the old tree; the new ledger; conflicts kept)."""
     kept = tuple(sorted(path for path in changes.conflicts if not force))
-    written = [*changes.create, *changes.update]
-    if force:
-        written += [path for path in changes.conflicts if path in changes.desired]
-    write = sorted(written)
+    more = [*changes.update, *(path for path in changes.conflicts if force and path in changes.desired)]
+    # A first render's files to write are its paths, in order, made when asked for (output/held.py).
+    write: Sequence[str] = sorted([*changes.create, *more]) if more else changes.create
     carry = {*changes.unchanged, *changes.foreign, *kept}
     previous = changes.previous.files if changes.previous else {}
     desired, proven = changes.desired, changes.proven  # a file read back has the ledger's hash, proven
-    hashed = Packed.of(((path, bytes.fromhex(previous[path]) if path in proven else sha256(desired[path]).digest())
-                        for path in desired), HASH_BYTES)
+
+    def hashed_as(path: str) -> bytes:
+        return bytes.fromhex(previous[path]) if path in proven else sha256(desired[path]).digest()
+
+    paths = desired.paths
+    if paths is not None:  # in path order: the ledger holds the render's paths
+        digests = bytearray()
+        for path in paths:
+            digests += hashed_as(path)
+        hashed = Packed(paths, digests, HASH_BYTES)
+    else:
+        hashed = Packed.of(((path, hashed_as(path)) for path in desired), HASH_BYTES)
     # a kept edit stays an edit: the ledger keeps the hash gen wrote
     files = hashed.updated({path: previous[path] for path in kept if path in previous})
     return write, carry, Ledger(changes.profile, None, files), kept
@@ -171,7 +181,8 @@ def apply_changes(
         removed = tuple(sorted({*removed, *(p for p in changes.conflicts if p not in changes.desired)}))
     current_ledger = root / LEDGER
     unchanged_ledger = current_ledger.is_file() and _holds(current_ledger, ledger)
-    report = WriteReport(root, tuple(write), changes.unchanged, removed, kept)
+    report = WriteReport(root, write if isinstance(write, Sequence) and not isinstance(write, list) else tuple(write),
+                         changes.unchanged, removed, kept)
     if not write and not removed and unchanged_ledger:
         return report
     staging = root
@@ -213,7 +224,7 @@ def _shown(filename: object, staging: Path, root: Path) -> str:
     return filename
 
 
-def _replace_in_place(root: Path, staging: Path, write: list[str], removed: tuple[str, ...]) -> None:
+def _replace_in_place(root: Path, staging: Path, write: Sequence[str], removed: tuple[str, ...]) -> None:
     """Without a directory swap: rename each new file into place, remove the stale ones, then the
     ledger last, so an interrupted run is finished by the next one."""
     replaced = 0

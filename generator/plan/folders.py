@@ -6,6 +6,7 @@ outputs (issue 22: memory flat in the estate)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from ..mesh import NamespaceMesh, meshes
@@ -26,7 +27,9 @@ def namespace_folder(path: str) -> str | None:
 
 def namespace_blocks(profile: Profile) -> dict[str, Block]:
     """folder -> its block, for every (cluster, namespace) of the profile."""
-    by_directory = {namespace_directory(mesh): mesh for mesh in meshes(profile)}
+    # What a folder's labels need of its mesh: its cluster, namespace and waypoint, not its Services
+    # and workloads (the estate's meshes go once the render starts: pipeline.forget_placed).
+    by_directory = {namespace_directory(mesh): replace(mesh, services=(), workloads=()) for mesh in meshes(profile)}
     revisions = {cluster.name: cluster.istio_revision for cluster in profile.clusters}
     blocks: dict[str, Block] = {}
     for namespace in profile.namespaces:

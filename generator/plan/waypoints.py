@@ -83,7 +83,8 @@ def _namespace(context: NamespaceContext, mesh: NamespaceMesh) -> NamespaceConte
 
 
 def labelled(mesh: NamespaceMesh, output: Output) -> Output:
-    """The output with the waypoint's labels gen sets on it, if any."""
+    """The output with the waypoint's labels gen sets on it, if any. Of the mesh it reads the
+    cluster, the namespace and the waypoint only (a namespace folder keeps no more: plan/folders.py)."""
     context = output.context
     waypoint = mesh.waypoint
     declared = mesh.namespace.waypoint
