@@ -202,7 +202,7 @@ def _gathered(done: list[_Part], interleaved: bool) -> tuple[RenderedFiles, list
     if interleaved:
         # Where each file put aside goes: after the first part's files whose paths sort before it,
         # and after the files put aside before it.
-        aside = sorted((file.path, part, at) for part in range(1, len(done)) for at, file in enumerate(done[part][0]))
+        aside = sorted((done[part][0].path(at), part, at) for part in range(1, len(done)) for at in range(len(done[part][0])))
         paths = files.paths
         before = [bisect_left(paths, path) for path, _, _ in aside]
         moved = [position + count for count, position in enumerate(before)]  # where each goes, in the end
@@ -213,7 +213,7 @@ def _gathered(done: list[_Part], interleaved: bool) -> tuple[RenderedFiles, list
         problems = [(placed(at), problem) for at, problem in problems]
         none = {placed(at) for at in keys.none}
         for (_, part, at), position in zip(aside, moved):
-            files.insert(position, done[part][0][at])
+            files.insert(position, (done[part][0], at))
             key = done[part][2]
             keys.raw[position * KEY_BYTES:position * KEY_BYTES] = key.raw[at * KEY_BYTES:(at + 1) * KEY_BYTES]
             if at in key.none:

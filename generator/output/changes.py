@@ -80,6 +80,17 @@ class Encoded(Mapping[str, bytes]):
             raise KeyError(path)
         return file.text.encode("utf-8")
 
+    def pieces(self, path: str) -> Iterable[bytes]:
+        """The file's bytes, a large one's made a piece at a time (output/held.py)."""
+        if self._held is not None:
+            index = self._index(path)
+            if index < 0:
+                raise KeyError(path)
+            from .held import pieces  # rendering is loaded wherever files were rendered
+
+            return pieces(self._held.held(index))  # type: ignore[attr-defined]
+        return (self[path],)
+
     def __contains__(self, path: object) -> bool:
         if self._by_path is None:
             return self._index(path) >= 0

@@ -8,24 +8,37 @@ numbers of its folder and of its name (each distinct folder and name is held onc
 of its values (each distinct tuple once: a namespace's files share one) or of its text (a file
 rendered on its own), and whether it was read back from the tree. A file asked for is made again
 as the RenderedFile it was, with the same path, text and flag.
+
+A text of LARGE characters or more (the estate's README and verify scripts, which grow with it: a
+text of every namespace, rendered in a worker whose answer is pickled) is held compressed, and
+made again each time it is read (gated, hashed, written): a few milliseconds, for a copy held of
+each at a tenth of its size.
 """
 
 from __future__ import annotations
 
+import zlib
 from array import array
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar, overload
 
 from .derived import Derived, Form
 from .render import RenderedFile
 
 _TEXT = 0  # the form number of a file that keeps its text
+LARGE = 64 * 1024
 
 T = TypeVar("T")
 
 
+# Values a table remembers, to number an equal one alike: equal values mostly come close together
+# (a namespace's files), and an index of every value would grow by a few entries a namespace.
+REMEMBERED = 4096
+
+
 class _Table(Generic[T]):
-    """Distinct values, numbered in the order they come (`key`: what tells two apart)."""
+    """Values, numbered in the order they come; one equal to one of the last REMEMBERED distinct
+    values takes its number (`key`: what tells two apart)."""
 
     __slots__ = ("items", "_numbers", "_key")
 
@@ -42,10 +55,13 @@ class _Table(Generic[T]):
         numbers = self._numbers
         if numbers is None:
             of = self._key
+            start = max(0, len(self.items) - REMEMBERED)
             numbers = self._numbers = {(of(value) if of is not None else value): index
-                                       for index, value in enumerate(self.items)}
+                                       for index, value in enumerate(self.items[start:], start)}
         found = numbers.get(key)
         if found is None:
+            if len(numbers) >= REMEMBERED:
+                numbers.clear()
             found = numbers[key] = len(self.items)
             self.items.append(item)
         return found
@@ -67,7 +83,7 @@ class RenderedFiles(Sequence[RenderedFile]):
         self._names: _Table[str] = _Table()
         self._forms = _forms()
         self._values: _Table[tuple[str, ...]] = _Table()
-        self._texts: list[str] = []
+        self._texts: list[str | bytes] = []  # bytes: a large one, compressed
         self._folder = array("I")
         self._name = array("I")
         self._form = array("I")  # _TEXT, or the number of the file's form
@@ -82,7 +98,12 @@ class RenderedFiles(Sequence[RenderedFile]):
         if derived is None:
             self._form.append(_TEXT)
             self._value.append(len(self._texts))
-            self._texts.append(file.text)
+            held = file.held
+            if isinstance(held, Compressed):
+                self._texts.append(held.data)
+            else:
+                text = str(held)
+                self._texts.append(zlib.compress(text.encode("utf-8", "surrogatepass"), 1) if len(text) >= LARGE else text)
         else:
             self._form.append(self._forms.number(derived.form))
             self._value.append(self._values.number(derived.values))
@@ -95,31 +116,61 @@ class RenderedFiles(Sequence[RenderedFile]):
         return self
 
     def extend(self, files: Sequence[RenderedFile]) -> None:
+        if isinstance(files, RenderedFiles):
+            for index in range(len(files)):
+                self._copy(files, index)
+            return
         for file in files:
             self.append(file)
 
-    def insert(self, position: int, file: RenderedFile) -> None:
-        """`file` before the file at `position` (a few files, each in one pass over the columns)."""
+    def insert(self, position: int, file: RenderedFile | tuple[RenderedFiles, int]) -> None:
+        """`file` (or the file at an index of other files, its text as it is held there) before the
+        file at `position`: a few files, each in one pass over the columns."""
         last = RenderedFiles()
         last._folders, last._names, last._forms, last._values, last._texts = (
             self._folders, self._names, self._forms, self._values, self._texts)
-        last.append(file)
+        if isinstance(file, RenderedFile):
+            last.append(file)
+        else:
+            last._copy(*file)
         self._folder[position:position] = last._folder
         self._name[position:position] = last._name
         self._form[position:position] = last._form
         self._value[position:position] = last._value
         self._on_disk[position:position] = last._on_disk
 
+    def _copy(self, other: RenderedFiles, index: int) -> None:
+        """The file at `index` of `other`, after these."""
+        self._folder.append(self._folders.number(other._folders.items[other._folder[index]]))
+        self._name.append(self._names.number(other._names.items[other._name[index]]))
+        form = other._forms.items[other._form[index]]
+        if form is None:
+            self._form.append(_TEXT)
+            self._value.append(len(self._texts))
+            self._texts.append(other._texts[other._value[index]])
+        else:
+            self._form.append(self._forms.number(form))
+            self._value.append(self._values.number(other._values.items[other._value[index]]))
+        self._on_disk.append(other._on_disk[index])
+
     def path(self, index: int) -> str:
         folder = self._folders.items[self._folder[index]]
         name = self._names.items[self._name[index]]
         return f"{folder}/{name}" if folder else name
 
+    def held(self, index: int) -> str | Derived | Compressed:
+        """The text of the file at `index` as it is held (joined when read: `str()`)."""
+        form = self._forms.items[self._form[index]]
+        if form is None:
+            held = self._texts[self._value[index]]
+            return held if isinstance(held, str) else Compressed(held)
+        return Derived(form, self._values.items[self._value[index]])
+
     def text(self, index: int) -> str:
         """The text of the file at `index` (joined, for a derived one), without making the file."""
         form = self._forms.items[self._form[index]]
         if form is None:
-            return self._texts[self._value[index]]
+            return _text(self._texts[self._value[index]])
         return form.text(self._values.items[self._value[index]])
 
     @property
@@ -140,9 +191,10 @@ class RenderedFiles(Sequence[RenderedFile]):
         if not 0 <= index < len(self):
             raise IndexError(index)
         form = self._forms.items[self._form[index]]
-        text: str | Derived
+        text: str | Derived | Compressed
         if form is None:
-            text = self._texts[self._value[index]]
+            held = self._texts[self._value[index]]
+            text = held if isinstance(held, str) else Compressed(held)
         else:
             text = Derived(form, self._values.items[self._value[index]])
         return RenderedFile(self.path(index), text, on_disk=bool(self._on_disk[index]))
@@ -172,8 +224,57 @@ class RenderedFiles(Sequence[RenderedFile]):
         return f"RenderedFiles({len(self)} files)"
 
 
+def _text(held: str | bytes) -> str:
+    return held if isinstance(held, str) else zlib.decompress(held).decode("utf-8", "surrogatepass")
+
+
+PIECE = 64 * 1024  # bytes of a large text made at a time, where it is read piece by piece
+
+
+class Compressed:
+    """A large text as held (compressed): `str()` makes it, each time it is read, so that a file
+    asked for does not hold it made; `pieces` and `lines` make it a piece at a time."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __str__(self) -> str:
+        return _text(self.data)
+
+    def pieces(self) -> Iterator[bytes]:
+        """Its UTF-8 bytes, in pieces of PIECE bytes or fewer."""
+        inflate = zlib.decompressobj()
+        data = self.data
+        while data:
+            piece = inflate.decompress(data, PIECE)
+            data = inflate.unconsumed_tail
+            if piece:
+                yield piece
+        rest = inflate.flush()
+        if rest:
+            yield rest
+
+    def lines(self) -> Iterator[str]:
+        """Its text in pieces of whole lines (the last without its line break, as `split` cuts)."""
+        left = b""
+        for piece in self.pieces():
+            left += piece
+            end = left.rfind(b"\n")
+            if end >= 0:
+                yield left[:end].decode("utf-8", "surrogatepass")
+                left = left[end + 1:]
+        yield left.decode("utf-8", "surrogatepass")
+
+
+def pieces(held: str | Derived | Compressed) -> Iterable[bytes]:
+    """A file's bytes, as held: a large one's made a piece at a time."""
+    return held.pieces() if isinstance(held, Compressed) else (str(held).encode("utf-8"),)
+
+
 def _restored(folders: list[str], names: list[str], forms: list[Form | None], values: list[tuple[str, ...]],
-              texts: list[str], folder: array[int], name: array[int], form: array[int], value: array[int],
+              texts: list[str | bytes], folder: array[int], name: array[int], form: array[int], value: array[int],
               on_disk: bytearray) -> RenderedFiles:
     files = RenderedFiles()
     files._folders, files._names, files._forms, files._values = _Table(folders), _Table(names), _forms(forms), _Table(values)

@@ -12,12 +12,14 @@ A profile value therefore cannot add a key, a document or a type change to the o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from ..plan import ObjectIdentity, Output, Plan
 from .derived import Derived
+if TYPE_CHECKING:
+    from .held import Compressed
 from .merge import UnprovenMerge, merged_values
 from ..kit.active import active_templates
 from ..problems import Location, Problem
@@ -29,11 +31,12 @@ __all__ = ["KitRenderFailure", "RenderError", "RenderedFile", "make_environment"
 
 class RenderedFile:
     """A file of the tree: its path and text. A file derived from its shape holds its text as the
-    shape and its values (output/derived.py), joined each time `text` is read."""
+    shape and its values (output/derived.py), and a large one made from a render's files its text
+    compressed (output/held.py): either is made each time `text` is read."""
 
     __slots__ = ("path", "_text", "document", "on_disk")
 
-    def __init__(self, path: str, text: str | Derived, document: Any = None, on_disk: bool = False) -> None:
+    def __init__(self, path: str, text: str | Derived | Compressed, document: Any = None, on_disk: bool = False) -> None:
         self.path = path
         self._text = text
         self.document = document  # the text parsed back (for the output validator), not part of the file
@@ -46,12 +49,17 @@ class RenderedFile:
         return text if type(text) is str else str(text)
 
     @property
+    def held(self) -> str | Derived | Compressed:
+        """The text as it is held."""
+        return self._text
+
+    @property
     def derived(self) -> Derived | None:
         """The shape and values the text is made of, for a derived file."""
         text = self._text
         return text if type(text) is Derived else None
 
-    def __reduce__(self) -> tuple[type[RenderedFile], tuple[str, str | Derived, None, bool]]:
+    def __reduce__(self) -> tuple[type[RenderedFile], tuple[str, str | Derived | Compressed, None, bool]]:
         """Pickled as its path, text and flag (a worker's files come back so): not its document."""
         return RenderedFile, (self.path, self._text, None, self.on_disk)
 

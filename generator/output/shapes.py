@@ -68,6 +68,9 @@ SLOTTED = ("name", "namespace")
 _SAFE = re.compile(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?")
 _PROBED = "gen-shape-probe-"  # what every probe value starts with
 _PROBE = _PROBED + "{}-zq"
+# Distinct values a render's keys remember (judged safe or not, a set of slot values to share): a
+# namespace's own come together, in path order, and a memory of them all would grow with the estate.
+REMEMBERED = 4096
 
 
 def safe_scalar(value: Any) -> bool:
@@ -266,13 +269,18 @@ class ShapeKeys:
             found = self._described[identities] = (others, digest)
         key = f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{','.join(slots)}\0{found[1]}"
         filled = tuple(values)  # one string per shape, and one tuple per set of values (a namespace's
-        return self._keys.setdefault(key, key), self._values.setdefault(filled, filled)  # outputs share one)
+        if len(self._values) >= REMEMBERED:  # outputs share one: they come together, in path order)
+            self._values.clear()
+        return self._keys.setdefault(key, key), self._values.setdefault(filled, filled)
 
 
 def _judged(judged: dict[str, bool], judge: Callable[[Any], bool], value: str) -> bool:
-    """judge(value), asked once per distinct value (an estate repeats its names)."""
+    """judge(value), asked once per distinct value among the last REMEMBERED (an estate repeats its
+    names)."""
     safe = judged.get(value)
     if safe is None:
+        if len(judged) >= REMEMBERED:  # a namespace's own values come together: the last few thousand
+            judged.clear()
         safe = judged[value] = judge(value)
     return safe
 

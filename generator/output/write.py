@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..parallel import in_slices
-from .changes import ChangeSet, Conflict, compute_changes
+from .changes import ChangeSet, Conflict, Encoded, compute_changes
 from .guard import WriteError, refuse, write_problem
 from .ledger import LEDGER, Inputs, Ledger
 from .lock import clear_abandoned, staging_prefix, tree_lock
@@ -96,7 +96,7 @@ def _holds(path: Path, ledger: Ledger) -> bool:
 PARALLEL_FROM = 4000  # files to write: below this, a second process costs more than it saves
 
 
-def _write_files(base: str, paths: Sequence[str], desired: Mapping[str, bytes]) -> None:
+def _write_files(base: str, paths: Sequence[str], desired: Encoded) -> None:
     """Write new files under `base`, on both cores for many (the forked writer inherits the texts);
     each file's bytes are made as it is written, and let go."""
 
@@ -104,7 +104,7 @@ def _write_files(base: str, paths: Sequence[str], desired: Mapping[str, bytes]) 
         made: set[str] = set()
         for index in range(start, end):
             path = paths[index]
-            _write_file(os.path.join(base, path), desired[path], made)
+            _write_file(os.path.join(base, path), desired.pieces(path), made)
 
     in_slices(work, len(paths), PARALLEL_FROM)
 
@@ -136,7 +136,12 @@ def _plan_tree(changes: ChangeSet, force: bool) -> tuple[Sequence[str], set[str]
     desired, proven = changes.desired, changes.proven  # a file read back has the ledger's hash, proven
 
     def hashed_as(path: str) -> bytes:
-        return bytes.fromhex(previous[path]) if path in proven else sha256(desired[path]).digest()
+        if path in proven:
+            return bytes.fromhex(previous[path])
+        hashed = sha256()
+        for piece in desired.pieces(path):  # a large file's bytes, a piece at a time
+            hashed.update(piece)
+        return hashed.digest()
 
     paths = desired.paths
     if paths is not None:  # in path order: the ledger holds the render's paths

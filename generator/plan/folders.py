@@ -6,15 +6,12 @@ outputs (issue 22: memory flat in the estate)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from functools import partial
-
-from ..mesh import NamespaceMesh, meshes
-from ..profile.model import Namespace, Profile
+from ..mesh import NamespaceMesh, Waypoint, meshes
+from ..profile.model import Cluster, Namespace, Profile
 from .catalog import catalog
 from .namespaces import folder_outputs
 from .outputs import Block, Output
-from .waypoints import labelled, namespace_directory
+from .waypoints import labelled
 
 
 def namespace_folder(path: str) -> str | None:
@@ -27,21 +24,40 @@ def namespace_folder(path: str) -> str | None:
 
 def namespace_blocks(profile: Profile) -> dict[str, Block]:
     """folder -> its block, for every (cluster, namespace) of the profile."""
-    # What a folder's labels need of its mesh: its cluster, namespace and waypoint, not its Services
-    # and workloads (the estate's meshes go once the render starts: pipeline.forget_placed).
-    by_directory = {namespace_directory(mesh): replace(mesh, services=(), workloads=()) for mesh in meshes(profile)}
-    revisions = {cluster.name: cluster.istio_revision for cluster in profile.clusters}
+    # What a folder's labels need of its mesh: its cluster, namespace and waypoint (one object for
+    # the namespaces that share one), not its Services and workloads: the estate's meshes go once the
+    # render starts (pipeline.forget_placed).
+    waypoints = {(mesh.cluster.name, mesh.namespace.name): mesh.waypoint for mesh in meshes(profile)}
+    clusters = {cluster.name: cluster for cluster in profile.clusters}
     blocks: dict[str, Block] = {}
     for namespace in profile.namespaces:
+        size = 2 + sum(len(catalog()[app.name].objects) for app in namespace.app_parameters)
         for cluster in namespace.clusters:
             folder = f"clusters/{cluster}/namespaces/{namespace.name}"
-            size = 2 + sum(len(catalog()[app.name].objects) for app in namespace.app_parameters)
-            block = Block(folder, partial(_made, namespace, cluster, revisions.get(cluster), by_directory.get(folder)),
+            labels = (cluster, namespace.name) in waypoints
+            block = Block(folder, _Folder(namespace, clusters[cluster], labels, waypoints.get((cluster, namespace.name))),
                           size=size)
             blocks[folder] = blocks[folder].joined(block) if folder in blocks else block
     return blocks
 
 
-def _made(namespace: Namespace, cluster: str, revision: str | None, mesh: NamespaceMesh | None) -> list[Output]:
-    outputs = folder_outputs(namespace, cluster, revision, keep=False)  # made as the render reaches it
-    return [labelled(mesh, output) for output in outputs] if mesh is not None else list(outputs)
+class _Folder:
+    """What makes a namespace folder's outputs on a cluster (a block's `make`): the namespace, the
+    cluster, and the waypoint its labels name, if it has a mesh (a namespace on a cluster the
+    profile names)."""
+
+    __slots__ = ("namespace", "cluster", "labelled", "waypoint")
+
+    def __init__(self, namespace: Namespace, cluster: Cluster, labelled: bool, waypoint: Waypoint | None) -> None:
+        self.namespace = namespace
+        self.cluster = cluster
+        self.labelled = labelled
+        self.waypoint = waypoint
+
+    def __call__(self) -> list[Output]:
+        namespace, cluster = self.namespace, self.cluster
+        outputs = folder_outputs(namespace, cluster.name, cluster.istio_revision, keep=False)  # made as the render reaches it
+        if not self.labelled:
+            return list(outputs)
+        mesh = NamespaceMesh(cluster, namespace, (), (), self.waypoint)  # all that labelled() reads of it
+        return [labelled(mesh, output) for output in outputs]

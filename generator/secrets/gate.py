@@ -113,6 +113,8 @@ ALONE = 1 << 16
 def scan(files: Sequence[RenderedFile], whole: Collection[str] = (), allowed: Collection[str] = ()) -> list[Hit]:
     """Every secret in `files`, by file and line. `whole`: paths of files to parse and judge string
     by string besides (helm values); `allowed`: strings the profile keeps with `notSecret`."""
+    from ..output.held import Compressed  # rendering is loaded by whoever has files to gate
+
     suspects: dict[str, Finding] = {}  # every line judged so far that holds a secret
     forms: set[int] = set()
     hits: dict[tuple[str, int], Hit] = {}
@@ -122,6 +124,11 @@ def scan(files: Sequence[RenderedFile], whole: Collection[str] = (), allowed: Co
         for file in chunk:
             derived = file.derived
             if derived is None:
+                held = file.held
+                if isinstance(held, Compressed):  # a large text, made and judged a piece of lines at a time
+                    for piece in held.lines():
+                        _judge(candidates_in(piece, also="\\n"), allowed, suspects)
+                    continue
                 text = file.text
                 if len(text) >= ALONE:
                     _judge(candidates_in(text, also="\\n"), allowed, suspects)
