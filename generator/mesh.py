@@ -20,7 +20,7 @@ from typing import TypeVar, cast
 from enum import StrEnum
 
 from .plan.app_contexts import DeploymentContext, ServiceContext
-from .plan.apps import app_objects
+from .plan.apps import app_objects_anywhere
 from .plan.namespaces import DATAPLANE_MODE_LABEL, namespace_labels, pod_labels
 from .problems import ProfilePath
 from .profile.model import AppParameters, Cluster, Dataplane, Namespace, Profile, WaypointMode
@@ -212,8 +212,8 @@ def namespace_mesh(cluster: Cluster, namespace: Namespace,
     services: list[MeshService] = []
     workloads: list[MeshWorkload] = []
     for app in namespace.app_parameters:
-        # Not kept: a mesh keeps what it needs of them, and the render places each folder's apps again.
-        for obj in app_objects(app, namespace.name, pod_labels(namespace.dataplane, app.ambient), keep=False):
+        # In no namespace: a mesh reads what is the same in each, and the render places each folder's apps.
+        for obj in app_objects_anywhere(app, pod_labels(namespace.dataplane, app.ambient)):
             if isinstance(obj, ServiceContext):
                 ports = _shared(tuple(port.targetPort or port.port for port in obj.ports))
                 services.append(MeshService(obj.name, obj.selector, app, ports))

@@ -23,7 +23,7 @@ from ..validation.embedded import active_validator
 from ..validation.trace import output_problems
 from .cache import KEY_BYTES, OutputKeys, RenderCache
 from .held import RenderedFiles
-from .packed import Packed, Picked, ascending
+from .packed import Packed, Picked
 from .render import KitRenderFailure, RenderedFile, proven_instance, render_output
 from .shapes import Shapes, ShapeKeys
 from .templating import parse_back
@@ -191,11 +191,11 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
 
     done = in_parts(work, parts)
     del segments
-    made, problems, keys = _gathered(done, interleaved=not big and len(done) > 1)
+    made, problems, keys = _gathered(done, not big and len(done) > 1, plan.ordered())
     return Rendered(made, problems, keys, sum(count for _, _, _, count in done))
 
 
-def _gathered(done: list[_Part], interleaved: bool) -> tuple[RenderedFiles, list[Problem], Packed]:
+def _gathered(done: list[_Part], interleaved: bool, ordered: bool) -> tuple[RenderedFiles, list[Problem], Packed]:
     """Each part's files come in path order: slices follow each other; the documents put aside
     (the later parts, a few files) go in among the first part's, each where its path sorts."""
     files, problems, keys = done[0][0], list(done[0][1]), done[0][2]
@@ -230,6 +230,7 @@ def _gathered(done: list[_Part], interleaved: bool) -> tuple[RenderedFiles, list
             problems += ((offset + at, problem) for at, problem in found)
     # Packed (output/packed.py): a large plan's map of keys is the render's largest table; its
     # paths are the files' own, made when asked for.
+    files.ordered = ordered  # in path order, as the plan's outputs: the change set trusts it
     kept = array("I", (index for index in range(len(files)) if index not in keys.none)) if keys.none else None
     keyed: Sequence[str] = Picked(files.paths, kept) if kept is not None else files.paths
     raw = keys.raw
@@ -238,7 +239,7 @@ def _gathered(done: list[_Part], interleaved: bool) -> tuple[RenderedFiles, list
         for index in kept:
             raw += view[index * KEY_BYTES:(index + 1) * KEY_BYTES]
         view.release()
-    packed = Packed(keyed, raw, KEY_BYTES) if ascending(keyed) else Packed.of(
+    packed = Packed(keyed, raw, KEY_BYTES) if files.ordered else Packed.of(
         zip(keyed, (raw[index * KEY_BYTES:(index + 1) * KEY_BYTES] for index in range(len(keyed)))), KEY_BYTES)
     return files.settled(), [problem for _, problem in problems], packed
 

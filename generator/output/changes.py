@@ -45,7 +45,7 @@ class Encoded(Mapping[str, bytes]):
     def __init__(self, files: Sequence[RenderedFile]) -> None:
         columns = getattr(files, "paths", None)  # RenderedFiles (not imported on the no-change path)
         paths: Sequence[str] = columns if columns is not None else [file.path for file in files]
-        ordered = ascending(paths)
+        ordered = getattr(files, "ordered", False) or ascending(paths)
         self._files: Sequence[RenderedFile] = files if ordered else []
         self._paths: Sequence[str] = paths if ordered else []
         self._held = files if ordered and columns is not None else None
@@ -86,10 +86,15 @@ class Encoded(Mapping[str, bytes]):
             index = self._index(path)
             if index < 0:
                 raise KeyError(path)
-            from .held import pieces  # rendering is loaded wherever files were rendered
-
-            return pieces(self._held.held(index))  # type: ignore[attr-defined]
+            return self.pieces_at(index)
         return (self[path],)
+
+    def pieces_at(self, index: int) -> Iterable[bytes]:
+        """pieces of the file at `index` of `paths`."""
+        if self._held is not None:
+            found: Iterable[bytes] = self._held.pieces(index)  # type: ignore[attr-defined]
+            return found
+        return (self._files[index].text.encode("utf-8"),)
 
     def __contains__(self, path: object) -> bool:
         if self._by_path is None:

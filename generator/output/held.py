@@ -76,7 +76,7 @@ class RenderedFiles(Sequence[RenderedFile]):
     """The files of a render, in the order they were added, held as columns (see above)."""
 
     __slots__ = ("_folders", "_names", "_forms", "_values", "_texts", "_folder", "_name", "_form", "_value",
-                 "_on_disk")
+                 "_on_disk", "_last", "_form_numbers", "ordered")
 
     def __init__(self) -> None:
         self._folders: _Table[str] = _Table()
@@ -89,10 +89,16 @@ class RenderedFiles(Sequence[RenderedFile]):
         self._form = array("I")  # _TEXT, or the number of the file's form
         self._value = array("I")  # the number of its values, or of its text
         self._on_disk = bytearray()
+        self._last: tuple[str, int] | None = None  # the folder of the file added last, and its number
+        self._form_numbers: dict[int, int] = {}  # id of a form -> its number (a render has a few dozen)
+        self.ordered = False  # known to be in path order, each path once (said by whoever knows)
 
     def append(self, file: RenderedFile) -> None:
         folder, _, name = file.path.rpartition("/")
-        self._folder.append(self._folders.number(folder))
+        last = self._last
+        if last is None or last[0] != folder:  # a folder's files come together
+            last = self._last = (folder, self._folders.number(folder))
+        self._folder.append(last[1])
         self._name.append(self._names.number(name))
         derived = file.derived
         if derived is None:
@@ -105,7 +111,10 @@ class RenderedFiles(Sequence[RenderedFile]):
                 text = str(held)
                 self._texts.append(zlib.compress(text.encode("utf-8", "surrogatepass"), 1) if len(text) >= LARGE else text)
         else:
-            self._form.append(self._forms.number(derived.form))
+            form = self._form_numbers.get(id(derived.form))
+            if form is None:
+                form = self._form_numbers[id(derived.form)] = self._forms.number(derived.form)
+            self._form.append(form)
             self._value.append(self._values.number(derived.values))
         self._on_disk.append(file.on_disk)
 
@@ -165,6 +174,14 @@ class RenderedFiles(Sequence[RenderedFile]):
             held = self._texts[self._value[index]]
             return held if isinstance(held, str) else Compressed(held)
         return Derived(form, self._values.items[self._value[index]])
+
+    def pieces(self, index: int) -> Iterable[bytes]:
+        """The bytes of the file at `index`, a large one's a piece at a time (output/changes.py)."""
+        form = self._forms.items[self._form[index]]
+        if form is None:
+            held = self._texts[self._value[index]]
+            return (held.encode("utf-8"),) if isinstance(held, str) else Compressed(held).pieces()
+        return (form.text(self._values.items[self._value[index]]).encode("utf-8"),)
 
     def text(self, index: int) -> str:
         """The text of the file at `index` (joined, for a derived one), without making the file."""
@@ -268,10 +285,6 @@ class Compressed:
         yield left.decode("utf-8", "surrogatepass")
 
 
-def pieces(held: str | Derived | Compressed) -> Iterable[bytes]:
-    """A file's bytes, as held: a large one's made a piece at a time."""
-    return held.pieces() if isinstance(held, Compressed) else (str(held).encode("utf-8"),)
-
 
 def _restored(folders: list[str], names: list[str], forms: list[Form | None], values: list[tuple[str, ...]],
               texts: list[str | bytes], folder: array[int], name: array[int], form: array[int], value: array[int],
@@ -302,10 +315,8 @@ class Paths(Sequence[str]):
         if isinstance(index, slice):
             return [self[at] for at in range(*index.indices(len(self)))]
         if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        return self._files.path(index)
+            index += len(self._files)
+        return self._files.path(index)  # an index past the end raises IndexError there
 
     def __len__(self) -> int:
         return len(self._files)

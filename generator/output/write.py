@@ -100,11 +100,13 @@ def _write_files(base: str, paths: Sequence[str], desired: Encoded) -> None:
     """Write new files under `base`, on both cores for many (the forked writer inherits the texts);
     each file's bytes are made as it is written, and let go."""
 
+    every = paths is desired.paths  # a first render's: each file found by its place, not its path
+
     def work(start: int, end: int) -> None:
         made: set[str] = set()
         for index in range(start, end):
             path = paths[index]
-            _write_file(os.path.join(base, path), desired.pieces(path), made)
+            _write_file(os.path.join(base, path), desired.pieces_at(index) if every else desired.pieces(path), made)
 
     in_slices(work, len(paths), PARALLEL_FROM)
 
@@ -135,22 +137,22 @@ def _plan_tree(changes: ChangeSet, force: bool) -> tuple[Sequence[str], set[str]
     previous = changes.previous.files if changes.previous else {}
     desired, proven = changes.desired, changes.proven  # a file read back has the ledger's hash, proven
 
-    def hashed_as(path: str) -> bytes:
+    def hashed_as(path: str, pieces: Iterable[bytes]) -> bytes:
         if path in proven:
             return bytes.fromhex(previous[path])
         hashed = sha256()
-        for piece in desired.pieces(path):  # a large file's bytes, a piece at a time
+        for piece in pieces:  # a large file's bytes, a piece at a time
             hashed.update(piece)
         return hashed.digest()
 
     paths = desired.paths
     if paths is not None:  # in path order: the ledger holds the render's paths
         digests = bytearray()
-        for path in paths:
-            digests += hashed_as(path)
+        for index, path in enumerate(paths):
+            digests += hashed_as(path, desired.pieces_at(index))
         hashed = Packed(paths, digests, HASH_BYTES)
     else:
-        hashed = Packed.of(((path, hashed_as(path)) for path in desired), HASH_BYTES)
+        hashed = Packed.of(((path, hashed_as(path, desired.pieces(path))) for path in desired), HASH_BYTES)
     # a kept edit stays an edit: the ledger keeps the hash gen wrote
     files = hashed.updated({path: previous[path] for path in kept if path in previous})
     return write, carry, Ledger(changes.profile, None, files), kept

@@ -82,6 +82,13 @@ def app_objects(
     return placed
 
 
+def app_objects_anywhere(parameters: AppParameters, pod_labels: Mapping[str, str]) -> tuple[AppObjectContext, ...]:
+    """The app's objects, parameters applied, in no namespace: what tells them apart (names,
+    selectors, ports, labels, service accounts) is the same in every namespace, so the mesh model
+    reads these, built once for the namespaces that run the app alike."""
+    return _unplaced(active_kit(), replace(parameters, path=()), tuple(pod_labels.items()))
+
+
 # Each app placed in each namespace, while the stages of one profile ask for them.
 _PLACED: dict[tuple[Kit | None, AppParameters, str, tuple[tuple[str, str], ...]], tuple[AppObjectContext, ...]] = {}
 _KEPT = 1 << 16

@@ -184,6 +184,24 @@ class Plan:
         folders: tuple[Output | Block, ...] = self.blocks
         return list(merge(segments, folders, key=_place))
 
+    def ordered(self) -> bool:
+        """Whether the outputs come in path order, each path once (a namespace folder's do: they
+        are sorted and kept once when made), without making the blocks' outputs."""
+        last: str | None = None
+        block: Block | None = None
+        for segment in self.segments():
+            if isinstance(segment, Block):
+                block = segment
+                path = segment.prefix
+            else:
+                path = segment.path
+                if block is not None and path.startswith(block.prefix):  # inside a folder a block makes
+                    return False
+            if last is not None and not last < path:
+                return False
+            last = path
+        return True
+
     def stream(self) -> Iterator[Output]:
         """Every output in path order, each block's made as it is reached."""
         for segment in self.segments():
