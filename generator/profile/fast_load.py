@@ -80,6 +80,9 @@ class _Reader:
         self.spellings: dict[Position, str] = {}
         self.nodes = 0
         self.events = iter(yaml.parse(text, Loader=yaml.CSafeLoader))
+        # One string for each scalar written alike (keys, a cluster's or an app's name): an estate's
+        # data repeats them in every namespace.
+        self.strings: dict[str, str] = {}
 
     def document(self) -> Any:
         kinds = [type(next(self.events)) for _ in range(2)]
@@ -113,11 +116,12 @@ class _Reader:
         spelling = self.text[start.index : end.index]
         if spelling and self.positions:
             self.spellings[_position(start)] = spelling
+        value = self.strings.setdefault(event.value, event.value)
         if event.style in _PLAIN_STYLES:
-            return _plain(event.value)
+            return _plain(value)
         if event.style == '"' and "\\" in spelling or event.style not in ('"', "'"):
             raise _Slow  # escapes, or a block scalar
-        return event.value
+        return value
 
     def mapping(self, path: ProfilePath, depth: int) -> dict[str, Any]:
         plain: dict[str, Any] = {}

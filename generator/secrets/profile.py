@@ -92,6 +92,9 @@ def profile_secrets(data: Any) -> tuple[list[Problem], tuple[str, ...]]:
         elif name not in used:
             problems.append(Problem(f"'{name}' keeps nothing: gen does not take the value for a secret",
                                     "not-secret", where, "remove it from `notSecret`", Severity.WARNING))
+    # Each of the profile's strings was judged once: an estate's names, which the gate's lines do not
+    # repeat, are not kept judged (the cache would hold a few per namespace while the tree renders).
+    detect.cache_clear()
     return problems + _keeps_without_values(data), tuple(kept)
 
 
