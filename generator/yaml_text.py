@@ -90,7 +90,7 @@ def double_quoted(text: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(lambda match: _escape(match.group()), text) + '"'
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def quote_text(value: str) -> YamlScalar:
     """The scalar token for a string; the same strings recur across an estate, so it is cached (for
     as many as its common ones need: a namespace's own names recur within its few files, and are let

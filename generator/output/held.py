@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 # Values a table remembers, to number an equal one alike: equal values mostly come close together
 # (a namespace's files), and an index of every value would grow by a few entries a namespace.
-REMEMBERED = 4096
+REMEMBERED = 512
 
 
 class _Table(Generic[T]):
@@ -67,6 +67,28 @@ class _Table(Generic[T]):
         return found
 
 
+class _Values:
+    """The slot values of derived files, numbered: each tuple as its length and the numbers of its
+    strings, end to end (an object's name and namespace in 12 bytes, not a tuple of 56 and a
+    pointer); `strings` is the files' table of names, which holds the same strings."""
+
+    __slots__ = ("strings", "runs")
+
+    def __init__(self, strings: _Table[str], runs: array[int] | None = None) -> None:
+        self.strings = strings
+        self.runs = runs if runs is not None else array("I")
+
+    def number(self, values: tuple[str, ...]) -> int:
+        number = len(self.runs)
+        self.runs.append(len(values))
+        self.runs.extend([self.strings.number(value) for value in values])
+        return number
+
+    def __getitem__(self, number: int) -> tuple[str, ...]:
+        runs, strings = self.runs, self.strings.items
+        return tuple([strings[at] for at in runs[number + 1:number + 1 + runs[number]]])
+
+
 def _forms(forms: list[Form | None] | None = None) -> _Table[Form | None]:
     """Forms, told apart by identity (two shapes' forms may hold equal parts): number 0 is none."""
     return _Table(forms if forms is not None else [None], key=id)
@@ -82,7 +104,7 @@ class RenderedFiles(Sequence[RenderedFile]):
         self._folders: _Table[str] = _Table()
         self._names: _Table[str] = _Table()
         self._forms = _forms()
-        self._values: _Table[tuple[str, ...]] = _Table()
+        self._values = _Values(self._names)
         self._texts: list[str | bytes] = []  # bytes: a large one, compressed
         self._folder = array("I")
         self._name = array("I")
@@ -120,7 +142,7 @@ class RenderedFiles(Sequence[RenderedFile]):
 
     def settled(self) -> RenderedFiles:
         """These files, their tables' indexes let go (made again if a file is added)."""
-        for table in (self._folders, self._names, self._forms, self._values):
+        for table in (self._folders, self._names, self._forms):
             table.forget()
         return self
 
@@ -159,7 +181,7 @@ class RenderedFiles(Sequence[RenderedFile]):
             self._texts.append(other._texts[other._value[index]])
         else:
             self._form.append(self._forms.number(form))
-            self._value.append(self._values.number(other._values.items[other._value[index]]))
+            self._value.append(self._values.number(other._values[other._value[index]]))
         self._on_disk.append(other._on_disk[index])
 
     def path(self, index: int) -> str:
@@ -173,7 +195,7 @@ class RenderedFiles(Sequence[RenderedFile]):
         if form is None:
             held = self._texts[self._value[index]]
             return held if isinstance(held, str) else Compressed(held)
-        return Derived(form, self._values.items[self._value[index]])
+        return Derived(form, self._values[self._value[index]])
 
     def pieces(self, index: int) -> Iterable[bytes]:
         """The bytes of the file at `index`, a large one's a piece at a time (output/changes.py)."""
@@ -181,14 +203,14 @@ class RenderedFiles(Sequence[RenderedFile]):
         if form is None:
             held = self._texts[self._value[index]]
             return (held.encode("utf-8"),) if isinstance(held, str) else Compressed(held).pieces()
-        return (form.text(self._values.items[self._value[index]]).encode("utf-8"),)
+        return (form.text(self._values[self._value[index]]).encode("utf-8"),)
 
     def text(self, index: int) -> str:
         """The text of the file at `index` (joined, for a derived one), without making the file."""
         form = self._forms.items[self._form[index]]
         if form is None:
             return _text(self._texts[self._value[index]])
-        return form.text(self._values.items[self._value[index]])
+        return form.text(self._values[self._value[index]])
 
     @property
     def paths(self) -> Paths:
@@ -213,7 +235,7 @@ class RenderedFiles(Sequence[RenderedFile]):
             held = self._texts[self._value[index]]
             text = held if isinstance(held, str) else Compressed(held)
         else:
-            text = Derived(form, self._values.items[self._value[index]])
+            text = Derived(form, self._values[self._value[index]])
         return RenderedFile(self.path(index), text, on_disk=bool(self._on_disk[index]))
 
     def __iter__(self) -> Iterator[RenderedFile]:
@@ -227,7 +249,7 @@ class RenderedFiles(Sequence[RenderedFile]):
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         """Pickled as its columns (a worker's files come back so)."""
-        return _restored, (self._folders.items, self._names.items, self._forms.items, self._values.items, self._texts,
+        return _restored, (self._folders.items, self._names.items, self._forms.items, self._values.runs, self._texts,
                            self._folder, self._name, self._form, self._value, self._on_disk)
 
     def __eq__(self, other: object) -> bool:
@@ -286,11 +308,12 @@ class Compressed:
 
 
 
-def _restored(folders: list[str], names: list[str], forms: list[Form | None], values: list[tuple[str, ...]],
+def _restored(folders: list[str], names: list[str], forms: list[Form | None], runs: array[int],
               texts: list[str | bytes], folder: array[int], name: array[int], form: array[int], value: array[int],
               on_disk: bytearray) -> RenderedFiles:
     files = RenderedFiles()
-    files._folders, files._names, files._forms, files._values = _Table(folders), _Table(names), _forms(forms), _Table(values)
+    files._folders, files._names, files._forms = _Table(folders), _Table(names), _forms(forms)
+    files._values = _Values(files._names, runs)
     files._texts = texts
     files._folder, files._name, files._form, files._value, files._on_disk = folder, name, form, value, on_disk
     return files

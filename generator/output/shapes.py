@@ -70,7 +70,7 @@ _PROBED = "gen-shape-probe-"  # what every probe value starts with
 _PROBE = _PROBED + "{}-zq"
 # Distinct values a render's keys remember (judged safe or not, a set of slot values to share): a
 # namespace's own come together, in path order, and a memory of them all would grow with the estate.
-REMEMBERED = 4096
+REMEMBERED = 512
 
 
 def safe_scalar(value: Any) -> bool:
@@ -265,6 +265,8 @@ class ShapeKeys:
         identities = tuple(map(id, others))
         found = self._described.get(identities)
         if found is None:
+            if len(self._described) >= REMEMBERED:  # a namespace's own values (a labels mapping made
+                self._described.clear()  # for it) come together: the last few hundred
             digest = hashlib.sha256(repr(others).encode("utf-8", "surrogatepass")).hexdigest()[:32]
             found = self._described[identities] = (others, digest)
         key = f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{','.join(slots)}\0{found[1]}"
@@ -279,7 +281,7 @@ def _judged(judged: dict[str, bool], judge: Callable[[Any], bool], value: str) -
     names)."""
     safe = judged.get(value)
     if safe is None:
-        if len(judged) >= REMEMBERED:  # a namespace's own values come together: the last few thousand
+        if len(judged) >= REMEMBERED:  # a namespace's own values come together: the last few hundred
             judged.clear()
         safe = judged[value] = judge(value)
     return safe

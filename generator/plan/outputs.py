@@ -13,7 +13,6 @@ from dataclasses import dataclass, fields
 from heapq import merge
 from posixpath import dirname
 from posixpath import join as join_path
-from sys import intern
 from typing import Any, ClassVar, cast
 
 from ..problems import Problem, ProfilePath, format_path
@@ -258,15 +257,30 @@ def object_output(
     source: ProfilePath,
     owner: str,
 ) -> Output:
-    """One Kubernetes object, written as `<directory>/<kind>-<name>.yaml`. Its description names
-    no namespace: the namespaces that run an app alike share one (interned) string for each."""
+    """One Kubernetes object, written as `<directory>/<kind>-<name>.yaml`. (Its description is made
+    for it: a namespace folder's outputs live only while the render makes its files.)"""
     return Output(
         join_path(directory, object_file_name(kind, context.name)),
         context,
         source,
-        intern(f"{kind} '{context.name}' of {owner}"),
+        f"{kind} '{context.name}' of {owner}",
         ObjectIdentity(api_version, kind, context.name, context.namespace),
     )
+
+
+# One string for each file name the kustomizations of a render list: the folders that hold an app
+# alike list its files alike, and a render's files keep the lists (output/held.py). The last few
+# thousand names are remembered (not interned: an estate's own names would stay for good).
+_NAMES: dict[str, str] = {}
+
+
+def _shared_name(name: str) -> str:
+    found = _NAMES.get(name)
+    if found is None:
+        if len(_NAMES) >= 512:
+            _NAMES.clear()
+        found = _NAMES[name] = name
+    return found
 
 
 def kustomizations(outputs: Iterable[Output]) -> Iterator[Output]:
@@ -275,7 +289,7 @@ def kustomizations(outputs: Iterable[Output]) -> Iterator[Output]:
     for output in outputs:
         if output.identity is not None and not output.identity.items:
             directory = dirname(output.path)
-            by_directory[directory].append(intern(output.path[len(directory) + 1 :]))  # shared by every folder
+            by_directory[directory].append(_shared_name(output.path[len(directory) + 1 :]))
     for directory, files in by_directory.items():
         yield Output(
             join_path(directory, KUSTOMIZATION),
