@@ -113,43 +113,49 @@ ALONE = 1 << 16
 def scan(files: Sequence[RenderedFile], whole: Collection[str] = (), allowed: Collection[str] = ()) -> list[Hit]:
     """Every secret in `files`, by file and line. `whole`: paths of files to parse and judge string
     by string besides (helm values); `allowed`: strings the profile keeps with `notSecret`."""
+    from ..output.derived import Derived
     from ..output.held import Compressed  # rendering is loaded by whoever has files to gate
 
+    # A render's files held as columns (output/held.py) give each text as held, without the file.
+    held_at = getattr(files, "held", None)
     suspects: dict[str, Finding] = {}  # every line judged so far that holds a secret
     forms: set[int] = set()
     hits: dict[tuple[str, int], Hit] = {}
     for start in range(0, len(files), CHUNK):
-        chunk = files[start:start + CHUNK]
+        end = min(start + CHUNK, len(files))
         distinct: set[str] = set()
-        for file in chunk:
-            derived = file.derived
-            if derived is None:
-                held = file.held
+        for index in range(start, end):
+            held = held_at(index) if held_at is not None else files[index].held
+            if type(held) is not Derived:
                 if isinstance(held, Compressed):  # a large text, made and judged a piece of lines at a time
                     for piece in held.lines():
                         _judge(candidates_in(piece, also="\\n"), allowed, suspects)
                     continue
-                text = file.text
+                text = str(held)
                 if len(text) >= ALONE:
                     _judge(candidates_in(text, also="\\n"), allowed, suspects)
                 else:
                     distinct.update(text.split("\n"))
                 continue
+            derived = held
             if id(derived.form) not in forms:  # its lines without a value: once per shape (output/derived.py)
                 forms.add(id(derived.form))
                 distinct.update(derived.form.lines()[0])
             distinct.update(derived.marked_lines())
         _judge(lines_that_could_be_secret(list(distinct), also="\\n"), allowed, suspects)
-        for file in chunk:  # each of its lines is judged by now
+        if not whole and not suspects:
+            continue
+        for index in range(start, end):  # each of its lines is judged by now
+            file = files[index]
             if file.path in whole:
                 hits.update(((hit.path, hit.line), hit) for hit in _judge_whole(file, allowed))
             if not suspects:
                 continue
             lines = file.text.split("\n")
-            for index, line in enumerate(lines):
+            for number, line in enumerate(lines):
                 finding = suspects.get(line)
-                if finding is not None and not _in_pem_body(lines, index):
-                    hits.setdefault((file.path, index + 1), Hit(file.path, index + 1, finding))
+                if finding is not None and not _in_pem_body(lines, number):
+                    hits.setdefault((file.path, number + 1), Hit(file.path, number + 1, finding))
     return [hits[key] for key in sorted(hits)]
 
 
