@@ -167,6 +167,30 @@ def test_caffeine_and_netshoot_in_one_namespace_collide_and_say_so(tmp_path: Pat
     assert any("Deployment 'netshoot' of app 'netshoot'" in m and "app 'caffeine'" in m for m in messages)
 
 
+def test_a_collision_in_a_namespace_folder_is_found_as_the_render_makes_it_and_nothing_is_written(
+        tmp_path: Path) -> None:
+    """A namespace folder's outputs are made when the render reaches it (plan/folders.py): two of them
+    that write one file are the same problem, at the same place, whether the render finds it or the
+    profile's check makes every folder to look; the command exits 2 and writes nothing."""
+    from typer.testing import CliRunner
+
+    from generator import commands
+    from generator.pipeline import check_profile
+
+    profile, _ = variant(tmp_path, ("  apps: [caffeine]\n", "  apps: [caffeine, netshoot]\n"))
+    with pytest.raises(ProfileError) as raised:
+        render_profile(profile)
+    rendered = [p for p in raised.value.problems if p.rule == "object-collision"]
+    _, _, checked = check_profile(profile)
+    assert rendered and [(p.message, p.location) for p in rendered] == [
+        (p.message, p.location) for p in checked if p.rule == "object-collision"]
+    assert all(p.location is not None and p.location.line > 0 for p in rendered)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(commands.app, ["render", str(profile), "--out", str(out)])
+    assert result.exit_code == 2 and "object-collision" in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_hostile_env_and_annotation_values_stay_single_scalars(tmp_path: Path) -> None:
     hostile = 'x\\"\\n---\\napiVersion: v1\\nkind: Secret\\n'
     directory = render_apps(

@@ -66,10 +66,10 @@ def app_objects(
     parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str], keep: bool = True
 ) -> tuple[AppObjectContext, ...]:
     """The app's objects in `namespace`, parameters applied; `pod_labels` join every pod template.
-    The mesh model, the checks and the planner all ask for them: each placement is built once (the
-    contexts are frozen; nobody changes them in place) and kept until forget_placements. `keep`:
-    False, where it is asked for once more (a namespace folder's outputs as they are rendered:
-    plan/folders.py), builds one not kept yet without keeping it."""
+    A placement asked for more than once is built once (the contexts are frozen; nobody changes
+    them in place) and kept until forget_placements. `keep`: False, where it is asked for once (a
+    namespace folder's outputs as they are rendered: plan/folders.py), builds one not kept yet
+    without keeping it. (The mesh model reads app_objects_anywhere: no namespace's own.)"""
     # Keyed by the active kit too (compared by identity): its catalog is the one placed from, and
     # one process may render several profiles with different kits.
     key = (active_kit(), parameters, namespace, tuple(pod_labels.items()))

@@ -270,7 +270,7 @@ def object_output(
 
 # One string for each file name the kustomizations of a render list: the folders that hold an app
 # alike list its files alike, and a render's files keep the lists (output/held.py). The last few
-# thousand names are remembered (not interned: an estate's own names would stay for good).
+# hundred names are remembered (not interned: an estate's own names would stay for good).
 _NAMES: dict[str, str] = {}
 
 
