@@ -81,3 +81,58 @@ def test_a_map_of_keys_over_the_paths_of_some_files_finds_each() -> None:
     assert list(picked) == ["a/1", "b/1", "c"] and ascending(picked)
     keys = Packed(picked, bytes(range(3)), 1)
     assert dict(keys) == {"a/1": "00", "b/1": "01", "c": "02"} and "a/2" not in keys
+
+
+def _large(lines: int) -> str:
+    return "".join(f"line {number}: namespace ns-{number} on cluster c-{number % 4} — ✓\n" for number in range(lines))
+
+
+@given(st.integers(0, 3), st.booleans())
+def test_a_large_text_is_held_compressed_and_read_whole_or_in_pieces_as_it_was(extra: int, ends: bool) -> None:
+    """A text of LARGE characters or more (the estate's README) is held compressed: read whole, in
+    byte pieces (hashed and written so) or in pieces of whole lines (gated so), it is the text that
+    was added, and so it stays once pickled (a worker's answer) and put in among other files."""
+    import hashlib
+
+    from generator.output.held import LARGE, PIECE, Compressed
+
+    text = _large(LARGE // 40 + 2000) + "x" * extra + ("\n" if ends else "")
+    assert len(text) >= LARGE and len(text.encode()) > 2 * PIECE
+    held = RenderedFiles()
+    held.append(RenderedFile("README.md", text))
+    held.append(RenderedFile("a/small.yaml", "kind: A\n"))
+    copy = pickle.loads(pickle.dumps(held))
+    other = RenderedFiles()
+    other.append(RenderedFile("a/b.yaml", "b"))
+    other.insert(0, (copy, 0))
+    for files, index in ((held, 0), (copy, 0), (other, 0)):
+        compressed = files.held(index)
+        assert isinstance(compressed, Compressed) and len(compressed.data) < len(text) // 4
+        assert files.text(index) == text and files[index].text == text and str(compressed) == text
+        pieces = list(files.pieces(index))
+        assert b"".join(pieces) == text.encode() and all(len(piece) <= PIECE for piece in pieces)
+        assert hashlib.sha256(b"".join(pieces)).digest() == hashlib.sha256(text.encode()).digest()
+        lines = list(compressed.lines())
+        assert "\n".join(lines) == text and all(piece.count("\n") >= 0 for piece in lines)
+    assert held.text(1) == "kind: A\n" and held.held(1) == "kind: A\n"
+
+
+def test_the_gate_finds_a_secret_in_a_large_text_at_its_line() -> None:
+    """The gate judges a large text a piece of whole lines at a time: a secret anywhere in it, also
+    where a piece ends, is found at its line, as in the text held whole."""
+    from generator.output.held import PIECE
+    from generator.secrets.gate import scan
+
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"  # a GitHub token's look
+    base = _large(8000)
+    assert len(base.encode()) > 3 * PIECE
+    cut = base.encode()[:PIECE].rfind(b"\n")  # the line a first piece ends on
+    line_at_cut = base.encode()[:cut].count(b"\n") + 1
+    text = "\n".join(f"token: {token}" if number + 1 == line_at_cut else line
+                     for number, line in enumerate(base.split("\n")))
+    held = RenderedFiles()
+    held.append(RenderedFile("README.md", text))
+    whole = [RenderedFile("README.md", text)]
+    hits = scan(held)
+    assert [(hit.path, hit.line) for hit in hits] == [("README.md", line_at_cut)]
+    assert [(hit.path, hit.line) for hit in scan(whole)] == [(hit.path, hit.line) for hit in hits]
