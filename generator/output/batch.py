@@ -11,7 +11,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
 
 from ..parallel import can_fork, in_parts, slices_of
 from ..graph.deferred import Deferred
@@ -155,12 +154,6 @@ class Rendered:
     derived: int = 0  # files derived from their shape rather than rendered on their own
 
 
-def render_outputs(profile: str, outputs: Sequence[Output], cache: RenderCache | None = None,
-                   shapes: bool | None = None) -> Rendered:
-    """render_all of these outputs (in their order), as a plan of no namespace folders."""
-    return render_all(Plan(profile, outputs), cache, shapes)
-
-
 def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None = None,
                let_go: Callable[[], None] | None = None) -> Rendered:
     """Every file of the plan, in path order: read back where the cache proves it unchanged,
@@ -190,7 +183,6 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
         return _render_part(plan.profile, segments, cache, part, use)
 
     done = in_parts(work, parts)
-    del segments
     made, problems, keys = _gathered(done, not big and len(done) > 1, plan.ordered())
     return Rendered(made, problems, keys, sum(count for _, _, _, count in done))
 

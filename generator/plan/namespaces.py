@@ -44,12 +44,6 @@ def pod_labels(dataplane: Dataplane, ambient: bool | None) -> dict[str, str]:
     return {}
 
 
-def namespace_outputs(namespace: Namespace, revisions: Mapping[str, str | None] | None = None) -> Iterator[Output]:
-    """`revisions`: each cluster's Istio revision (none where absent)."""
-    for cluster in namespace.clusters:
-        yield from folder_outputs(namespace, cluster, (revisions or {}).get(cluster))
-
-
 def folder_outputs(namespace: Namespace, cluster: str, revision: str | None, keep: bool = True) -> Iterator[Output]:
     """The namespace's outputs in its folder on `cluster` (whose Istio revision is `revision`);
     `keep`: as apps.app_objects says."""
