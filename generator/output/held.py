@@ -22,6 +22,7 @@ from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar, overload
 
+from ..memo import REMEMBERED
 from .derived import Derived, Form
 from .render import RenderedFile
 
@@ -31,14 +32,12 @@ LARGE = 64 * 1024
 T = TypeVar("T")
 
 
-# Values a table remembers, to number an equal one alike: equal values mostly come close together
-# (a namespace's files), and an index of every value would grow by a few entries a namespace.
-REMEMBERED = 512
 
 
 class _Table(Generic[T]):
     """Values, numbered in the order they come; one equal to one of the last REMEMBERED distinct
-    values takes its number (`key`: what tells two apart)."""
+    values takes its number (`key`: what tells two apart). Equal values mostly come close together
+    (a namespace's files), and an index of every value would grow by a few entries a namespace."""
 
     __slots__ = ("items", "_numbers", "_key")
 

@@ -57,6 +57,7 @@ from jinja2 import nodes
 
 from ..plan import Output
 from ..plan.outputs import KustomizationContext, ObjectContext, TemplateContext, field_names
+from ..memo import REMEMBERED, remembered
 from ..yaml_text import quote_text
 from .derived import Derived, Form, Shape, Tree
 from .slots import MARK, Slot, SlotTouched
@@ -68,9 +69,6 @@ SLOTTED = ("name", "namespace")
 _SAFE = re.compile(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?")
 _PROBED = "gen-shape-probe-"  # what every probe value starts with
 _PROBE = _PROBED + "{}-zq"
-# Distinct values a render's keys remember (judged safe or not, a set of slot values to share): a
-# namespace's own come together, in path order, and a memory of them all would grow with the estate.
-REMEMBERED = 512
 
 
 def safe_scalar(value: Any) -> bool:
@@ -265,26 +263,18 @@ class ShapeKeys:
         identities = tuple(map(id, others))
         found = self._described.get(identities)
         if found is None:
-            if len(self._described) >= REMEMBERED:  # a namespace's own values (a labels mapping made
-                self._described.clear()  # for it) come together: the last few hundred
+            if len(self._described) >= REMEMBERED:  # as memo.remembered: the last few hundred
+                self._described.clear()
             digest = hashlib.sha256(repr(others).encode("utf-8", "surrogatepass")).hexdigest()[:32]
             found = self._described[identities] = (others, digest)
         key = f"{output.template}\0{cls.__module__}.{cls.__qualname__}\0{','.join(slots)}\0{found[1]}"
-        filled = tuple(values)  # one string per shape, and one tuple per set of values (a namespace's
-        if len(self._values) >= REMEMBERED:  # outputs share one: they come together, in path order)
-            self._values.clear()
-        return self._keys.setdefault(key, key), self._values.setdefault(filled, filled)
+        # One string per shape, and one tuple per set of values (a namespace's outputs share one).
+        return self._keys.setdefault(key, key), remembered(self._values, tuple(values), tuple)
 
 
 def _judged(judged: dict[str, bool], judge: Callable[[Any], bool], value: str) -> bool:
-    """judge(value), asked once per distinct value among the last REMEMBERED (an estate repeats its
-    names)."""
-    safe = judged.get(value)
-    if safe is None:
-        if len(judged) >= REMEMBERED:  # a namespace's own values come together: the last few hundred
-            judged.clear()
-        safe = judged[value] = judge(value)
-    return safe
+    """judge(value), asked once per distinct value of the last few hundred (an estate repeats its names)."""
+    return remembered(judged, value, judge)
 
 
 def key_of(output: Output) -> Keyed | None:

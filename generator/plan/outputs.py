@@ -15,6 +15,7 @@ from posixpath import dirname
 from posixpath import join as join_path
 from typing import Any, ClassVar, cast
 
+from ..memo import remembered
 from ..problems import Problem, ProfilePath, format_path
 from ..profile.values import LoadedValues
 
@@ -269,18 +270,13 @@ def object_output(
 
 
 # One string for each file name the kustomizations of a render list: the folders that hold an app
-# alike list its files alike, and a render's files keep the lists (output/held.py). The last few
-# hundred names are remembered (not interned: an estate's own names would stay for good).
+# alike list its files alike, and a render's files keep the lists (output/held.py). Remembered, not
+# interned: an estate's own names would stay for good.
 _NAMES: dict[str, str] = {}
 
 
 def _shared_name(name: str) -> str:
-    found = _NAMES.get(name)
-    if found is None:
-        if len(_NAMES) >= 512:
-            _NAMES.clear()
-        found = _NAMES[name] = name
-    return found
+    return remembered(_NAMES, name, str)
 
 
 def kustomizations(outputs: Iterable[Output]) -> Iterator[Output]:
