@@ -194,15 +194,21 @@ def test_gen_validate_in_slices_finds_each_problem_once_in_file_order(tmp_path: 
     assert sorted({problem.location.file for problem in sliced if problem.location}) == sorted(map(str, broken))
 
 
+@pytest.mark.parametrize("flat", [False, True], ids=["folders", "outputs-reversed"])
 @pytest.mark.parametrize("profile", ["caffeine", "waypoints", "platform-kit"])
 def test_outputs_rendered_aside_in_a_worker_give_the_plan_rendered_in_one(
-        profile: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        profile: str, flat: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """The documents of the whole estate (README, verify scripts) render in a forked worker while
     this process renders the rest: the same files, keys and problems, in plan order. Here every
     output rendered on its own goes aside, so that both parts hold outputs from all over the plan,
-    and every output has a finding, so that their order shows."""
+    and every output has a finding, so that their order shows; `flat`: a plan of outputs only, in
+    no path order (each stays where the plan has it)."""
+    from generator.plan import Plan
+
     _, plan, _ = check_profile(PROFILES / f"{profile}.yaml")
     assert plan is not None
+    if flat:
+        plan = Plan(plan.profile, tuple(reversed(plan.outputs)), plan.sources)
     monkeypatch.setattr(batch, "output_problems",
                         lambda output, rendered, validator: [Problem(f"finding on {output.path}", "test")])
     whole = batch.render_all(plan)
@@ -218,12 +224,16 @@ def test_outputs_rendered_aside_in_a_worker_give_the_plan_rendered_in_one(
     monkeypatch.setattr(parallel, "can_fork", lambda: True)
     monkeypatch.setattr(batch, "WHOLE_ESTATE", batch.RENDER)
     monkeypatch.setattr(batch, "ASIDE_FROM", 0)
+    if flat:  # no folder stays: every other output goes aside
+        monkeypatch.setattr(batch, "_aside", lambda weights, folders=(): [range(0, len(weights), 2),
+                                                                           range(1, len(weights), 2)])
     aside = batch.render_all(plan)
     assert len(cut) == 1 and len(cut[0]) == 2 and all(cut[0])
     assert sorted(cut[0][0] + cut[0][1]) == list(range(len(plan.segments())))
     assert min(cut[0][1]) < max(cut[0][0])  # interleaved, not two ranges
     assert [(f.path, f.text) for f in aside.files] == [(f.path, f.text) for f in whole.files]
-    assert aside.keys == whole.keys and aside.derived == whole.derived
+    # (cut every other output, each part meets each shape first on its own: fewer are derived)
+    assert aside.keys == whole.keys and (flat or aside.derived == whole.derived)
     assert aside.problems == whole.problems and len(whole.problems) > len(cut[0][1])
 
 

@@ -41,8 +41,8 @@ class Keys:
 
     __slots__ = ("raw", "none")
 
-    def __init__(self, count: int = 0) -> None:
-        self.raw = bytearray(count * KEY_BYTES)
+    def __init__(self) -> None:
+        self.raw = bytearray()
         self.none: set[int] = set()
 
     def append(self, key: bytes | None) -> None:
@@ -50,13 +50,6 @@ class Keys:
             self.none.add(len(self.raw) // KEY_BYTES)
             key = bytes(KEY_BYTES)
         self.raw += key
-
-    def put(self, position: int, keys: Keys, at: int) -> None:
-        """Keys' key at `at` into this block at `position` (made with room for it)."""
-        if at in keys.none:
-            self.none.add(position)
-        else:
-            self.raw[position * KEY_BYTES:(position + 1) * KEY_BYTES] = keys.raw[at * KEY_BYTES:(at + 1) * KEY_BYTES]
 
 
 # A part of the plan rendered: its files in path order (their parsed documents let go), the findings
@@ -183,20 +176,26 @@ def render_all(plan: Plan, cache: RenderCache | None = None, shapes: bool | None
         return _render_part(plan.profile, segments, cache, part, use)
 
     done = in_parts(work, parts)
-    made, problems, keys = _gathered(done, not big and len(done) > 1, plan.ordered())
+    made, problems, keys = _gathered(done, parts if not big and len(done) > 1 else None, plan)
     return Rendered(made, problems, keys, sum(count for _, _, _, count in done))
 
 
-def _gathered(done: list[_Part], interleaved: bool, ordered: bool) -> tuple[RenderedFiles, list[Problem], Packed]:
-    """Each part's files come in path order: slices follow each other; the documents put aside
-    (the later parts, a few files) go in among the first part's, each where its path sorts."""
+def _gathered(done: list[_Part], interleaved: list[Sequence[int]] | None,
+              plan: Plan) -> tuple[RenderedFiles, list[Problem], Packed]:
+    """Each part's files come in plan order: slices follow each other; the documents put aside
+    (`interleaved`: the parts, the later ones a few outputs) go in among the first part's, each
+    where its path sorts (or, in a plan of outputs only, where it stands in the plan)."""
     files, problems, keys = done[0][0], list(done[0][1]), done[0][2]
-    if interleaved:
-        # Where each file put aside goes: after the first part's files whose paths sort before it,
-        # and after the files put aside before it.
-        aside = sorted((done[part][0].path(at), part, at) for part in range(1, len(done)) for at in range(len(done[part][0])))
-        paths = files.paths
-        before = [bisect_left(paths, path) for path, _, _ in aside]
+    ordered = plan.ordered()
+    if interleaved is not None:
+        # Where each file put aside goes: after the first part's files that come before it, and
+        # after the files put aside before it. Without blocks, an output is a file: its place in the
+        # plan tells.
+        by_path = bool(plan.blocks) or ordered
+        first: Sequence[str] | Sequence[int] = files.paths if by_path else interleaved[0]
+        aside = sorted((done[part][0].path(at) if by_path else interleaved[part][at], part, at)
+                       for part in range(1, len(done)) for at in range(len(done[part][0])))
+        before = [bisect_left(first, place) for place, _, _ in aside]
         moved = [position + count for count, position in enumerate(before)]  # where each goes, in the end
 
         def placed(at: int) -> int:  # where the first part's file at `at` goes, in the end
