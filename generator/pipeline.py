@@ -14,7 +14,6 @@ from typing import Literal
 
 from .checks import CHECKS, Check, run_checks
 from .mesh import forget_meshes
-from .plan.apps import forget_placements
 from .kit.active import activate
 from .kit.checks import kit_problems
 from .kit.load import load_kit
@@ -149,10 +148,9 @@ def render_profile(
 
 
 def forget_placed() -> None:
-    """Let go of the meshes and of the apps placed in each namespace: once the plan is made, only
-    the estate's README and verify scripts ask for them (rendered in a worker, where one is used)."""
+    """Let go of the meshes: once the plan is made, only the estate's README and verify scripts ask
+    for them (rendered in a worker, where one is used)."""
     forget_meshes()
-    forget_placements()
 
 
 def forget_estate() -> None:

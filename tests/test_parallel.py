@@ -240,12 +240,12 @@ def test_outputs_rendered_aside_in_a_worker_give_the_plan_rendered_in_one(
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "no-fork"])
 def test_a_plan_renders_the_same_where_its_placements_are_let_go(
         fork: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    """pipeline.render_profile lets go of the meshes and placements once no document of the whole
-    estate is left to render in this process: the namespace folders' outputs are made again as the
-    render reaches them, and not kept. The files are the same; where the documents could not go to
-    a worker after all, this process renders them last, reading the meshes and placements again."""
+    """pipeline.render_profile lets go of the meshes once no document of the whole estate is left
+    to render in this process: the namespace folders' outputs are made as the render reaches them,
+    without the estate's meshes. The files are the same; where the documents could not go to a
+    worker after all, this process renders them last, reading the meshes again."""
+    from generator import mesh
     from generator.graph.deferred import Deferred
-    from generator.plan import apps
 
     _, plan, _ = check_profile(PROFILES / "waypoints.yaml")
     assert plan is not None
@@ -268,7 +268,7 @@ def test_a_plan_renders_the_same_where_its_placements_are_let_go(
 
     def rendering(*args: Any) -> Any:
         found = real(*args)
-        kept.append(len(apps._PLACED))
+        kept.append(len(mesh._last))
         return found
 
     monkeypatch.setattr(batch, "_render_part", rendering)
@@ -276,7 +276,7 @@ def test_a_plan_renders_the_same_where_its_placements_are_let_go(
     assert [(f.path, f.text) for f in rendered.files] == [(f.path, f.text) for f in whole.files]
     assert rendered.keys == whole.keys and rendered.problems == whole.problems
     assert let_go == [1]
-    assert kept[0] == 0  # the folders' placements were made again and not kept
+    assert kept[0] == 0  # the folders were made without asking for the estate's meshes again
 
 
 def test_a_plan_rendered_in_one_part_keeps_what_its_documents_read(monkeypatch: pytest.MonkeyPatch) -> None:

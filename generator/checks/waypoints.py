@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..mesh import USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, meshes
 from ..plan.app_contexts import DeploymentContext, ServiceContext
-from ..plan.apps import app_objects
+from ..plan.apps import app_objects_anywhere
 from ..problems import Problem, format_path
 from ..profile.model import Dataplane, Namespace, Profile, WaypointMode
 from ..profile.model_waypoints import RESERVED_WAYPOINT_NAME, NamespaceWaypoint, WaypointTraffic
@@ -68,7 +68,7 @@ def _objects(namespace: Namespace) -> tuple[list[str], list[str]]:
     services: list[str] = []
     workloads: list[str] = []
     for app in namespace.app_parameters:
-        for obj in app_objects(app, namespace.name, {}):
+        for obj in app_objects_anywhere(app, {}):
             if isinstance(obj, ServiceContext):
                 services.append(obj.name)
             elif isinstance(obj, DeploymentContext):

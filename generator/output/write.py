@@ -188,8 +188,7 @@ def apply_changes(
         removed = tuple(sorted({*removed, *(p for p in changes.conflicts if p not in changes.desired)}))
     current_ledger = root / LEDGER
     unchanged_ledger = current_ledger.is_file() and _holds(current_ledger, ledger)
-    report = WriteReport(root, write if isinstance(write, Sequence) and not isinstance(write, list) else tuple(write),
-                         changes.unchanged, removed, kept)
+    report = WriteReport(root, tuple(write) if isinstance(write, list) else write, changes.unchanged, removed, kept)
     if not write and not removed and unchanged_ledger:
         return report
     staging = root

@@ -62,36 +62,20 @@ def _container_with(container: Container, registry: str | None, env: Pairs, reso
     )
 
 
-def app_objects(
-    parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str], keep: bool = True
-) -> tuple[AppObjectContext, ...]:
+def app_objects(parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]) -> tuple[AppObjectContext, ...]:
     """The app's objects in `namespace`, parameters applied; `pod_labels` join every pod template.
-    A placement asked for more than once is built once (the contexts are frozen; nobody changes
-    them in place) and kept until forget_placements. `keep`: False, where it is asked for once (a
-    namespace folder's outputs as they are rendered: plan/folders.py), builds one not kept yet
-    without keeping it. (The mesh model reads app_objects_anywhere: no namespace's own.)"""
-    # Keyed by the active kit too (compared by identity): its catalog is the one placed from, and
-    # one process may render several profiles with different kits.
-    key = (active_kit(), parameters, namespace, tuple(pod_labels.items()))
-    placed = _PLACED.get(key)
-    if placed is None:
-        unplaced = _unplaced(key[0], replace(parameters, path=()), key[3])
-        placed = tuple(in_namespace(obj, namespace) for obj in unplaced)
-        if keep and len(_PLACED) < _KEPT:
-            _PLACED[key] = placed
-    return placed
+    Placed as they are asked for, once per namespace folder as the render reaches it
+    (plan/folders.py), and kept by nobody: the mesh model and the checks read app_objects_anywhere."""
+    return tuple(in_namespace(obj, namespace) for obj in app_objects_anywhere(parameters, pod_labels))
 
 
 def app_objects_anywhere(parameters: AppParameters, pod_labels: Mapping[str, str]) -> tuple[AppObjectContext, ...]:
     """The app's objects, parameters applied, in no namespace: what tells them apart (names,
     selectors, ports, labels, service accounts) is the same in every namespace, so the mesh model
-    reads these, built once for the namespaces that run the app alike."""
+    reads these, built once for the namespaces that run the app alike. (Keyed by the active kit
+    too, compared by identity: its catalog is the one placed from, and one process may render
+    several profiles with different kits.)"""
     return _unplaced(active_kit(), replace(parameters, path=()), tuple(pod_labels.items()))
-
-
-# Each app placed in each namespace, while the stages of one profile ask for them.
-_PLACED: dict[tuple[Kit | None, AppParameters, str, tuple[tuple[str, str], ...]], tuple[AppObjectContext, ...]] = {}
-_KEPT = 1 << 16
 
 
 def in_namespace(obj: AppObjectContext, namespace: str) -> AppObjectContext:
@@ -109,12 +93,6 @@ def in_namespace(obj: AppObjectContext, namespace: str) -> AppObjectContext:
 
 
 _set = object.__setattr__  # a frozen dataclass's own __setattr__ refuses
-
-
-def forget_placements() -> None:
-    """Let go of every app placed in a namespace (a large estate's plan holds them only while it is
-    needed: pipeline.forget_estate)."""
-    _PLACED.clear()
 
 
 @lru_cache(maxsize=1024)
@@ -146,9 +124,9 @@ def _place(parameters: AppParameters, pod_labels: Mapping[str, str]) -> Iterator
 
 
 def app_outputs(
-    directory: str, parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str], keep: bool = True
+    directory: str, parameters: AppParameters, namespace: str, pod_labels: Mapping[str, str]
 ) -> Iterator[Output]:
-    for context in app_objects(parameters, namespace, pod_labels, keep):
+    for context in app_objects(parameters, namespace, pod_labels):
         yield object_output(
             directory, context.api_version, context.kind, context, parameters.path, f"app '{parameters.name}'"
         )

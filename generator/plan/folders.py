@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..mesh import NamespaceMesh, Waypoint, meshes
 from ..profile.model import Cluster, Namespace, Profile
 from .catalog import catalog
-from .namespaces import folder_outputs
+from .namespaces import folder_outputs, namespace_folder_of
 from .outputs import Block, Output
 from .waypoints import labelled
 
@@ -32,10 +32,9 @@ def namespace_blocks(profile: Profile) -> dict[str, Block]:
     blocks: dict[str, Block] = {}
     for namespace in profile.namespaces:
         size = 2 + sum(len(catalog()[app.name].objects) for app in namespace.app_parameters)
-        for cluster in namespace.clusters:
-            folder = f"clusters/{cluster}/namespaces/{namespace.name}"
-            labels = (cluster, namespace.name) in waypoints
-            block = Block(folder, _Folder(namespace, clusters[cluster], labels, waypoints.get((cluster, namespace.name))),
+        for cluster in namespace.clusters:  # a mesh each (mesh.meshes)
+            folder = namespace_folder_of(cluster, namespace.name)
+            block = Block(folder, _Folder(namespace, clusters[cluster], waypoints[cluster, namespace.name]),
                           size=size)
             blocks[folder] = blocks[folder].joined(block) if folder in blocks else block
     return blocks
@@ -43,21 +42,17 @@ def namespace_blocks(profile: Profile) -> dict[str, Block]:
 
 class _Folder:
     """What makes a namespace folder's outputs on a cluster (a block's `make`): the namespace, the
-    cluster, and the waypoint its labels name, if it has a mesh (a namespace on a cluster the
-    profile names)."""
+    cluster, and the waypoint its labels name (its mesh's)."""
 
-    __slots__ = ("namespace", "cluster", "labelled", "waypoint")
+    __slots__ = ("namespace", "cluster", "waypoint")
 
-    def __init__(self, namespace: Namespace, cluster: Cluster, labelled: bool, waypoint: Waypoint | None) -> None:
+    def __init__(self, namespace: Namespace, cluster: Cluster, waypoint: Waypoint | None) -> None:
         self.namespace = namespace
         self.cluster = cluster
-        self.labelled = labelled
         self.waypoint = waypoint
 
     def __call__(self) -> list[Output]:
         namespace, cluster = self.namespace, self.cluster
-        outputs = folder_outputs(namespace, cluster.name, cluster.istio_revision, keep=False)  # made as the render reaches it
-        if not self.labelled:
-            return list(outputs)
+        outputs = folder_outputs(namespace, cluster.name, cluster.istio_revision)  # made as the render reaches it
         mesh = NamespaceMesh(cluster, namespace, (), (), self.waypoint)  # all that labelled() reads of it
         return [labelled(mesh, output) for output in outputs]

@@ -44,10 +44,14 @@ def pod_labels(dataplane: Dataplane, ambient: bool | None) -> dict[str, str]:
     return {}
 
 
-def folder_outputs(namespace: Namespace, cluster: str, revision: str | None, keep: bool = True) -> Iterator[Output]:
-    """The namespace's outputs in its folder on `cluster` (whose Istio revision is `revision`);
-    `keep`: as apps.app_objects says."""
-    directory = join_path("clusters", cluster, "namespaces", namespace.name)
+def namespace_folder_of(cluster: str, namespace: str) -> str:
+    """The folder of a namespace on a cluster: `clusters/<cluster>/namespaces/<namespace>`."""
+    return join_path("clusters", cluster, "namespaces", namespace)
+
+
+def folder_outputs(namespace: Namespace, cluster: str, revision: str | None) -> Iterator[Output]:
+    """The namespace's outputs in its folder on `cluster` (whose Istio revision is `revision`)."""
+    directory = namespace_folder_of(cluster, namespace.name)
     yield object_output(
         directory,
         "v1",
@@ -57,4 +61,4 @@ def folder_outputs(namespace: Namespace, cluster: str, revision: str | None, kee
         f"namespace '{namespace.name}'",
     )
     for app in namespace.app_parameters:
-        yield from app_outputs(directory, app, namespace.name, pod_labels(namespace.dataplane, app.ambient), keep)
+        yield from app_outputs(directory, app, namespace.name, pod_labels(namespace.dataplane, app.ambient))

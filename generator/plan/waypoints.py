@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from posixpath import join as join_path
 from typing import ClassVar
 
 from ..mesh import (
@@ -23,7 +22,7 @@ from ..mesh import (
 from ..policies.notes import lines
 from ..profile.model import Dataplane, Profile, WaypointMode
 from .app_contexts import DeploymentContext, ServiceContext
-from .namespaces import NamespaceContext
+from .namespaces import NamespaceContext, namespace_folder_of
 from .outputs import ObjectContext, Output, object_output
 
 GATEWAY_API = "gateway.networking.k8s.io/v1"
@@ -36,7 +35,7 @@ class WaypointContext(ObjectContext):
 
 
 def namespace_directory(mesh: NamespaceMesh) -> str:
-    return join_path("clusters", mesh.cluster.name, "namespaces", mesh.namespace.name)
+    return namespace_folder_of(mesh.cluster.name, mesh.namespace.name)
 
 
 def waypoint_outputs(profile: Profile) -> Iterator[Output]:
