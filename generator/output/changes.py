@@ -70,11 +70,7 @@ class Encoded(Mapping[str, bytes]):
 
     def __getitem__(self, path: str) -> bytes:
         if self._held is not None:
-            index = self._index(path)
-            if index < 0:
-                raise KeyError(path)
-            text: str = self._held.text(index)  # type: ignore[attr-defined]
-            return text.encode("utf-8")
+            return b"".join(self.pieces(path))
         file = self._file(path)
         if file is None:
             raise KeyError(path)

@@ -206,10 +206,7 @@ class RenderedFiles(Sequence[RenderedFile]):
 
     def text(self, index: int) -> str:
         """The text of the file at `index` (joined, for a derived one), without making the file."""
-        form = self._forms.items[self._form[index]]
-        if form is None:
-            return _text(self._texts[self._value[index]])
-        return form.text(self._values[self._value[index]])
+        return str(self.held(index))
 
     @property
     def paths(self) -> Paths:
@@ -228,14 +225,7 @@ class RenderedFiles(Sequence[RenderedFile]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        form = self._forms.items[self._form[index]]
-        text: str | Derived | Compressed
-        if form is None:
-            held = self._texts[self._value[index]]
-            text = held if isinstance(held, str) else Compressed(held)
-        else:
-            text = Derived(form, self._values[self._value[index]])
-        return RenderedFile(self.path(index), text, on_disk=bool(self._on_disk[index]))
+        return RenderedFile(self.path(index), self.held(index), on_disk=bool(self._on_disk[index]))
 
     def __iter__(self) -> Iterator[RenderedFile]:
         return (self[index] for index in range(len(self)))
